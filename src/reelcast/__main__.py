@@ -1,0 +1,3 @@
+from reelcast.cli import entrypoint
+
+entrypoint()

@@ -1,0 +1,34 @@
+"""Shared fixtures: the real data folder (``realdata`` tests skip with a reason without it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+_DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def real_data_dir() -> Path | None:
+    path = Path(os.environ.get("REELCAST_DATA") or _DEFAULT)
+    return path if (path / "README.md").exists() else None
+
+
+def pytest_collection_modifyitems(config, items):
+    if real_data_dir() is not None:
+        return
+    skip = pytest.mark.skip(
+        reason="realdata: set REELCAST_DATA to the public tables (../shared/data); not found"
+    )
+    for item in items:
+        if "realdata" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    path = real_data_dir()
+    if path is None:
+        pytest.skip("realdata: REELCAST_DATA (../shared/data) not found")
+    return path
