@@ -1,5 +1,6 @@
 """Sources → canonical corpus: readers for the public tables, the corpus builder, a synthetic market."""
 
+from ._market import MarketTruth, make_anime_market, make_market
 from ._schema import (
     ANIME_COLUMNS,
     FILM_COLUMNS,
@@ -20,4 +21,7 @@ __all__ = [
     "POST_RELEASE_COLUMNS",
     "empty_anime",
     "empty_films",
+    "make_anime_market",
+    "make_market",
+    "MarketTruth",
 ]

@@ -1,0 +1,97 @@
+"""``make demo``: build the corpus, evaluate honestly, train, and forecast three upcoming films.
+
+Runs on the real public tables in ``$REELCAST_DATA`` when that folder exists, otherwise on a
+synthetic film market the project generates.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from ._errors import ReelcastError
+
+console = Console()
+
+
+def _films(work: Path):
+    from .data import make_market
+
+    data = os.environ.get("REELCAST_DATA")
+    if data and Path(data, "README.md").exists():
+        from .data import build_corpus, load_corpus
+
+        corpus = work / "corpus"
+        console.rule(f"[bold]1. corpus from the public tables in {data}")
+        if not (corpus / "films.parquet").exists():
+            build_corpus(data, corpus)
+        else:
+            console.print(f"reusing {corpus} (delete it to rebuild)")
+        return load_corpus(corpus), "real"
+    console.rule("[bold]1. synthetic film market (set REELCAST_DATA for the real tables)")
+    films = make_market(6000, seed=0)
+    console.print(f"{len(films):,} synthetic films, {films['revenue'].notna().sum():,} with revenue")
+    return films, "synthetic"
+
+
+def _score_table(scores: dict) -> Table:
+    table = Table("model", "R²", "RMSE", "MAE", "Spearman", "within ×2", "±25%", "±50%",
+                  "median acc", "F1")
+    for name, m in scores.items():
+        table.add_row(name, *(f"{m[k]:.3f}" for k in (
+            "r2", "rmse", "mae", "spearman", "within_2x", "within_25pct", "within_50pct",
+            "median_accuracy", "median_f1")))
+    return table
+
+
+def main() -> int:
+    from .evaluation import evaluate, revenue_films
+    from .forecast import BoxOfficeForecaster, load_forecaster, save_forecaster
+    from .forecast._input import read_new_films
+
+    work = Path(os.environ.get("REELCAST_WORK", "artifacts"))
+    start = time.perf_counter()
+    films, kind = _films(work)
+
+    console.rule("[bold]2. temporal evaluation: train < 2014, test 2014–2017 (log revenue)")
+    result = evaluate(films, {"reelcast lgbm": BoxOfficeForecaster}, rolling_years=())
+    console.print(f"{result.n_train:,} training films, {result.n_test:,} test films "
+                  "with budget and revenue")
+    console.print(_score_table(result.temporal))
+
+    console.rule("[bold]3. train on every film with budget and revenue")
+    scored = revenue_films(films)
+    model = BoxOfficeForecaster().fit(scored, history=films)
+    save_forecaster(model, work / "model", metrics=result.temporal["reelcast lgbm"],
+                    extra={"n_train": len(scored), "data": kind})
+    model = load_forecaster(work / "model")
+    console.print(f"saved and reloaded {work / 'model'} ({len(scored):,} films)")
+
+    console.rule("[bold]4. forecasts for three upcoming films")
+    examples = resources.files("reelcast.resources") / "example_films.csv"
+    new, _ = read_new_films(examples.read_bytes())
+    pred = model.predict(new)
+    table = Table("film", "release", "budget", "forecast worldwide gross", "÷ budget")
+    for (_, film), log_rev in zip(new.iterrows(), pred, strict=True):
+        budget = film["budget"]
+        table.add_row(film["title"], film["release_date"].strftime("%Y-%m-%d"),
+                      f"${budget / 1e6:,.0f}M", f"${np.exp(log_rev) / 1e6:,.0f}M",
+                      f"{np.exp(log_rev) / budget:.1f}×")
+    console.print(table)
+    console.print(f"done in {time.perf_counter() - start:.0f} s; model in {work / 'model'}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except ReelcastError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)

@@ -1,0 +1,14 @@
+"""Corpus → features: pre-release feature blocks, each an sklearn transformer on DataFrames."""
+
+from ._history import DEFAULT_ROLES, TalentHistory
+from ._metadata import CERTIFICATIONS, MetadataFeatures
+from ._prerelease import FORBIDDEN_INPUTS, PreReleaseFeatures
+
+__all__ = [
+    "CERTIFICATIONS",
+    "DEFAULT_ROLES",
+    "FORBIDDEN_INPUTS",
+    "MetadataFeatures",
+    "PreReleaseFeatures",
+    "TalentHistory",
+]

@@ -1,0 +1,209 @@
+"""As-of history: what was known about a film's people, companies and keywords on its release date.
+
+For every entity (an actor, a director, a company, a keyword, a collection) ``fit`` records the
+films it appeared in with their release dates, log revenues and ratings. ``transform`` answers, for
+each row, questions about the entity's films released **strictly before** the row's release date:
+how many, their mean and max log revenue, their mean rating, and the years since the last one. A
+film never sees itself or anything released on or after its own date, so features of past films
+do not change when the future changes (tested in ``tests/test_history.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from .._errors import NotFittedError, SchemaError
+
+__all__ = ["EntityHistory", "TalentHistory", "DEFAULT_ROLES"]
+
+_DAY = np.int64(86_400_000_000_000)  # nanoseconds
+_STATS = ("n", "mean_logrev", "max_logrev", "mean_rating", "years_since")
+
+# role -> (source column, how many entries of the list count: None = all)
+DEFAULT_ROLES: dict[str, tuple[str, int | None]] = {
+    "cast": ("cast", 3),
+    "director": ("directors", 2),
+    "writer": ("writers", 3),
+    "company": ("companies", 3),
+    "keyword": ("keywords", None),
+    "collection": ("collection", None),
+}
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    values = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    out = values // _DAY
+    out[pd.isna(dates).to_numpy()] = np.iinfo(np.int64).min
+    return out
+
+
+def _explode(frame: pd.DataFrame, column: str, top: int | None) -> pd.DataFrame:
+    """One row per (film row, entity): ``row`` is the positional index into ``frame``."""
+    values = frame[column]
+    if values.dtype == object and values.map(lambda v: isinstance(v, list | tuple | np.ndarray)).any():
+        lists = values.map(lambda v: list(v)[:top] if isinstance(v, list | tuple | np.ndarray) else [])
+    else:  # a scalar column such as ``collection``
+        lists = values.map(lambda v: [v] if isinstance(v, str) and v else [])
+    rows = np.repeat(np.arange(len(frame)), lists.map(len).to_numpy())
+    names = [str(x).strip().lower() for items in lists for x in items]
+    out = pd.DataFrame({"row": rows, "entity": names})
+    return out[out["entity"] != ""]
+
+
+class EntityHistory:
+    """Cumulative, date-sorted statistics of one role's entities (a plain helper, not an estimator)."""
+
+    def __init__(self, records: pd.DataFrame):
+        # records: entity, day, logrev (NaN if unknown), rating (NaN if unknown)
+        records = records.sort_values(["entity", "day"], kind="mergesort").reset_index(drop=True)
+        self.records = records
+        codes, uniques = pd.factorize(records["entity"], sort=False)
+        self.vocab = pd.Index(uniques)
+        self._code = codes.astype(np.int64)
+        self._day = records["day"].to_numpy(np.int64)
+        self._key = self._code * np.int64(1 << 32) + (self._day - np.int64(-(1 << 31)))
+        logrev = records["logrev"].to_numpy(float)
+        rating = records["rating"].to_numpy(float)
+        has_rev = ~np.isnan(logrev)
+        has_rat = ~np.isnan(rating)
+        self._cum_n = np.arange(1, len(records) + 1)
+        self._cum_rev_n = np.cumsum(has_rev)
+        self._cum_rev = np.cumsum(np.where(has_rev, logrev, 0.0))
+        self._cum_rat_n = np.cumsum(has_rat)
+        self._cum_rat = np.cumsum(np.where(has_rat, rating, 0.0))
+        grouped = pd.Series(np.where(has_rev, logrev, -np.inf)).groupby(codes)
+        self._cum_max = grouped.cummax().to_numpy(float)
+        first = np.r_[0, np.flatnonzero(np.diff(self._code)) + 1] if len(codes) else np.array([], int)
+        self._start = np.zeros(len(self.vocab) + 1, dtype=np.int64)
+        if len(codes):
+            self._start[self._code[first]] = first
+
+    def query(self, entities: pd.Series, days: np.ndarray) -> pd.DataFrame:
+        """Stats of each entity's records strictly before ``days`` (aligned arrays)."""
+        code = self.vocab.get_indexer(entities)
+        known = code >= 0
+        n = len(code)
+        out = {s: np.full(n, np.nan) for s in _STATS}
+        out["n"] = np.zeros(n)
+        if known.any() and len(self._key):
+            c = code[known].astype(np.int64)
+            key = c * np.int64(1 << 32) + (days[known] - np.int64(-(1 << 31)))
+            pos = np.searchsorted(self._key, key, side="left") - 1  # last record strictly before
+            start = self._start[c]
+            valid = pos >= start
+            p = np.where(valid, pos, 0)
+            before = np.where(start > 0, start - 1, -1)
+
+            def _cum(arr):
+                base = np.where(before >= 0, arr[np.maximum(before, 0)], 0)
+                return np.where(valid, arr[p] - base, 0)
+
+            cnt = _cum(self._cum_n)
+            rev_n, rev = _cum(self._cum_rev_n), _cum(self._cum_rev)
+            rat_n, rat = _cum(self._cum_rat_n), _cum(self._cum_rat)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean_rev = np.where(rev_n > 0, rev / np.maximum(rev_n, 1), np.nan)
+                mean_rat = np.where(rat_n > 0, rat / np.maximum(rat_n, 1), np.nan)
+            max_rev = np.where(valid, self._cum_max[p], np.nan)
+            max_rev[~np.isfinite(max_rev)] = np.nan
+            since = np.where(valid, (days[known] - self._day[p]) / 365.25, np.nan)
+            for name, arr in zip(_STATS, (cnt, mean_rev, max_rev, mean_rat, since), strict=True):
+                out[name][known] = arr
+        return pd.DataFrame(out, index=entities.index)
+
+
+class TalentHistory(TransformerMixin, BaseEstimator):
+    """As-of history features for cast, directors, writers, companies, keywords and collections.
+
+    Parameters
+    ----------
+    roles : dict or None
+        ``{role: (column, top_k)}``; defaults to :data:`DEFAULT_ROLES`.
+    target : str
+        Revenue column whose log enters the history (inflation-adjusted by default).
+
+    Examples
+    --------
+    >>> from reelcast.data import make_market
+    >>> films = make_market(300, seed=1)
+    >>> TalentHistory().fit(films).transform(films).shape[0] == len(films)
+    True
+    """
+
+    def __init__(self, roles: dict | None = None, target: str = "revenue_adj"):
+        self.roles = roles
+        self.target = target
+
+    def _roles(self) -> dict[str, tuple[str, int | None]]:
+        return dict(DEFAULT_ROLES if self.roles is None else self.roles)
+
+    def fit(self, films: pd.DataFrame, y=None):
+        roles = self._roles()
+        missing = [c for c in ("release_date", self.target, *(c for c, _ in roles.values()))
+                   if c not in films.columns]
+        if missing:
+            raise SchemaError(f"TalentHistory needs columns {missing}; got {list(films.columns)}")
+        films = films.reset_index(drop=True)
+        days = _days(films["release_date"])
+        revenue = pd.to_numeric(films[self.target], errors="coerce").to_numpy(float)
+        logrev = np.where(revenue > 0, np.log(np.where(revenue > 0, revenue, 1.0)), np.nan)
+        rating = (pd.to_numeric(films["rating"], errors="coerce").to_numpy(float)
+                  if "rating" in films.columns else np.full(len(films), np.nan))
+        dated = days != np.iinfo(np.int64).min
+        self.histories_ = {}
+        for role, (column, top) in roles.items():
+            ex = _explode(films, column, top)
+            ex = ex[dated[ex["row"].to_numpy()]]
+            rows = ex["row"].to_numpy()
+            records = pd.DataFrame({"entity": ex["entity"].to_numpy(), "day": days[rows],
+                                    "logrev": logrev[rows], "rating": rating[rows]})
+            self.histories_[role] = EntityHistory(records)
+        self.feature_names_out_ = [f"{role}_{agg}" for role in roles for agg in _role_aggs()]
+        return self
+
+    def transform(self, films: pd.DataFrame) -> pd.DataFrame:
+        if not hasattr(self, "histories_"):
+            raise NotFittedError("This TalentHistory is not fitted yet; call fit(films) first.")
+        films = films.reset_index(drop=True)
+        days = _days(films["release_date"])
+        blocks = []
+        for role, (column, top) in self._roles().items():
+            if column not in films.columns:
+                raise SchemaError(f"TalentHistory needs column '{column}' for role '{role}'")
+            ex = _explode(films, column, top)
+            stats = self.histories_[role].query(ex["entity"].reset_index(drop=True),
+                                                days[ex["row"].to_numpy()])
+            stats["row"] = ex["row"].to_numpy()
+            blocks.append(_aggregate(role, stats, len(films)))
+        return pd.concat(blocks, axis=1)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self.feature_names_out_, dtype=object)
+
+
+def _role_aggs() -> tuple[str, ...]:
+    return ("n_known", "films_sum", "films_max", "logrev_mean", "logrev_max", "logrev_best_mean",
+            "rating_mean", "years_since_min")
+
+
+def _aggregate(role: str, stats: pd.DataFrame, n_rows: int) -> pd.DataFrame:
+    """Per film: combine its entities' stats (e.g. the top-3 cast) into fixed-width features."""
+    g = stats.groupby("row")
+    known = stats.assign(k=stats["n"] > 0).groupby("row")["k"].sum()
+    frame = pd.DataFrame({
+        "n_known": known,
+        "films_sum": g["n"].sum(),
+        "films_max": g["n"].max(),
+        "logrev_mean": g["mean_logrev"].mean(),
+        "logrev_max": g["max_logrev"].max(),
+        "logrev_best_mean": g["mean_logrev"].max(),
+        "rating_mean": g["mean_rating"].mean(),
+        "years_since_min": g["years_since"].min(),
+    })
+    frame = frame.reindex(range(n_rows))
+    for col in ("n_known", "films_sum", "films_max"):
+        frame[col] = frame[col].fillna(0.0)
+    frame.columns = [f"{role}_{c}" for c in frame.columns]
+    return frame.astype(float)

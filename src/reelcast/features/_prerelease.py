@@ -1,0 +1,62 @@
+"""The full pre-release feature table: metadata + as-of history (+ optional poster/text blocks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+
+from .._errors import NotFittedError
+from ._history import TalentHistory
+from ._metadata import MetadataFeatures
+
+__all__ = ["PreReleaseFeatures", "FORBIDDEN_INPUTS"]
+
+# Known only after release: a revenue model must never read these columns of the film itself.
+FORBIDDEN_INPUTS = ("revenue", "revenue_domestic", "revenue_adj", "rating", "vote_count")
+
+
+class PreReleaseFeatures(TransformerMixin, BaseEstimator):
+    """Everything known about a film before its release, as one numeric frame.
+
+    Parameters
+    ----------
+    history : TalentHistory or None
+        As-of talent/company/keyword/collection history; ``None`` uses the default roles.
+    extra : list of (name, transformer) or None
+        Further blocks (poster features, text embeddings), each fit on the films and
+        returning a frame aligned with them.
+    """
+
+    def __init__(self, history=None, extra=None, n_languages: int = 12):
+        self.history = history
+        self.extra = extra
+        self.n_languages = n_languages
+
+    def fit(self, films: pd.DataFrame, y=None):
+        self.metadata_ = MetadataFeatures(n_languages=self.n_languages).fit(films)
+        self.history_ = clone(self.history) if self.history is not None else TalentHistory()
+        self.history_.fit(films)
+        self.extra_ = [(name, clone(t).fit(films)) for name, t in (self.extra or [])]
+        self.feature_names_out_ = list(self.transform(films.head(2)).columns)
+        return self
+
+    def transform(self, films: pd.DataFrame) -> pd.DataFrame:
+        if not hasattr(self, "metadata_"):
+            raise NotFittedError("This PreReleaseFeatures is not fitted yet; call fit(films) first.")
+        # the film's own post-release outcomes are dropped before any block sees the row
+        films = films.drop(columns=[c for c in FORBIDDEN_INPUTS if c in films.columns])
+        films = films.reset_index(drop=True)
+        blocks = [self.metadata_.transform(films), self.history_.transform(films)]
+        for name, block in self.extra_:
+            out = block.transform(films)
+            out = pd.DataFrame(out).reset_index(drop=True)
+            out.columns = [c if str(c).startswith(name) else f"{name}_{c}" for c in out.columns]
+            blocks.append(out)
+        frame = pd.concat(blocks, axis=1)
+        frame["budget_x_director"] = frame["log_budget_adj"] - frame["director_logrev_best_mean"]
+        frame["cast_lift"] = frame["cast_logrev_best_mean"] - frame["log_budget_adj"]
+        return frame
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self.feature_names_out_, dtype=object)

@@ -1,0 +1,231 @@
+"""New films to forecast: the documented input format, validated at the boundary.
+
+Columns (only ``title`` and ``release_date`` are required; lists are separated by ``|``):
+
+==================  ===========================================================
+title               the film's title
+release_date        planned release date, ``YYYY-MM-DD``
+budget              production budget in US dollars (``150000000`` or ``$150,000,000``)
+runtime             minutes
+original_language   ISO 639-1 code, e.g. ``en``
+certification       G, PG, PG-13, R, NC-17 or NR
+genres              TMDB genre names, e.g. ``Action|Science Fiction``
+keywords            crowd keywords, e.g. ``superhero|based on comic``
+cast                billed cast in order, ``Actor One|Actor Two``
+directors, writers  names, ``|``-separated
+companies           production companies, ``|``-separated
+collection          franchise/collection name if any (a sequel or part of a series)
+overview, tagline   text
+poster              path to a poster image (JPEG/PNG)
+==================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .._errors import DataFileError, InputError, SchemaError
+from ..data._schema import FILM_COLUMNS, GENRE_ALIASES, GENRES
+from ..features._metadata import CERTIFICATIONS
+
+__all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "read_new_films", "films_from_records"]
+
+INPUT_COLUMNS = ("title", "release_date", "budget", "runtime", "original_language",
+                 "certification", "genres", "keywords", "cast", "directors", "writers",
+                 "companies", "collection", "overview", "tagline", "poster")
+REQUIRED_COLUMNS = ("title", "release_date")
+_LISTS = ("genres", "keywords", "cast", "directors", "writers", "companies")
+_MAX_CELL = {"overview": 20_000, "tagline": 2_000}
+_DEFAULT_MAX_CELL = 2_000
+_MAX_BUDGET = 2e9  # no film has cost more than ~$500M; 2e9 leaves room and catches typos in cents
+_GENRE_LOOKUP = {g.lower(): g for g in GENRES} | {k: v for k, v in GENRE_ALIASES.items() if v}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LANG = re.compile(r"^[a-z]{2}$")
+
+
+def _where(row: int | None) -> str:
+    return "" if row is None else f"row {row}: "
+
+
+def _money(value, field: str, row: int | None) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return math.nan
+    text = str(value).strip().replace(",", "").replace("$", "").replace("_", "")
+    try:
+        amount = float(text)
+    except ValueError:
+        raise InputError(f"{_where(row)}{field} {value!r} is not a number of dollars") from None
+    if not math.isfinite(amount):
+        raise InputError(f"{_where(row)}{field} {value!r} must be a finite number")
+    if amount < 0:
+        raise InputError(f"{_where(row)}{field} {value!r} must not be negative")
+    if amount > _MAX_BUDGET:
+        raise InputError(f"{_where(row)}{field} {value!r} is above ${_MAX_BUDGET:,.0f}; "
+                         "give US dollars, not cents")
+    return amount
+
+
+def _runtime(value, row: int | None) -> float:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    try:
+        minutes = float(str(value).strip())
+    except ValueError:
+        raise InputError(f"{_where(row)}runtime {value!r} is not a number of minutes") from None
+    if not (math.isfinite(minutes) and 1 <= minutes <= 1000):
+        raise InputError(f"{_where(row)}runtime {value!r} must be between 1 and 1000 minutes")
+    return minutes
+
+
+def _date(value, row: int | None) -> pd.Timestamp:
+    text = "" if value is None else str(value).strip()
+    if not _DATE.match(text):
+        raise InputError(f"{_where(row)}release_date {value!r} is not a date in YYYY-MM-DD form")
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, OverflowError):
+        raise InputError(f"{_where(row)}release_date {value!r} is not a valid calendar date") from None
+    if not 1900 <= stamp.year <= 2100:
+        raise InputError(f"{_where(row)}release_date {value!r} must be between 1900 and 2100")
+    return stamp
+
+
+def _list(value, field: str, row: int | None) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    items = value if isinstance(value, list | tuple) else str(value).split("|")
+    out = [str(x).strip() for x in items if str(x).strip()]
+    if field == "genres":
+        mapped = []
+        for g in out:
+            canon = _GENRE_LOOKUP.get(g.lower())
+            if canon is None:
+                raise InputError(f"{_where(row)}genres: unknown genre {g!r}; known genres: "
+                                 f"{', '.join(GENRES)}")
+            mapped.append(canon)
+        out = list(dict.fromkeys(mapped))
+    return out
+
+
+def _text(value, field: str, row: int | None):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return pd.NA
+    text = str(value).strip()
+    limit = _MAX_CELL.get(field, _DEFAULT_MAX_CELL)
+    if len(text) > limit:
+        raise InputError(f"{_where(row)}{field} is {len(text):,} characters long; the limit is "
+                         f"{limit:,}")
+    return text or pd.NA
+
+
+def _record(raw: dict, row: int | None) -> dict:
+    title = _text(raw.get("title"), "title", row)
+    if title is pd.NA:
+        raise InputError(f"{_where(row)}title is empty; every film needs a title")
+    lang = _text(raw.get("original_language"), "original_language", row)
+    if lang is not pd.NA and not _LANG.match(str(lang).lower()):
+        raise InputError(f"{_where(row)}original_language {lang!r} is not a two-letter ISO 639-1 "
+                         "code such as 'en'")
+    cert = _text(raw.get("certification"), "certification", row)
+    if cert is not pd.NA and str(cert).upper() not in CERTIFICATIONS:
+        raise InputError(f"{_where(row)}certification {cert!r} is not one of "
+                         f"{', '.join(CERTIFICATIONS)}")
+    date = _date(raw.get("release_date"), row)
+    rec = {
+        "title": title, "original_title": title, "release_date": date, "year": date.year,
+        "budget": _money(raw.get("budget"), "budget", row),
+        "runtime": _runtime(raw.get("runtime"), row),
+        "original_language": lang if lang is pd.NA else str(lang).lower(),
+        "certification": cert if cert is pd.NA else str(cert).upper(),
+        "collection": _text(raw.get("collection"), "collection", row),
+        "overview": _text(raw.get("overview"), "overview", row),
+        "tagline": _text(raw.get("tagline"), "tagline", row),
+        "poster_file": _text(raw.get("poster"), "poster", row),
+    }
+    for field in _LISTS:
+        rec[field] = _list(raw.get(field), field, row)
+    rec["is_sequel"] = rec["collection"] is not pd.NA
+    return rec
+
+
+def films_from_records(records: list[dict], *, first_row: int | None = 1) -> pd.DataFrame:
+    """Validate new films given as dicts (JSON API, CLI flags) into canonical-schema rows."""
+    if not records:
+        raise InputError("no films given: the input has no rows")
+    rows = [_record(r, None if first_row is None else first_row + i) for i, r in enumerate(records)]
+    frame = pd.DataFrame(rows)
+    frame["film_id"] = [f"new:{i}" for i in range(len(frame))]
+    for col, dtype in FILM_COLUMNS.items():
+        if col not in frame.columns:
+            frame[col] = (pd.Series([None] * len(frame), dtype=object) if dtype == "object"
+                          else pd.Series(index=frame.index, dtype=dtype))
+        elif dtype == "float64":
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        elif dtype.startswith("datetime"):
+            frame[col] = pd.to_datetime(frame[col])
+        elif dtype != "object":
+            frame[col] = frame[col].astype(dtype)
+    return frame[list(FILM_COLUMNS)]
+
+
+def read_new_films(source: str | Path | bytes, *, max_rows: int = 100_000,
+                   max_bytes: int = 50_000_000) -> tuple[pd.DataFrame, list[str]]:
+    """Read and validate a CSV of new films; returns ``(films, warnings)``.
+
+    Raises :class:`InputError`/:class:`SchemaError` with one line naming the row, field and value.
+    """
+    if isinstance(source, bytes):
+        data, name = source, "upload"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise DataFileError(f"input file {str(path)!r} does not exist")
+        if path.stat().st_size > max_bytes:
+            raise InputError(f"input file {str(path)!r} is larger than {max_bytes:,} bytes")
+        data, name = path.read_bytes(), str(path)
+    if len(data) > max_bytes:
+        raise InputError(f"input {name!r} is larger than {max_bytes:,} bytes")
+    if not data.strip():
+        raise InputError(f"input file {name!r} is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"input file {name!r} is not UTF-8 text (byte {exc.start}); save it "
+                         "as UTF-8 CSV") from None
+    if "\x00" in text:
+        raise InputError(f"input file {name!r} contains NUL bytes; it is not a CSV text file")
+    csv.field_size_limit(max_bytes)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+        header = [h.strip().lower() for h in header]
+        reader.fieldnames = header
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise SchemaError(f"input file {name!r} lacks required column(s) {missing}; "
+                              f"found {header}")
+        if len(set(header)) != len(header):
+            dupes = sorted({h for h in header if header.count(h) > 1})
+            raise SchemaError(f"input file {name!r} repeats column(s) {dupes}")
+        warnings = []
+        unknown = [c for c in header if c not in INPUT_COLUMNS]
+        if unknown:
+            warnings.append(f"ignored unknown column(s): {', '.join(unknown)}")
+        raws = []
+        for i, raw in enumerate(reader, start=2):  # row 1 is the header
+            if None in raw:
+                raise InputError(f"row {i}: more fields than the header has columns")
+            raws.append(raw)
+            if len(raws) > max_rows:
+                raise InputError(f"input file {name!r} has more than {max_rows:,} rows")
+    except csv.Error as exc:
+        raise InputError(f"input file {name!r} is not valid CSV: {exc}") from None
+    if not raws:
+        raise InputError(f"input file {name!r} has a header but no films")
+    return films_from_records(raws, first_row=2), warnings

@@ -1,0 +1,1 @@
+"""Model families, one folder each (tabular base models, the stack, poster and genre networks)."""

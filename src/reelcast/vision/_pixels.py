@@ -1,0 +1,111 @@
+"""Posters as fixed-size uint8 pixel arrays for the CNNs, cached by image content hash."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+from PIL import Image
+
+from .._errors import ImageError, InputError
+from ._embeddings import EmbeddingCache, bytes_key
+from ._image import DEFAULT_MAX_PIXELS, load_image_bytes, read_image_file
+from ._progress import progress_bar
+from ._resnet import IMAGENET_MEAN, IMAGENET_STD
+
+__all__ = [
+    "PosterBatch",
+    "check_image_size",
+    "is_missing_path",
+    "normalize_pixels",
+    "poster_pixels",
+]
+
+
+def check_image_size(image_size) -> tuple[int, int]:
+    """``(height, width)`` from an int (square) or a pair; both at least 16 px."""
+    size = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
+    if len(size) != 2 or not all(isinstance(v, int | np.integer) and v >= 16 for v in size):
+        raise InputError(f"image_size must be an int or (height, width) of ints >= 16, got {image_size!r}")
+    return int(size[0]), int(size[1])
+
+
+class PosterBatch:
+    """The result of :func:`poster_pixels`.
+
+    Attributes
+    ----------
+    pixels : ndarray of uint8, shape (n, 3, height, width)
+        Zeros where the poster could not be read.
+    valid : ndarray of bool, shape (n,)
+    errors : dict of int to str
+        Row position -> reason, for the unreadable rows.
+    keys : list of str or None
+        The content hash of each readable poster.
+    """
+
+    def __init__(self, pixels, valid, errors, keys) -> None:
+        self.pixels, self.valid, self.errors, self.keys = pixels, valid, errors, keys
+
+
+def poster_pixels(
+    paths: Sequence,
+    *,
+    root: str | os.PathLike | None = None,
+    image_size=(96, 64),
+    cache_dir: str | os.PathLike | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    show_progress: bool = False,
+) -> PosterBatch:
+    """Read and resize posters to ``image_size`` (height, width), RGB, uint8, channels first.
+
+    Missing paths (None/NaN/"") and unreadable images give ``valid=False`` and a reason in
+    ``errors`` instead of raising, so one bad file never stops a corpus run.
+    """
+    height, width = check_image_size(image_size)
+    cache = EmbeddingCache(cache_dir, f"pixels-{height}x{width}-v1") if cache_dir else None
+    out = np.zeros((len(paths), 3, height, width), dtype=np.uint8)
+    valid = np.zeros(len(paths), dtype=bool)
+    errors: dict[int, str] = {}
+    keys: list[str | None] = [None] * len(paths)
+    with progress_bar(f"posters → {height}x{width}", len(paths), show_progress) as advance:
+        for i, path in enumerate(paths):
+            advance()
+            if is_missing_path(path):
+                errors[i] = "no poster"
+                continue
+            try:
+                data = read_image_file(str(path), root=root)
+                key = bytes_key(data)
+                cached = cache.get(key) if cache is not None else None
+                if cached is None or cached.shape != (3, height, width):
+                    img = load_image_bytes(data, name=str(path), max_pixels=max_pixels)
+                    resized = img.resize((width, height), Image.Resampling.BILINEAR)
+                    cached = np.asarray(resized, dtype=np.uint8).transpose(2, 0, 1)
+                    if cache is not None:
+                        cache.put(key, cached)
+            except ImageError as exc:
+                errors[i] = str(exc)
+                continue
+            out[i], valid[i], keys[i] = cached, True, key
+    return PosterBatch(out, valid, errors, keys)
+
+
+def is_missing_path(value) -> bool:
+    """True for None, NaN, ``pd.NA`` and blank strings: a film without a poster."""
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def normalize_pixels(pixels: torch.Tensor | np.ndarray) -> torch.Tensor:
+    """uint8 ``(n, 3, h, w)`` → float32 with ImageNet mean/std normalisation."""
+    x = torch.as_tensor(pixels).float().div_(255.0)
+    mean = torch.tensor(IMAGENET_MEAN, dtype=x.dtype).view(1, 3, 1, 1)
+    std = torch.tensor(IMAGENET_STD, dtype=x.dtype).view(1, 3, 1, 1)
+    return (x - mean) / std

@@ -1,0 +1,48 @@
+"""CLI round trip on the synthetic market: train → predict, and clean errors."""
+
+import pandas as pd
+
+from reelcast.cli import main
+
+NEW = ("title,release_date,budget,genres,cast\n"
+       "Sequel Two,2018-06-01,120000000,Action|Adventure,\n"
+       "Small Drama,2018-10-05,2000000,Drama,\n")
+
+
+def test_train_then_predict(tmp_path, capsys):
+    model = tmp_path / "model"
+    assert main(["train", "--market", "600", "--out", str(model), "--n-estimators", "60"]) == 0
+    (tmp_path / "new.csv").write_text(NEW)
+    out = tmp_path / "forecasts.csv"
+    assert main(["predict", "--model", str(model), "--input", str(tmp_path / "new.csv"),
+                 "--output", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert list(table["title"]) == ["Sequel Two", "Small Drama"]
+    assert (table["forecast_revenue_usd"] > 0).all()
+    assert table.loc[0, "forecast_revenue_usd"] > table.loc[1, "forecast_revenue_usd"]
+
+
+def test_bad_input_is_one_line_and_exit_1(tmp_path, capsys):
+    model = tmp_path / "model"
+    assert main(["train", "--market", "300", "--out", str(model), "--n-estimators", "20"]) == 0
+    (tmp_path / "bad.csv").write_text("title,release_date,budget\nX,2018-01-01,-3\n")
+    code = main(["predict", "--model", str(model), "--input", str(tmp_path / "bad.csv"),
+                 "--output", str(tmp_path / "o.csv")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: row 2: budget '-3'") and "Traceback" not in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_missing_model_dir(tmp_path, capsys):
+    (tmp_path / "new.csv").write_text(NEW)
+    code = main(["predict", "--model", str(tmp_path / "none"), "--input",
+                 str(tmp_path / "new.csv"), "--output", str(tmp_path / "o.csv")])
+    assert code == 1 and "not a reelcast model directory" in capsys.readouterr().err
+
+
+def test_evaluate_writes_json(tmp_path, capsys):
+    out = tmp_path / "eval.json"
+    assert main(["evaluate", "--market", "800", "--n-estimators", "40", "--no-rolling",
+                 "--out", str(out), "--train-end", "2013-01-01"]) == 0
+    text = capsys.readouterr().out
+    assert "budget-only baseline" in text and out.exists()

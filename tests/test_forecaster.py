@@ -1,0 +1,98 @@
+"""The forecaster on the synthetic market: it learns, saves natively, and refuses tampering."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reelcast import ArtifactError, NotFittedError
+from reelcast.data import make_market
+from reelcast.evaluation import evaluate, regression_metrics
+from reelcast.forecast import BoxOfficeForecaster, load_forecaster, save_forecaster
+
+
+@pytest.fixture(scope="module")
+def market():
+    return make_market(1500, seed=11)
+
+
+@pytest.fixture(scope="module")
+def fitted(market):
+    return BoxOfficeForecaster(n_estimators=150, learning_rate=0.08).fit(market)
+
+
+def test_beats_both_baselines_on_a_temporal_split():
+    films = make_market(4000, seed=11)
+    result = evaluate(films, {"lgbm": lambda: BoxOfficeForecaster(
+        n_estimators=300, learning_rate=0.04, num_leaves=15)}, train_end="2013-01-01",
+        rolling_years=())
+    t = result.temporal
+    assert t["lgbm"]["rmse"] < t["budget-only baseline"]["rmse"] < t["mean baseline"]["rmse"]
+    assert t["lgbm"]["r2"] > 0.5
+
+
+def test_talent_history_is_used(fitted):
+    gain = pd.Series(fitted.model_.booster_.feature_importance("gain"),
+                     index=fitted.feature_names_in_)
+    assert gain.filter(like="cast_").sum() + gain.filter(like="director_").sum() > 0
+
+
+def test_not_fitted():
+    with pytest.raises(NotFittedError):
+        BoxOfficeForecaster().predict(make_market(5, seed=0))
+
+
+def test_save_load_round_trip(tmp_path, fitted, market):
+    save_forecaster(fitted, tmp_path / "m", metrics={"r2": 0.5})
+    loaded = load_forecaster(tmp_path / "m")
+    np.testing.assert_allclose(loaded.predict(market.head(200)), fitted.predict(market.head(200)))
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert manifest["versions"]["lightgbm"] and manifest["features"]
+    assert not list((tmp_path / "m").rglob("*.pkl"))
+
+
+def test_tampered_file_is_refused(tmp_path, fitted):
+    save_forecaster(fitted, tmp_path / "m")
+    with open(tmp_path / "m" / "lgbm_model.txt", "a") as fh:
+        fh.write("\n")
+    with pytest.raises(ArtifactError, match="sha256"):
+        load_forecaster(tmp_path / "m")
+
+
+def test_other_major_version_is_refused(tmp_path, fitted):
+    save_forecaster(fitted, tmp_path / "m")
+    path = tmp_path / "m" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["versions"]["lightgbm"] = "1.0.0"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError, match="lightgbm"):
+        load_forecaster(tmp_path / "m")
+
+
+def test_failed_save_keeps_the_old_model(tmp_path, fitted, monkeypatch):
+    save_forecaster(fitted, tmp_path / "m")
+    before = (tmp_path / "m" / "manifest.json").read_text()
+    import reelcast.forecast._artifact as artifact
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(artifact, "write_json", boom)
+    with pytest.raises(OSError):
+        save_forecaster(fitted, tmp_path / "m")
+    assert (tmp_path / "m" / "manifest.json").read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]
+
+
+def test_same_seed_same_predictions(market):
+    a = BoxOfficeForecaster(n_estimators=60).fit(market).predict(market.head(50))
+    b = BoxOfficeForecaster(n_estimators=60).fit(market).predict(market.head(50))
+    np.testing.assert_array_equal(a, b)
+
+
+def test_metrics_agree_with_protocol(market, fitted):
+    scored = market.dropna(subset=["revenue"])
+    m = regression_metrics(np.log(scored["revenue"]), fitted.predict(scored),
+                           train_median=fitted.train_median_)
+    assert m["r2"] > 0.6  # in-sample sanity

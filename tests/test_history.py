@@ -1,0 +1,89 @@
+"""As-of history: the leakage test and hand-checked statistics."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reelcast.data import make_market
+from reelcast.features import PreReleaseFeatures, TalentHistory
+
+
+def _films(rows):
+    frame = pd.DataFrame(rows)
+    frame["release_date"] = pd.to_datetime(frame["release_date"])
+    for col in ("cast", "directors", "writers", "companies", "keywords"):
+        if col not in frame:
+            frame[col] = [[] for _ in range(len(frame))]
+    frame["collection"] = frame.get("collection", pd.Series([None] * len(frame)))
+    frame["revenue_adj"] = frame["revenue"]
+    return frame
+
+
+def test_statistics_use_strictly_earlier_films():
+    films = _films([
+        {"release_date": "2000-01-01", "directors": ["Ann"], "revenue": np.e**2, "rating": 6.0},
+        {"release_date": "2001-01-01", "directors": ["Ann"], "revenue": np.e**4, "rating": 8.0},
+        {"release_date": "2001-01-01", "directors": ["Ann"], "revenue": np.e**9, "rating": 1.0},
+        {"release_date": "2003-01-01", "directors": ["ann "], "revenue": np.nan, "rating": None},
+    ])
+    out = TalentHistory().fit(films).transform(films)
+    n = out["director_films_sum"].tolist()
+    assert n == [0, 1, 1, 3]  # the two 2001 films do not see each other (same day)
+    assert out.loc[1, "director_logrev_mean"] == pytest.approx(2.0)
+    assert out.loc[3, "director_logrev_mean"] == pytest.approx(5.0)
+    assert out.loc[3, "director_logrev_max"] == pytest.approx(9.0)
+    assert out.loc[3, "director_rating_mean"] == pytest.approx(5.0)
+    assert out.loc[3, "director_years_since_min"] == pytest.approx(730 / 365.25)
+    assert np.isnan(out.loc[0, "director_logrev_mean"])
+
+
+def test_unknown_people_and_missing_dates_get_no_history():
+    films = _films([{"release_date": "2000-01-01", "cast": ["A"], "revenue": 10.0}])
+    model = TalentHistory().fit(films)
+    new = _films([{"release_date": "2005-01-01", "cast": ["Nobody"], "revenue": np.nan},
+                  {"release_date": None, "cast": ["A"], "revenue": np.nan}])
+    out = model.transform(new)
+    assert out["cast_films_sum"].tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("cutoff", ["2005-01-01", "2010-06-15", "2014-01-01"])
+def test_future_cannot_change_the_past(cutoff):
+    """Shuffle, alter or delete every film on/after the cutoff: earlier films' features stay."""
+    films = make_market(900, seed=3)
+    cutoff = pd.Timestamp(cutoff)
+    past = films["release_date"] < cutoff
+    base = PreReleaseFeatures().fit(films).transform(films)[past.to_numpy()]
+
+    rng = np.random.default_rng(0)
+    future = films.loc[~past].copy()
+    future["revenue"] = future["revenue"].sample(frac=1, random_state=1).to_numpy() * 7
+    future["revenue_adj"] = future["revenue"]
+    future["rating"] = rng.uniform(0, 10, len(future))
+    future["cast"] = future["cast"].sample(frac=1, random_state=2).to_numpy()
+    future["keywords"] = future["keywords"].sample(frac=1, random_state=3).to_numpy()
+    for variant in (pd.concat([films.loc[past], future]), films.loc[past]):
+        other = PreReleaseFeatures().fit(variant).transform(variant)
+        other = other[(variant["release_date"] < cutoff).to_numpy()]
+        # language levels are learned from all rows; compare everything learned from history
+        cols = [c for c in base.columns if c not in ("language",)]
+        pd.testing.assert_frame_equal(base[cols].reset_index(drop=True),
+                                      other[cols].reset_index(drop=True))
+
+
+def test_a_lookahead_would_be_caught():
+    """Sanity check of the leakage test itself: a feature that peeks ahead changes."""
+    films = make_market(400, seed=5)
+    peek = films.sort_values("release_date")["revenue"].shift(-1)
+    altered = films.copy()
+    altered.loc[altered["release_date"] > altered["release_date"].median(), "revenue"] *= 3
+    peek2 = altered.sort_values("release_date")["revenue"].shift(-1)
+    early = films["release_date"] < films["release_date"].median()
+    assert not peek[early].equals(peek2[early])
+
+
+def test_features_never_read_the_films_own_outcome():
+    films = make_market(300, seed=9)
+    feats = PreReleaseFeatures().fit(films)
+    a = feats.transform(films)
+    b = feats.transform(films.assign(revenue=1.0, revenue_adj=1.0, rating=0.0, vote_count=1e9))
+    pd.testing.assert_frame_equal(a, b)
