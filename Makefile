@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SHARED_DATA := $(wildcard ../shared/data)
+SHARED_DATA := $(abspath $(wildcard ../shared/data))
 REELCAST_DATA ?= $(SHARED_DATA)
 export REELCAST_DATA
 

@@ -22,7 +22,7 @@ def test_good_csv(tmp_path):
 
 def test_bom_and_unknown_columns(tmp_path):
     path = tmp_path / "films.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + ("title,release_date,mood\nX,2026-01-02,happy\n").encode())
+    path.write_bytes(b"\xef\xbb\xbf" + (b"title,release_date,mood\nX,2026-01-02,happy\n"))
     films, warnings = read_new_films(path)
     assert films.iloc[0]["title"] == "X" and "mood" in warnings[0]
 

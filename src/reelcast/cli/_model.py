@@ -70,7 +70,8 @@ def evaluate(
 ) -> None:
     """Temporal evaluation of the forecaster beside the mean and budget-only baselines."""
     from .._io import write_json
-    from ..evaluation import evaluate as run, format_table
+    from ..evaluation import evaluate as run
+    from ..evaluation import format_table
     from ..forecast import BoxOfficeForecaster
 
     films = _load_films(corpus, market, seed)

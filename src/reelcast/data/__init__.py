@@ -1,5 +1,8 @@
 """Sources → canonical corpus: readers for the public tables, the corpus builder, a synthetic market."""
 
+from ._anime import read_anime
+from ._corpus import CorpusSummary, build_corpus, load_anime, load_corpus
+from ._cpi import load_cpi, to_2017_dollars
 from ._market import MarketTruth, make_anime_market, make_market
 from ._schema import (
     ANIME_COLUMNS,
@@ -10,6 +13,23 @@ from ._schema import (
     POST_RELEASE_COLUMNS,
     empty_anime,
     empty_films,
+)
+from ._sources import ParseStats, SourceTable
+from ._sources_boxoffice import (
+    read_box_office_mojo,
+    read_ilias,
+    read_imdb5000,
+    read_movie_industry,
+    read_the_numbers,
+)
+from ._sources_tmdb import (
+    read_links,
+    read_movielens_ratings,
+    read_movies_metadata,
+    read_posters,
+    read_tmdb5000,
+    read_tmdb_discover,
+    read_tmdb_keywords,
 )
 
 __all__ = [
@@ -24,4 +44,25 @@ __all__ = [
     "make_anime_market",
     "make_market",
     "MarketTruth",
+    "CorpusSummary",
+    "build_corpus",
+    "load_corpus",
+    "load_anime",
+    "load_cpi",
+    "to_2017_dollars",
+    "ParseStats",
+    "SourceTable",
+    "read_anime",
+    "read_box_office_mojo",
+    "read_ilias",
+    "read_imdb5000",
+    "read_links",
+    "read_movie_industry",
+    "read_movielens_ratings",
+    "read_movies_metadata",
+    "read_posters",
+    "read_the_numbers",
+    "read_tmdb5000",
+    "read_tmdb_discover",
+    "read_tmdb_keywords",
 ]

@@ -285,11 +285,12 @@ def _resolve(records: pd.DataFrame) -> pd.DataFrame:
     films["year"] = (films["release_date"].dt.year.astype("Int64")
                      .fillna(pd.to_numeric(films["year"], errors="coerce").astype("Int64")))
     # is_sequel: in a collection and released after the collection's first film in the corpus
-    knows = set(records.loc[records.get("_knows_collection", pd.Series(False, index=records.index))
-                            .fillna(False).astype(bool), "film_id"])
-    date = films["release_date"].fillna(pd.to_datetime(films["year"].astype("Float64")
-                                                       .astype("string") + "-01-01",
-                                                       errors="coerce"))
+    knows_flag = (records["_knows_collection"] if "_knows_collection" in records
+                  else pd.Series(False, index=records.index))
+    knows = set(records.loc[knows_flag.astype("boolean").fillna(False).to_numpy(bool), "film_id"])
+    year_start = pd.to_datetime(pd.DataFrame({"year": films["year"].astype("float64"), "month": 1,
+                                              "day": 1}), errors="coerce")
+    date = films["release_date"].fillna(year_start)
     first = date.groupby(films["collection"]).transform("min")
     in_collection = films["collection"].notna()
     is_sequel = pd.Series(pd.NA, index=films.index, dtype="boolean")

@@ -3,8 +3,9 @@
 The frames follow the canonical schemas exactly, so every feature builder and model can be tested
 without the public tables, and recovery of the planted truth (``df.attrs["truth"]``) can be checked.
 Log revenue is ``0.9 * log budget`` plus talent draws, genre, season, sequel, language and copycat
-terms and unit-sd noise. "Hits" are the top 10% of a year by revenue *before* the copycat bump,
-so ``copycat_effect`` changes revenues (and what depends on them) but never which films exist.
+terms and unit-sd noise; the tail above $300M is compressed and revenue is capped at $3B. "Hits"
+are the top 10% of a year by revenue *before* the copycat bump, so ``copycat_effect`` changes
+revenues (and what depends on them: ratings, vote counts) but never which films exist.
 
 >>> films = make_market(200, seed=1)
 >>> list(films.columns) == list(FILM_COLUMNS)
@@ -18,53 +19,26 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rich.progress import track
 
 from .._errors import InputError
 from ._market_anime import make_anime_market
 from ._market_vocab import (
-    CERTIFICATIONS as _CERTS,
-)
-from ._market_vocab import (
-    FIRST_NAMES as _FIRST,
-)
-from ._market_vocab import (
-    GENERAL_KEYWORDS as _GENERAL_KW,
-)
-from ._market_vocab import (
-    GENRE_TABLE as _GENRE,
-)
-from ._market_vocab import (
-    LANGUAGES as _LANGS,
-)
-from ._market_vocab import (
-    LAST_NAMES as _LAST,
-)
-from ._market_vocab import (
-    MONTH_SHARE as _MONTH_SHARE,
-)
-from ._market_vocab import (
-    PROTAGONISTS as _PROTAGONIST,
-)
-from ._market_vocab import (
-    ROLE_SD as _ROLE_SD,
-)
-from ._market_vocab import (
-    SEASON_EFFECTS as _SEASON,
-)
-from ._market_vocab import (
-    STUDIO_SUFFIXES as _STUDIO_SUFFIX,
-)
-from ._market_vocab import (
-    STUDIO_WORDS as _STUDIO_WORD,
-)
-from ._market_vocab import (
-    TAGLINES as _TAGLINES,
-)
-from ._market_vocab import (
-    TITLE_ADJECTIVES as _ADJ,
-)
-from ._market_vocab import (
-    TITLE_NOUNS as _NOUN,
+    CERTIFICATIONS,
+    FIRST_NAMES,
+    GENERAL_KEYWORDS,
+    GENRE_TABLE,
+    LANGUAGES,
+    LAST_NAMES,
+    MONTH_SHARE,
+    PROTAGONISTS,
+    ROLE_SD,
+    SEASON_EFFECTS,
+    STUDIO_SUFFIXES,
+    STUDIO_WORDS,
+    TAGLINES,
+    TITLE_ADJECTIVES,
+    TITLE_NOUNS,
 )
 from ._schema import FILM_COLUMNS
 
@@ -107,7 +81,7 @@ def _check(name: str, ok: bool, value, accepted: str) -> None:
 def _talent_pool(rng, sizes: dict[str, int]) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
     """Per role: unique names, Zipf reuse CDF and latent log-revenue draws (stars draw more)."""
     total = sum(v for k, v in sizes.items() if k != "companies")
-    plain = len(_FIRST) * len(_LAST)  # codes below ``plain`` have no middle initial
+    plain = len(FIRST_NAMES) * len(LAST_NAMES)  # codes below ``plain`` have no middle initial
     n_plain = min(total, plain // 2)  # most people have plain names, the rest get an initial
     codes = np.concatenate([rng.choice(plain, size=n_plain, replace=False),
                             plain + rng.choice(plain * 26, size=min(total - n_plain, plain * 26),
@@ -115,10 +89,11 @@ def _talent_pool(rng, sizes: dict[str, int]) -> dict[str, tuple[list[str], np.nd
     rng.shuffle(codes)
     people = []
     for c in codes:
-        c, first = divmod(int(c), len(_FIRST))
-        initial, last = divmod(c, len(_LAST))
-        people.append(f"{_FIRST[first]} {chr(64 + initial) + '. ' if initial else ''}{_LAST[last]}")
-    companies = [f"{w} {s}" for w in _STUDIO_WORD for s in _STUDIO_SUFFIX]
+        c, first = divmod(int(c), len(FIRST_NAMES))
+        initial, last = divmod(c, len(LAST_NAMES))
+        middle = f"{chr(64 + initial)}. " if initial else ""
+        people.append(f"{FIRST_NAMES[first]} {middle}{LAST_NAMES[last]}")
+    companies = [f"{w} {s}" for w in STUDIO_WORDS for s in STUDIO_SUFFIXES]
     rng.shuffle(companies)
     pools, start = {}, 0
     for role, size in sizes.items():
@@ -129,7 +104,7 @@ def _talent_pool(rng, sizes: dict[str, int]) -> dict[str, tuple[list[str], np.nd
         rank = np.arange(1, len(names) + 1)
         # Zipf-Mandelbrot reuse: a few prolific people, a long tail of one-offs
         p = (rank + _ZIPF_OFFSET[role]) ** -1.0
-        latent = _ROLE_SD[role] * (rng.standard_normal(len(names)) + 0.5 - rank / len(names))
+        latent = ROLE_SD[role] * (rng.standard_normal(len(names)) + 0.5 - rank / len(names))
         pools[role] = (names, np.cumsum(p) / p.sum(), latent)
     return pools
 
@@ -138,7 +113,7 @@ def _release_dates(rng, n: int, start_year: int, end_year: int) -> np.ndarray:
     years = np.arange(start_year, end_year + 1)
     w = 1.0 + 0.03 * (years - start_year)
     year = rng.choice(years, size=n, p=w / w.sum())
-    month = rng.choice(12, size=n, p=np.asarray(_MONTH_SHARE) / sum(_MONTH_SHARE)) + 1
+    month = rng.choice(12, size=n, p=np.asarray(MONTH_SHARE) / sum(MONTH_SHARE)) + 1
     first = (year - 1970) * 12 + (month - 1)
     first_day = first.astype("datetime64[M]").astype("datetime64[D]")
     next_first = (first + 1).astype("datetime64[M]").astype("datetime64[D]")
@@ -151,6 +126,10 @@ def _release_dates(rng, n: int, start_year: int, end_year: int) -> np.ndarray:
     moved = day + shift
     back = (moved >= first_day + month_len) & (shift > 0)
     return np.sort(np.where(back, moved - 7, moved)).astype("datetime64[ns]")
+
+
+def _choose(rng, options):
+    return options[rng.integers(len(options))]
 
 
 def _mean(values) -> float:
@@ -166,10 +145,10 @@ def _pick(rng, pool, k: int) -> list[str]:
 
 
 def _title(rng) -> str:
-    a, n = _ADJ[rng.integers(len(_ADJ))], _NOUN[rng.integers(len(_NOUN))]
+    a, n = _choose(rng, TITLE_ADJECTIVES), _choose(rng, TITLE_NOUNS)
     form = rng.integers(4)
-    return (f"The {a} {n}", f"{a} {n}", f"{n} of the {_NOUN[rng.integers(len(_NOUN))]}s",
-            f"{_FIRST[rng.integers(len(_FIRST))]}'s {n}")[form]
+    return (f"The {a} {n}", f"{a} {n}", f"{n} of the {_choose(rng, TITLE_NOUNS)}s",
+            f"{_choose(rng, FIRST_NAMES)}'s {n}")[form]
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -179,7 +158,7 @@ def _jaccard(a: set, b: set) -> float:
 def _sequel(rng, orig: dict, root: str, number: int, pools) -> dict:
     """A sequel reuses the original's genres, language, top cast, crew, companies and keywords."""
     orig["collection"] = root  # TMDB files the original under the collection too
-    subtitle = f"{_ADJ[rng.integers(len(_ADJ))]} {_NOUN[rng.integers(len(_NOUN))]}"
+    subtitle = f"{_choose(rng, TITLE_ADJECTIVES)} {_choose(rng, TITLE_NOUNS)}"
     keep = rng.random(len(orig["keywords"])) < 0.8
     cast = orig["cast"][:3] + _pick(rng, pools["cast"], int(rng.integers(1, 5)))
     directors = (orig["directors"] if rng.random() < 0.6
@@ -201,11 +180,11 @@ def _original(rng, hit: dict | None, pools, genre_names: list[str], genre_p: np.
     else:
         ng = int(rng.choice([1, 2, 3], p=[0.35, 0.45, 0.2]))
         genres = [genre_names[j] for j in rng.choice(len(genre_p), ng, replace=False, p=genre_p)]
-        vocab = sorted({w for g in genres for w in _GENRE[g][4]})
+        vocab = sorted({w for g in genres for w in GENRE_TABLE[g][4]})
         picks = rng.choice(len(vocab), min(len(vocab), int(rng.integers(3, 8))), replace=False)
         kw = [vocab[j] for j in picks]
     if rng.random() < 0.5:
-        kw.append(_GENERAL_KW[rng.integers(len(_GENERAL_KW))])
+        kw.append(_choose(rng, GENERAL_KEYWORDS))
     return dict(title=_title(rng), genres=genres, keywords=list(dict.fromkeys(kw)),
                 cast=_pick(rng, pools["cast"], int(rng.integers(3, 9))),
                 directors=_pick(rng, pools["directors"], 1 + int(rng.random() < 0.1)),
@@ -267,23 +246,24 @@ def make_market(n: int = 2000, seed: int = 0, *, poster_dir: str | Path | None =
     dates = _release_dates(rng, n, start_year, end_year)
     years = dates.astype("datetime64[Y]").astype(int) + 1970
     months = dates.astype("datetime64[M]").astype(int) % 12
-    genre_names = list(_GENRE)
-    gw = np.array([_GENRE[g][3] for g in genre_names], float)
-    langs = rng.choice([c for c, _ in _LANGS], size=n, p=[w for _, w in _LANGS])
+    genre_names = list(GENRE_TABLE)
+    gw = np.array([GENRE_TABLE[g][3] for g in genre_names], float)
+    langs = rng.choice([c for c, _ in LANGUAGES], size=n, p=[w for _, w in LANGUAGES])
     # director craft drives ratings; it is only mildly tied to the director's box-office draw
-    quality = {d: 0.3 * v / _ROLE_SD["directors"] + 0.85 * rng.standard_normal()
+    quality = {d: 0.3 * v / ROLE_SD["directors"] + 0.85 * rng.standard_normal()
                for d, v in latent["directors"].items()}
     rows, base, hits = [], np.zeros(n), {}
     deliberate, closed, franchise = np.zeros(n, bool), np.zeros(n, bool), {}
     year_start = 0
-    for i in range(n):
+    # a progress bar only for big markets (about 0.2 ms per film)
+    for i in track(range(n), description="simulating films", disable=n < 10_000, transient=True):
         y = int(years[i])
         if i > 0 and y != years[i - 1]:  # close the previous year: its top 10% become hits
             idx = np.arange(year_start, i)
             top = idx[np.argsort(-base[idx], kind="stable")[: max(1, math.ceil(0.1 * len(idx)))]]
             hits[int(years[i - 1])], year_start = top.tolist(), i
         recent = [h for yy in (y - 1, y - 2) for h in hits.get(yy, [])]
-        u = rng.random(3)
+        u = rng.random(2)
         earlier = year_start
         film = {"lang": str(langs[i]), "sequel": False, "collection": None}
         # a sequel of a film of the last ten years, likelier of a big one, in franchises of <= 8
@@ -305,15 +285,14 @@ def make_market(n: int = 2000, seed: int = 0, *, poster_dir: str | Path | None =
                   + _mean([latent["directors"][d] for d in film["directors"]])
                   + _mean([latent["writers"][w] for w in film["writers"]])
                   + _mean([latent["companies"][c] for c in film["companies"]]))
-        g_rev = _mean([_GENRE[g][0] for g in film["genres"]])
-        g_bud = _mean([_GENRE[g][1] for g in film["genres"]])
+        g_rev = _mean([GENRE_TABLE[g][0] for g in film["genres"]])
+        g_bud = _mean([GENRE_TABLE[g][1] for g in film["genres"]])
         foreign = film["lang"] != "en"
         log_budget = (math.log(15e6) + 0.03 * (y - 1995) + g_bud + 0.8 * talent
                       + 0.4 * film["sequel"] - 0.8 * foreign + 0.9 * rng.standard_normal())
         film["log_budget"] = float(np.clip(log_budget, math.log(5e5), math.log(3e8)))
-        film["talent"], film["g_rev"] = talent, g_rev
         base[i] = (0.9 * film["log_budget"] + math.log(1.2) + 0.1 * math.log(15e6) + talent + g_rev
-                   + _SEASON[months[i]] + 0.5 * film["sequel"] - 0.7 * foreign
+                   + SEASON_EFFECTS[months[i]] + 0.5 * film["sequel"] - 0.7 * foreign
                    + rng.standard_normal())
         rows.append(film)
     # similarity to recent hits of *other* franchises, for every film (copycat or not)
@@ -325,7 +304,11 @@ def make_market(n: int = 2000, seed: int = 0, *, poster_dir: str | Path | None =
                     and _jaccard(kwsets[i], kwsets[h]) >= 0.5):
                 n_similar[i] += 1
     lift = np.where(n_similar > 0, copycat_effect / (1 + 0.3 * np.maximum(n_similar - 1, 0)), 0.0)
-    log_rev = np.clip(base + lift, math.log(1e4), math.log(3e9))  # no film grosses over $3B
+    # real grosses are thinner-tailed than log-normal: compress above $300M, cap at $3B; the
+    # copycat lift is added after that so it stays exactly as planted (short of the cap)
+    top = math.log(3e8)
+    squeezed = np.where(base > top, top + 0.6 * (base - top), base)
+    log_rev = np.clip(squeezed + lift, math.log(1e4), math.log(3e9))
     return _assemble(rng, rows, dates, years, months, log_rev, quality, lift, n_similar, deliberate,
                      latent, copycat_effect, missing_rate, seed, poster_dir, poster_size)
 
@@ -339,7 +322,7 @@ def _assemble(rng, rows, dates, years, months, log_rev, quality, lift, n_similar
     revenue = np.round(np.exp(log_rev))
     foreign = np.array([r["lang"] != "en" for r in rows])
     domestic = np.round(revenue * np.where(foreign, rng.beta(1, 15, n), rng.beta(8, 10, n)))
-    g_rat = np.array([_mean([_GENRE[g][2] for g in gs]) for gs in genres])
+    g_rat = np.array([_mean([GENRE_TABLE[g][2] for g in gs]) for gs in genres])
     craft = np.array([_mean([quality[d] for d in r["directors"]]) for r in rows])
     rating = np.clip(6.2 + 0.5 * craft + g_rat + 0.08 * (log_rev - np.median(log_rev))
                      + 0.6 * rng.standard_normal(n), 0, 10).round(1)
@@ -355,7 +338,8 @@ def _assemble(rng, rows, dates, years, months, log_rev, quality, lift, n_similar
         kind = ("kids" if {"Animation", "Family"} & set(gs)
                 else "adult" if {"Horror", "Crime", "War"} & set(gs)
                 else "doc" if "Documentary" in gs else "other")
-        cert.append("NR" if f and rng.random() < 0.5 else _CERTS[rng.choice(6, p=cert_p[kind])])
+        cert.append("NR" if f and rng.random() < 0.5
+                    else CERTIFICATIONS[rng.choice(6, p=cert_p[kind])])
     ids = rng.choice(np.arange(10, 500_000), size=n, replace=False)
     imdb = rng.choice(np.arange(100_000, 8_000_000), size=n, replace=False)
     overview, tagline, original = [], [], []
@@ -363,11 +347,11 @@ def _assemble(rng, rows, dates, years, months, log_rev, quality, lift, n_similar
     for r in rows:
         kw = r["keywords"] or ["life"]
         picks = [kw[j] for j in rng.choice(len(kw), size=min(3, len(kw)), replace=False)]
-        who = _PROTAGONIST[rng.integers(len(_PROTAGONIST))]
+        who = _choose(rng, PROTAGONISTS)
         overview.append(f'In "{r["title"]}", {who} is drawn '
                         f"into a {' and '.join(g.lower() for g in r['genres'])} story of "
                         f"{', '.join(picks)}.")
-        tagline.append(_TAGLINES[rng.integers(len(_TAGLINES))] if rng.random() < 0.6 else None)
+        tagline.append(_choose(rng, TAGLINES) if rng.random() < 0.6 else None)
         original.append(prefix.get(r["lang"], "") + r["title"])
     blank = {c: rng.random(n) < missing_rate for c in ("budget", "revenue", "runtime", "keywords",
                                                         "cast")}
@@ -405,8 +389,8 @@ def _assemble(rng, rows, dates, years, months, log_rev, quality, lift, n_similar
         "copycat": n_similar > 0, "deliberate_copycat": deliberate, "n_similar_hits": n_similar,
         "copycat_lift": lift, "copycat_effect": float(copycat_effect), "budget_elasticity": 0.9,
         "noise_sd": 1.0, "sequel_effect": 0.5, "non_english_effect": -0.7,
-        "genre_effects": {g: v[0] for g, v in _GENRE.items()},
-        "season_effects": {m + 1: v for m, v in enumerate(_SEASON)},
+        "genre_effects": {g: v[0] for g, v in GENRE_TABLE.items()},
+        "season_effects": {m + 1: v for m, v in enumerate(SEASON_EFFECTS)},
         "talent": latent, "director_quality": quality, "poster_faces": faces,
     })
     return frame

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._parse import normalise_title
+from ._parse import title_key
 from ._schema import FILM_COLUMNS, LIST_COLUMNS
 
 __all__ = ["FIELD_PRIORITY", "RATING_PRIORITY", "NO_ID_SOURCES", "Crosswalk", "build_crosswalk",
@@ -111,7 +111,7 @@ def key_records(frame: pd.DataFrame, source: str, crosswalk: Crosswalk) -> pd.Da
 
 
 class TitleIndex:
-    """Normalised title → (film, year, popularity) entries used for matching."""
+    """Title key (``title_key``) → (film, year, popularity) entries used for matching."""
 
     def __init__(self) -> None:
         self.entries = pd.DataFrame({"key": pd.Series(dtype=str), "film_id": pd.Series(dtype=str),
@@ -120,16 +120,17 @@ class TitleIndex:
 
     def add(self, records: pd.DataFrame) -> None:
         """Index every title and original title of ``records`` with the record's year."""
-        years = _record_years(records)
         weight = records["vote_count"] if "vote_count" in records else pd.Series(np.nan, records.index)
         parts = []
         for column in ("title", "original_title"):
             if column in records:
-                keys = records[column].map(normalise_title)
-                parts.append(pd.DataFrame({"key": keys.to_numpy(object),
-                                           "film_id": records["film_id"].to_numpy(object),
-                                           "year": years.to_numpy(float),
-                                           "weight": pd.to_numeric(weight).to_numpy(float)}))
+                keys = records[column].map(title_key)
+                for years, keep in _record_years(records):
+                    parts.append(pd.DataFrame({
+                        "key": keys.to_numpy(object)[keep],
+                        "film_id": records["film_id"].to_numpy(object)[keep],
+                        "year": years.to_numpy(float)[keep],
+                        "weight": pd.to_numeric(weight).to_numpy(float)[keep]}))
         new = pd.concat([self.entries, *parts], ignore_index=True).dropna(subset=["key"])
         self.entries = new.drop_duplicates(["key", "film_id", "year"])
 
@@ -137,13 +138,19 @@ class TitleIndex:
         return self.entries.groupby("film_id")["weight"].max().fillna(0.0)
 
 
-def _record_years(records: pd.DataFrame) -> pd.Series:
-    years = pd.Series(np.nan, index=records.index)
+def _record_years(records: pd.DataFrame) -> list[tuple[pd.Series, np.ndarray]]:
+    """A record's years to match on: its release year and, when it differs, its ``year`` column
+    (Movie Industry dates are the release in one country, its ``year`` the film's year).
+    Returns ``(years, rows to use)`` pairs: every row once (year possibly missing), then the rows
+    that have a second, different year."""
+    release = pd.Series(np.nan, index=records.index)
     if "release_date" in records:
-        years = records["release_date"].dt.year.astype("float64")
-    if "year" in records:
-        years = years.fillna(pd.to_numeric(records["year"], errors="coerce").astype("float64"))
-    return years
+        release = records["release_date"].dt.year.astype("float64")
+    stated = (pd.to_numeric(records["year"], errors="coerce").astype("float64")
+              if "year" in records else pd.Series(np.nan, index=records.index))
+    first = release.fillna(stated)
+    second = stated.where(stated.notna() & (stated != first))
+    return [(first, np.ones(len(records), bool)), (second, second.notna().to_numpy())]
 
 
 def match_titles(rows: pd.DataFrame, index: TitleIndex, *, restrict_to: set[str] | None = None
@@ -153,10 +160,11 @@ def match_titles(rows: pd.DataFrame, index: TitleIndex, *, restrict_to: set[str]
     Returns ``(film_id, status)`` aligned with ``rows``: film_id is NA when unmatched; status is
     ``"matched"``, ``"ambiguous"``, ``"unmatched"`` or ``"no_title"``.
     """
-    keys = rows["title"].map(normalise_title)
-    years = _record_years(rows)
-    query = pd.DataFrame({"row": np.arange(len(rows)), "key": keys.to_numpy(object),
-                          "qyear": years.to_numpy(float)})
+    keys = rows["title"].map(title_key)
+    query = pd.concat([pd.DataFrame({"row": np.arange(len(rows))[keep],
+                                     "key": keys.to_numpy(object)[keep],
+                                     "qyear": years.to_numpy(float)[keep]})
+                       for years, keep in _record_years(rows)], ignore_index=True)
     entries = index.entries
     if restrict_to is not None:
         entries = entries[entries["film_id"].isin(restrict_to)]
@@ -165,7 +173,7 @@ def match_titles(rows: pd.DataFrame, index: TitleIndex, *, restrict_to: set[str]
     no_year = cand["qyear"].isna() | cand["year"].isna()
     cand = cand[(cand["dy"] <= YEAR_TOLERANCE) | no_year].copy()
     cand["dy"] = cand["dy"].fillna(YEAR_TOLERANCE + 0.5)  # an unknown year ranks last
-    cand = cand.sort_values("dy").drop_duplicates(["row", "film_id"])
+    cand = cand.sort_values("dy", kind="stable").drop_duplicates(["row", "film_id"])
     cand["weight"] = cand["film_id"].map(index.film_weights()).fillna(0.0)
     cand = cand.sort_values(["row", "dy", "weight"], ascending=[True, True, False], kind="stable")
     best = cand.groupby("row").head(2)

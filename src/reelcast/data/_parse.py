@@ -48,6 +48,8 @@ __all__ = [
     "parse_date",
     "parse_dates",
     "normalise_title",
+    "title_key",
+    "fix_mojibake",
     "format_imdb_id",
     "map_genre",
     "map_genres",
@@ -84,7 +86,8 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return str(value).replace("\xa0", " ").strip()
+    # mojibake first: a UTF-8 "à" read as Latin-1 ends in a no-break space
+    return fix_mojibake(str(value)).replace("\xa0", " ").strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,28 +329,67 @@ def parse_dates(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------------------------
 # titles, ids, genres, languages
 # ---------------------------------------------------------------------------------------------
+_MOJIBAKE_MARKS = ("\u00c3", "\u00c2", "\u00e2\u0080", "\u00e2\u20ac")
+
+
+def fix_mojibake(value: Any) -> Any:
+    """Repair UTF-8 text that was decoded as Latin-1/CP1252 (``"Worldâ\\x80\\x99s"`` →
+    ``"World’s"``); text that is not such mojibake is returned unchanged."""
+    if not isinstance(value, str) or not any(mark in value for mark in _MOJIBAKE_MARKS):
+        return value
+    for encoding in ("latin-1", "cp1252"):
+        try:
+            return value.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+    return value
+
+
 _PUNCT_RE = re.compile(r"[^0-9a-z]+")
-_YEAR_SUFFIX_RE = re.compile(r"\s*\((?:\d{4}|[ivx]+)\)\s*$", re.IGNORECASE)
+_PAREN_ANY_RE = re.compile(r"\s*\([^)]*\)\s*")
+_EPISODE_RE = re.compile(r"\b(?:episode|ep)\s+[ivx]+\b")
 
 
 def normalise_title(value: Any) -> str | None:
-    """A matching key for a title: lowercase ASCII, no accents/punctuation, no leading article.
+    """A matching key for a title: lowercase ASCII words, no accents, punctuation, bracketed
+    parts, episode numbers or "the"; a leading "a"/"an" is dropped too.
 
     ``"The Amélie!"`` → ``"amelie"``; ``"Alice in Wonderland (2010)"`` → ``"alice in wonderland"``;
-    ``"Avatar\\xa0"`` → ``"avatar"``; ``"Fast & Furious"`` → ``"fast and furious"``.
+    ``"Avatar\\xa0"`` → ``"avatar"``; ``"Fast & Furious"`` → ``"fast and furious"``;
+    ``"Star Wars Ep. VIII: The Last Jedi"`` → ``"star wars last jedi"``. Titles in other scripts
+    (no ASCII letters or digits left) give ``None``.
     """
     s = _text(value)
     if s is None or len(s) > 500:
         return None
-    s = _YEAR_SUFFIX_RE.sub("", s)
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii").lower()
-    s = s.replace("&", " and ").replace("'", "")
-    s = _PUNCT_RE.sub(" ", s).strip()
-    for article in ("the ", "a ", "an "):
-        if s.startswith(article) and len(s) > len(article):
-            s = s[len(article):]
-            break
-    return s or None
+    stripped = _PAREN_ANY_RE.sub(" ", s).strip()
+    s = stripped or s
+    ascii_text = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    if not re.search(r"[A-Za-z]", ascii_text) and any(ch.isalpha() for ch in s):
+        return None  # another script: what is left (digits, punctuation) is no key
+    s = ascii_text.lower()
+    s = s.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    s = _PUNCT_RE.sub(" ", s)
+    s = _EPISODE_RE.sub(" ", f" {s} ")
+    words = [w for w in s.split() if w != "the"]
+    if len(words) > 1 and words[0] in ("a", "an"):
+        words = words[1:]
+    return " ".join(words) or None
+
+
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+
+
+def title_key(value: Any) -> str | None:
+    """The key titles are matched on: ``normalise_title`` with Roman sequel numbers as digits,
+    without the word "part" and without spaces, so ``"The Hangover Part III"`` meets
+    ``"The Hangover 3"`` and ``"Jackass 3-D"`` meets ``"Jackass 3D"``."""
+    title = normalise_title(value)
+    if not title:
+        return None
+    words = [_ROMAN.get(w, w) for w in title.split()]
+    words = [w for w in words if w != "part"] or words
+    return "".join(words)
 
 
 _IMDB_RE = re.compile(r"(?:tt)?(\d{1,9})", re.IGNORECASE)

@@ -36,7 +36,9 @@ def check_poster(data_dir: str | os.PathLike, relpath: str) -> PosterCheck:
                 image.verify()  # structure check; the image cannot be used after verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()  # a full decode catches truncated files that verify() lets through
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+    except UnidentifiedImageError:
+        return relpath, None, "not an image Pillow can identify"
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:
         return relpath, None, f"{type(exc).__name__}: {exc}"
     return relpath, hashlib.sha256(data).hexdigest(), None

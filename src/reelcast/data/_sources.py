@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from .._errors import DataFileError, SchemaError
-from ._parse import is_missing, map_unique
+from ._parse import fix_mojibake, is_missing, map_unique
 from ._schema import FILM_COLUMNS, LIST_COLUMNS
 
 __all__ = ["ParseStats", "SourceTable", "read_table", "to_canonical", "fix_impossible",
@@ -159,9 +159,11 @@ def to_canonical(frame: pd.DataFrame, stats: ParseStats) -> pd.DataFrame:
         elif dtype == "datetime64[ns]":
             out[column] = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
         elif dtype == "string":
-            cleaned = values.map(lambda v: None if is_missing(v) else str(v).replace("\xa0", " ")
-                                 .strip() or None)
-            out[column] = cleaned.astype("string")
+            text = map_unique(values, lambda v: None if is_missing(v) else str(v))
+            repaired = map_unique(text, fix_mojibake)
+            stats.count_fix(f"{column}_mojibake_repaired",
+                            (text.notna() & (repaired != text)).sum())
+            out[column] = map_unique(repaired, _clean_text).astype("string")
         elif dtype == "Int64":
             out[column] = pd.to_numeric(values, errors="coerce").round().astype("Int64")
         elif dtype == "boolean":
@@ -171,6 +173,12 @@ def to_canonical(frame: pd.DataFrame, stats: ParseStats) -> pd.DataFrame:
     result = pd.DataFrame(out, index=frame.index).reset_index(drop=True)
     stats.rows_kept = len(result)
     return result
+
+
+def _clean_text(value: Any) -> str | None:
+    if is_missing(value):
+        return None
+    return str(value).replace("\xa0", " ").strip() or None
 
 
 def drop_duplicate_keys(frame: pd.DataFrame, keys: list[str], stats: ParseStats) -> pd.DataFrame:

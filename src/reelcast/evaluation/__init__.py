@@ -2,7 +2,7 @@
 
 from ._baselines import BudgetOnlyBaseline, MeanBaseline, log_revenue
 from ._metrics import METRIC_NAMES, regression_metrics
-from ._protocol import EvaluationResult, evaluate, format_table
+from ._protocol import EvaluationResult, evaluate, format_table, markdown_table
 from ._split import random_split, revenue_films, rolling_origin_splits, temporal_split
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "evaluate",
     "format_table",
     "log_revenue",
+    "markdown_table",
     "random_split",
     "regression_metrics",
     "revenue_films",

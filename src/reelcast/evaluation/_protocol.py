@@ -13,7 +13,7 @@ from ._baselines import BudgetOnlyBaseline, MeanBaseline, log_revenue
 from ._metrics import regression_metrics
 from ._split import random_split, revenue_films, rolling_origin_splits, temporal_split
 
-__all__ = ["EvaluationResult", "evaluate", "format_table"]
+__all__ = ["EvaluationResult", "evaluate", "format_table", "markdown_table"]
 
 ModelFactory = Callable[[], object]
 
@@ -96,3 +96,13 @@ def format_table(scores: dict[str, dict[str, float]]) -> pd.DataFrame:
             "median_accuracy", "median_f1"]
     table = pd.DataFrame(scores).T[cols]
     return table.astype(float).round(3)
+
+
+def markdown_table(scores: dict[str, dict[str, float]]) -> str:
+    """The same table as :func:`format_table`, as GitHub markdown (no extra dependency)."""
+    table = format_table(scores)
+    head = "| model | " + " | ".join(table.columns) + " |"
+    rule = "|---|" + "---:|" * len(table.columns)
+    rows = [f"| {name} | " + " | ".join(f"{v:.3f}" for v in row) + " |"
+            for name, row in table.iterrows()]
+    return "\n".join([head, rule, *rows])

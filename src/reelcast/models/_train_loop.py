@@ -204,7 +204,7 @@ def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
                         if config.grad_clip > 0:
                             torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
                         optimizer.step()
-                        running += float(loss) * len(batch[0])
+                        running += float(loss.detach()) * len(batch[0])
                         seen += len(batch[0])
                         advance(loss=running / seen, val=best)
                     val = estimate_loss(model, loss_fn, val_data)

@@ -35,7 +35,7 @@ __all__ = [
 # Posters are a few hundred pixels a side; 40 MP admits print-resolution scans and refuses bombs.
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF", "WEBP", "PPM", "MPO")
+_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF", "WEBP", "PPM")
 
 
 def resolve_image_path(path: str | os.PathLike, root: str | os.PathLike | None = None) -> Path:

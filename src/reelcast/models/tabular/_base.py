@@ -19,17 +19,23 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
 from ..._errors import ArtifactError, InputError, NotFittedError
 from ..._io import atomic_dir, write_json
-from ._prep import TablePrep
+from ._prep import TablePrep, _as_numeric_array
 
-__all__ = ["TabularModel", "FORMAT_VERSION"]
+__all__ = ["TabularModel", "ModelNotFittedError", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 _MIN_VALIDATION_ROWS = 10
+
+
+class ModelNotFittedError(NotFittedError, _SklearnNotFittedError):
+    """reelcast's ``NotFittedError`` that sklearn's ``check_is_fitted`` contract also accepts."""
 
 
 class TabularModel(RegressorMixin, BaseEstimator):
@@ -99,6 +105,7 @@ class TabularModel(RegressorMixin, BaseEstimator):
             Continue training from it (its column encoding is reused; the new target is
             standardised on its own). Only for classes with ``supports_init_model``.
         """
+        X = _checked(X)
         validate_data(self, X, reset=True, skip_check_array=True)
         y = self._check_y(y)
         if init_model is not None:
@@ -139,13 +146,14 @@ class TabularModel(RegressorMixin, BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
-            raise NotFittedError(
+            raise ModelNotFittedError(
                 f"This {type(self).__name__} is not fitted yet; call fit(X, y) first."
             )
 
     def predict(self, X) -> np.ndarray:
         """Predict the target for ``X`` (same columns as in ``fit``)."""
         self._check_fitted()
+        X = _checked(X)
         validate_data(self, X, reset=False, skip_check_array=True)
         Xe = self.prep_.encode(X)
         return self._predict_native(Xe) * self.y_std_ + self.y_mean_
@@ -204,6 +212,11 @@ class TabularModel(RegressorMixin, BaseEstimator):
             model.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
         model._load_native(path, state["native"])
         return model
+
+
+def _checked(X):
+    """Arrays get sklearn's shape and dtype checks first; frames keep their column kinds."""
+    return X if isinstance(X, pd.DataFrame) else _as_numeric_array(X)
 
 
 def read_model_json(path: Path) -> dict:

@@ -1,0 +1,116 @@
+"""Benchmark of the box-office forecaster on the real corpus (issue #3).
+
+Run: ``python -m benchmarks.forecaster [--data DIR] [--corpus DIR]``. Writes
+``benchmarks/results/forecaster.json`` and ``benchmarks/results/forecaster.md``.
+
+Rows: the mean and budget-only baselines, a plain LightGBM on budget, dates, genres and counts
+(the issue's reference point), and reelcast's forecaster (adds as-of talent, company, keyword and
+collection history). Temporal split train < 2014, test 2014–2017; rolling-origin by year; a random
+split shown beside for comparison only. Fit times are medians of ``--repeats`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from reelcast.evaluation import evaluate, markdown_table
+from reelcast.evaluation._baselines import log_revenue
+from reelcast.features import MetadataFeatures
+from reelcast.forecast import BoxOfficeForecaster
+
+RESULTS = Path(__file__).parent / "results"
+
+
+class PlainLightGBM:
+    """LightGBM on budget, calendar, runtime, genres and list counts only: no history."""
+
+    def fit(self, films, y=None):
+        import lightgbm as lgb
+
+        self.features_ = MetadataFeatures().fit(films)
+        self.model_ = lgb.LGBMRegressor(n_estimators=600, learning_rate=0.03, verbose=-1,
+                                        n_jobs=2, random_state=0, deterministic=True,
+                                        force_row_wise=True)
+        self.model_.fit(self.features_.transform(films), log_revenue(films))
+        return self
+
+    def predict(self, films):
+        return self.model_.predict(self.features_.transform(films))
+
+
+def _corpus(args) -> pd.DataFrame:
+    from reelcast.data import build_corpus, load_corpus
+
+    corpus = Path(args.corpus)
+    if not (corpus / "films.parquet").exists():
+        build_corpus(args.data, corpus)
+    return load_corpus(corpus)
+
+
+def _markdown(result, timings) -> str:
+    lines = [
+        "## Box-office forecaster (issue #3)",
+        "",
+        f"Temporal split: train < {result.train_end} ({result.n_train:,} films), test "
+        f"[{result.train_end}, {result.test_end}) ({result.n_test:,} films with budget and "
+        "revenue > 0). Metrics on natural-log worldwide revenue; ±25%/±50% are in dollars; "
+        "median accuracy/F1 use the training median.",
+        "",
+        markdown_table(result.temporal),
+        "",
+        "Median fit seconds (2 cores): " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()),
+        "",
+        "Rolling origin (train on all earlier years, test one year): R² / log-RMSE",
+        "",
+        "| test year | " + " | ".join(next(iter(result.rolling.values())).keys()) + " |",
+        "|---|" + "---|" * len(next(iter(result.rolling.values()))),
+    ]
+    for year, scores in result.rolling.items():
+        lines.append(f"| {year} | " + " | ".join(f"{m['r2']:.3f} / {m['rmse']:.2f}"
+                                                 for m in scores.values()) + " |")
+    if result.random:
+        lines += ["", "Random 80/20 split, for comparison only (future films leak into training):",
+                  "", markdown_table(result.random)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.environ.get("REELCAST_DATA", "../shared/data"))
+    parser.add_argument("--corpus", default="artifacts/corpus")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    films = _corpus(args)
+    models = {"plain LightGBM (budget, dates, genres, counts)": PlainLightGBM,
+              "reelcast forecaster (LightGBM + as-of history)": BoxOfficeForecaster}
+    result = evaluate(films, models, random=True)
+    timings = {}
+    train = films[pd.to_datetime(films["release_date"]) < "2014-01-01"]
+    train = train[(train["budget"] > 0) & (train["revenue"] > 0)]
+    for name, factory in models.items():
+        runs = []
+        for _ in range(args.repeats):
+            start = time.perf_counter()
+            model = factory()
+            model.fit(train, history=films) if getattr(model, "uses_history", False) else \
+                model.fit(train)
+            runs.append(time.perf_counter() - start)
+        timings[name] = statistics.median(runs)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "forecaster.json").write_text(json.dumps(
+        {**result.to_dict(), "fit_seconds_median": timings}, indent=2, default=float))
+    text = _markdown(result, timings)
+    (RESULTS / "forecaster.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

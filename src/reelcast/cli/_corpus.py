@@ -1,0 +1,83 @@
+"""``reelcast corpus build`` / ``reelcast corpus summary``: the canonical film corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+corpus_app = typer.Typer(help="Build and inspect the canonical film corpus.", no_args_is_help=True)
+
+
+def _print_coverage(coverage: dict) -> None:
+    """The coverage table in the terminal (rich), one row per decade and a total."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..data._coverage import COVERAGE_METRICS
+
+    table = Table(title="corpus coverage (films with each kind of data)")
+    table.add_column("decade")
+    for metric in COVERAGE_METRICS:
+        table.add_column(metric.replace("_", " "), justify="right")
+    rows = [*coverage["by_decade"].items(), ("all", coverage["overall"])]
+    for name, counts in rows:
+        n = max(counts["films"], 1)
+        cells = [f"{counts['films']:,}"] + [f"{counts[m]:,} ({100 * counts[m] / n:.0f}%)"
+                                            for m in COVERAGE_METRICS[1:]]
+        table.add_row(name, *cells, style="bold" if name == "all" else None)
+    Console().print(table)
+
+
+@corpus_app.command("build")
+def build(
+    data: Annotated[Path, typer.Option("--data", help="Folder with the public tables "
+                                       "(shared/data).")],
+    out: Annotated[Path, typer.Option("--out", help="Corpus folder to write (replaced "
+                                      "atomically).")],
+    verify_posters: Annotated[bool, typer.Option(help="Open every poster and skip corrupt "
+                                                 "ones.")] = True,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Build the corpus (films.parquet, anime.parquet, coverage, report, manifest, README)."""
+    from ..data import build_corpus
+
+    summary = build_corpus(data, out, verify_posters=verify_posters, progress=progress)
+    typer.echo(f"{summary.n_films:,} films ({summary.n_budget_revenue:,} with budget and revenue "
+               f"> 0, {summary.n_with_poster:,} with a poster), {summary.n_anime:,} anime; "
+               f"built in {summary.seconds:.1f} s -> {out}")
+    _print_coverage(summary.coverage)
+
+
+@corpus_app.command("summary")
+def summary(
+    corpus: Annotated[Path, typer.Option("--corpus", help="A built corpus folder.")],
+) -> None:
+    """Print a built corpus's size, match rates, fixes and coverage table."""
+    import json
+
+    from .._errors import DataFileError
+    from ..data._corpus import read_coverage
+
+    coverage = read_coverage(corpus)
+    report_path = Path(corpus) / "build_report.json"
+    if not report_path.is_file():
+        raise DataFileError(f"expected corpus file not found: {report_path}")
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    typer.echo(f"{corpus}: {report.get('n_films', 0):,} films, {report.get('n_anime', 0):,} "
+               f"anime (from {report.get('data_dir', '?')})")
+    for name, match in report.get("matching", {}).items():
+        typer.echo(f"  {name}: {match['matched']:,} of {match['rows']:,} rows matched by title "
+                   f"and year ({100 * match['match_rate']:.1f}%), {match['added']:,} added, "
+                   f"{match['ambiguous']:,} ambiguous")
+    fixes = report.get("fix_totals", {})
+    if fixes:
+        typer.echo("  fixes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(fixes.items())))
+    _print_coverage(coverage)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(corpus_app, name="corpus")

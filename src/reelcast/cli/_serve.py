@@ -1,0 +1,29 @@
+"""``reelcast serve``: the forecast web service (FastAPI + uvicorn) on a verified model directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def serve(
+    model: Annotated[Path, typer.Option(help="Model directory (its manifest hashes must verify).")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve forecasts over HTTP: JSON API, CSV batch, poster upload and an HTML page at /."""
+    from .._errors import require
+    from ..serve import create_app
+
+    uvicorn = require("uvicorn", "serve")
+    app = create_app(model)  # refuses a tampered model before binding the port
+    typer.echo(f"serving {model} on http://{host}:{port}/ (API docs at /docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

@@ -1,0 +1,132 @@
+"""``reelcast genres`` and ``reelcast posters …``: genre probabilities and poster features."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .._errors import DataFileError, InputError
+
+__all__ = ["register"]
+
+posters_app = typer.Typer(help="Poster features and the poster/overview genre model.",
+                          no_args_is_help=True)
+
+
+def genres(
+    model: Annotated[Path, typer.Option("--model", help="A genre model folder (posters train-genres).")],
+    poster: Annotated[Path | None, typer.Option("--poster", help="The poster image file.")] = None,
+    overview: Annotated[str | None, typer.Option("--overview", help="The film's overview text.")] = None,
+    top: Annotated[int, typer.Option(help="Show the N most likely genres (0 = all).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Print genre probabilities for one film from its poster and overview."""
+    import pandas as pd
+
+    from ..models.genre import GenreClassifier
+
+    clf = GenreClassifier.load(model, root=None, cache_dir=None, show_progress=False)
+    if clf.text is not None and not (overview or "").strip():
+        raise InputError(f"this genre model reads the overview ({clf.text}); give --overview TEXT")
+    if clf.image is not None and poster is None:
+        raise InputError(f"this genre model reads the poster ({clf.image}); give --poster FILE")
+    if poster is not None:
+        from ..vision import load_image
+
+        load_image(poster)  # a bad poster fails here with a message naming the file
+    film = pd.DataFrame({clf.text_column: [overview], clf.image_column: [str(poster) if poster else None]})
+    proba = clf.predict_frame(film).iloc[0].sort_values(ascending=False)
+    if top > 0:
+        proba = proba.head(top)
+    if as_json:
+        typer.echo(json.dumps({k: round(float(v), 4) for k, v in proba.items()}))
+        return
+    for genre, p in proba.items():
+        mark = "*" if p >= clf.threshold else " "
+        typer.echo(f"{mark} {genre:<16} {p:6.3f}")
+
+
+def _corpus_films(corpus: Path, data: Path | None):
+    from ..data import load_corpus
+
+    films = load_corpus(corpus)
+    if data is None:  # the builder records where the tables (and posters) were read from
+        report = Path(corpus) / "build_report.json"
+        if report.is_file():
+            data = Path(json.loads(report.read_text(encoding="utf-8")).get("data_dir", ""))
+    if data is None or not Path(data).is_dir():
+        raise DataFileError(f"poster folder unknown for corpus {str(corpus)!r}; give --data DIR")
+    return films, Path(data)
+
+
+@posters_app.command("features")
+def features(
+    corpus: Annotated[Path, typer.Option("--corpus", help="A built corpus folder.")],
+    out: Annotated[Path, typer.Option("--out", help="Parquet file to write (film_id + features).")],
+    data: Annotated[Path | None, typer.Option("--data", help="Data folder the poster paths are relative to (default: the one the corpus was built from).")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Feature cache folder.")] = None,
+    limit: Annotated[int, typer.Option(help="Only the first N films with a poster (0 = all).")] = 0,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Compute the handcrafted poster features of a corpus's films."""
+    from .._io import atomic_file
+    from ..vision import PosterFeatures
+
+    films, root = _corpus_films(corpus, data)
+    films = films[films["poster_file"].notna()]
+    if limit > 0:
+        films = films.head(limit)
+    feats = PosterFeatures(root=root, cache_dir=cache, show_progress=progress).fit(films)
+    table = feats.transform(films)
+    table.insert(0, "film_id", films["film_id"].to_numpy())
+    with atomic_file(out, "wb") as fh:
+        table.reset_index(drop=True).to_parquet(fh, index=False)
+    typer.echo(f"{len(table):,} films, {feats.n_skipped_:,} without a readable poster -> {out}")
+
+
+@posters_app.command("train-genres")
+def train_genres(
+    out: Annotated[Path, typer.Option("--out", help="Model folder to write.")],
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="A built corpus folder.")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Data folder of the posters.")] = None,
+    market: Annotated[int | None, typer.Option(help="Train on a synthetic market of N films instead.")] = None,
+    text: Annotated[str, typer.Option(help="Text branch: lstm, minilm or none.")] = "lstm",
+    image: Annotated[str, typer.Option(help="Image branch: cnn, resnet18, resnet18-frozen, features or none.")] = "resnet18-frozen",
+    fusion: Annotated[str, typer.Option(help="concat, add, multiply, max, gate or gmu.")] = "gmu",
+    max_epochs: Annotated[int, typer.Option(help="Most training epochs.")] = 20,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Pixel/embedding cache folder.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+) -> None:
+    """Train the poster + overview genre classifier and save it for ``reelcast genres``."""
+    import tempfile
+
+    from ..models.genre import GenreClassifier
+
+    if (corpus is None) == (market is None):
+        raise InputError("give exactly one of --corpus DIR or --market N")
+    if corpus is not None:
+        films, root = _corpus_films(corpus, data)
+    else:
+        from ..data import make_market
+
+        root = Path(tempfile.mkdtemp(prefix="reelcast-market-posters-"))
+        films = make_market(market, seed=seed, poster_dir=root)
+    clf = GenreClassifier(text=None if text == "none" else text,
+                          image=None if image == "none" else image, fusion=fusion, root=root,
+                          cache_dir=cache, max_epochs=max_epochs, seed=seed,
+                          show_progress=progress)
+    clf.fit(films)
+    clf.save(out)
+    result = clf.train_result_
+    typer.echo(f"trained on {len(films) - clf.n_skipped_:,} films ({clf.n_skipped_:,} skipped), "
+               f"{len(clf.labels_)} genres, best validation BCE {result.best_val_loss:.4f} at "
+               f"epoch {result.best_epoch}; saved to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("genres")(genres)
+    app.add_typer(posters_app, name="posters")

@@ -1,0 +1,183 @@
+"""Why a forecast is what it is: exact TreeSHAP contributions and the nearest earlier films.
+
+* :func:`feature_contributions` — LightGBM's ``pred_contrib=True`` returns exact TreeSHAP values
+  in log-revenue units; they sum with the baseline (the ``bias`` column, the model's expected
+  log revenue) to the forecast.
+* :func:`explain_film` — the top contributions for one film, each also expressed in dollars
+  relative to the baseline: ``exp(baseline + φ) − exp(baseline)``, i.e. what that feature alone
+  would move a baseline film's gross by (dollar effects do not add up, log effects do), and as a
+  multiplicative factor ``exp(φ)``.
+* :func:`nearest_comparables` — the ``k`` most similar films released *before* the new film's
+  date, by weighted Euclidean distance on standardized features (budget, genres, year, talent
+  and franchise history), from a reference table saved with the model (:func:`save_comparables`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._errors import ArtifactError, InputError
+
+__all__ = [
+    "COMPARABLES_FILE",
+    "COMPARABLE_WEIGHTS",
+    "explain_film",
+    "feature_contributions",
+    "load_comparables",
+    "nearest_comparables",
+    "reference_table",
+    "save_comparables",
+]
+
+COMPARABLES_FILE = "comparables.parquet"
+
+# Distance weights per standardized feature; genre one-hots are added below with weight 0.6 each
+# so that two films sharing a genre mix are close but budget still dominates.
+COMPARABLE_WEIGHTS = {
+    "log_budget_adj": 2.0, "year": 1.0, "runtime": 0.3, "is_sequel": 1.0,
+    "collection_logrev_best_mean": 0.8, "cast_logrev_best_mean": 0.8,
+    "director_logrev_best_mean": 0.8, "company_logrev_best_mean": 0.4, "is_english": 0.5,
+}
+_GENRE_WEIGHT = 0.6
+
+
+def feature_contributions(model, films: pd.DataFrame) -> pd.DataFrame:
+    """Exact TreeSHAP contributions (log revenue) per feature plus a ``bias`` column.
+
+    Each row sums to ``model.predict(films)``.
+    """
+    X = model.transform(films)
+    contrib = model.model_.booster_.predict(X, pred_contrib=True)
+    return pd.DataFrame(contrib, columns=[*X.columns, "bias"], index=films.index)
+
+
+def explain_film(model, film: pd.DataFrame, top: int = 10,
+                 features: pd.DataFrame | None = None) -> dict:
+    """The ``top`` largest contributions (by absolute log effect) for a one-row frame.
+
+    Returns ``{"baseline_log", "baseline_usd", "contributions": [...]}``; each contribution has
+    ``feature``, ``value`` (the feature's value for the film), ``log`` (SHAP value),
+    ``factor`` (``exp(log)``) and ``usd`` (dollar effect relative to the baseline);
+    ``forecast_log`` is the baseline plus every contribution, i.e. the model's forecast.
+    ``features`` is ``model.transform(film)`` when the caller already has it.
+    """
+    if len(film) != 1:
+        raise InputError(f"explain_film explains one film at a time, got {len(film)} rows")
+    X = model.transform(film) if features is None else features
+    contrib = model.model_.booster_.predict(X, pred_contrib=True)[0]
+    base, phi = float(contrib[-1]), contrib[:-1]
+    order = np.argsort(-np.abs(phi), kind="stable")[:top]
+    rows = []
+    for i in order:
+        value = X.iloc[0, i]
+        rows.append({
+            "feature": str(X.columns[i]),
+            "value": _plain(value),
+            "log": float(phi[i]),
+            "factor": float(np.exp(phi[i])),
+            "usd": float(np.exp(base + phi[i]) - np.exp(base)),
+        })
+    return {"baseline_log": base, "baseline_usd": float(np.exp(base)),
+            "forecast_log": float(contrib.sum()), "contributions": rows}
+
+
+def _plain(value):
+    """A JSON-ready feature value: categorical levels stay strings, numbers become floats."""
+    if pd.isna(value):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _distance_columns(features: list[str]) -> dict[str, float]:
+    weights = {c: w for c, w in COMPARABLE_WEIGHTS.items() if c in features}
+    weights |= {c: _GENRE_WEIGHT for c in features if c.startswith("genre_")}
+    return weights
+
+
+def reference_table(model, films: pd.DataFrame) -> pd.DataFrame:
+    """Films with revenue and their as-of distance features: the pool comparables come from."""
+    from ..evaluation._split import revenue_films
+
+    pool = revenue_films(films).reset_index(drop=True)
+    X = model.transform(pool)
+    cols = list(_distance_columns(list(X.columns)))
+    table = pd.DataFrame({
+        "film_id": pool["film_id"].astype(str),
+        "title": pool["title"].astype(str),
+        "release_date": pd.to_datetime(pool["release_date"]),
+        "budget": pool["budget"].astype(float),
+        "revenue": pool["revenue"].astype(float),
+        "genres": ["|".join(g) if isinstance(g, list | tuple | np.ndarray) else ""
+                   for g in pool["genres"]],
+    })
+    return pd.concat([table, X[cols].astype(float).reset_index(drop=True)], axis=1)
+
+
+def save_comparables(model_dir: str | Path, model, films: pd.DataFrame) -> Path:
+    """Write the comparables pool into a saved model directory and list it in the manifest."""
+    from .._io import atomic_file
+    from ._intervals import add_files_to_manifest
+
+    path = Path(model_dir) / COMPARABLES_FILE
+    table = reference_table(model, films)
+    with atomic_file(path, "wb") as fh:
+        table.to_parquet(fh, index=False)
+    add_files_to_manifest(model_dir, [COMPARABLES_FILE])
+    return path
+
+
+def load_comparables(model_dir: str | Path) -> pd.DataFrame | None:
+    """The saved comparables pool, or ``None`` when the model has none."""
+    path = Path(model_dir) / COMPARABLES_FILE
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise ArtifactError(f"{path} is not a readable comparables table: {exc}") from exc
+
+
+def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: int = 5,
+                        features: pd.DataFrame | None = None) -> list[dict]:
+    """The ``k`` reference films released before ``film``'s date closest to it.
+
+    Features are standardized by the pool's mean and standard deviation; a missing value counts
+    as the pool mean (it neither attracts nor repels).
+    """
+    if len(film) != 1:
+        raise InputError(f"nearest_comparables takes one film at a time, got {len(film)} rows")
+    if k < 1:
+        raise InputError(f"k must be at least 1, got {k!r}")
+    date = pd.Timestamp(film["release_date"].iloc[0])
+    pool = reference.loc[pd.to_datetime(reference["release_date"]) < date]
+    if pool.empty:
+        return []
+    X = model.transform(film) if features is None else features
+    weights = _distance_columns([c for c in X.columns if c in reference.columns])
+    cols = list(weights)
+    ref = reference[cols].to_numpy(float)
+    mean, std = np.nanmean(ref, axis=0), np.nanstd(ref, axis=0)
+    std = np.where(np.isfinite(std) & (std > 0), std, 1.0)
+    mean = np.where(np.isfinite(mean), mean, 0.0)
+    z_pool = np.nan_to_num((pool[cols].to_numpy(float) - mean) / std)
+    z_film = np.nan_to_num((X[cols].to_numpy(float)[0] - mean) / std)
+    w = np.array([weights[c] for c in cols])
+    dist = np.sqrt((((z_pool - z_film) ** 2) * w).sum(axis=1))
+    best = np.argsort(dist, kind="stable")[:k]
+    out = []
+    for i in best:
+        row = pool.iloc[i]
+        out.append({
+            "title": str(row["title"]), "film_id": str(row["film_id"]),
+            "release_date": pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
+            "budget": None if pd.isna(row["budget"]) else float(row["budget"]),
+            "revenue": float(row["revenue"]), "genres": str(row["genres"]),
+            "distance": float(dist[i]),
+        })
+    return out

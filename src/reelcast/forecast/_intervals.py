@@ -1,0 +1,270 @@
+"""Split-conformal prediction intervals on a temporal calibration window.
+
+Method (documented once, used everywhere):
+
+1. Train a *calibration model* with the forecaster's own parameters on films released before
+   ``calib_start`` (e.g. 2012-01-01).
+2. Score it on the films released in ``[calib_start, calib_end)`` (e.g. 2012–2013): the
+   nonconformity score is the absolute log-revenue residual ``|y - ŷ|``.
+3. For each level ``1 - α`` the half-width is the ``⌈(n + 1)(1 - α)⌉``-th smallest score
+   (the finite-sample split-conformal quantile).
+4. Around the *final* model's log forecast ``ŷ`` the interval is ``[ŷ - q, ŷ + q]`` in log
+   units, i.e. ``[e^ŷ / e^q, e^ŷ · e^q]`` in dollars (symmetric in log, multiplicative in $).
+
+Coverage is only guaranteed when calibration and future films are exchangeable; a temporal window
+is the honest stand-in, so :func:`temporal_interval_coverage` measures coverage on later years
+exactly the way a deployed model is used (intervals from the earlier calibration model applied to
+a model retrained up to the test period).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from .._errors import ArtifactError, InputError, NotFittedError
+from .._io import file_sha256, write_json
+from ..evaluation._baselines import log_revenue
+from ..evaluation._split import revenue_films
+
+__all__ = [
+    "DEFAULT_LEVELS",
+    "INTERVALS_FILE",
+    "ConformalIntervals",
+    "add_files_to_manifest",
+    "calibrate_intervals",
+    "interval_coverage",
+    "load_intervals",
+    "save_intervals",
+    "temporal_interval_coverage",
+]
+
+DEFAULT_LEVELS = (0.8, 0.95)
+INTERVALS_FILE = "intervals.json"
+_FORMAT = "reelcast.intervals/1"
+
+
+class ConformalIntervals(BaseEstimator):
+    """Symmetric split-conformal intervals around log-revenue forecasts.
+
+    Parameters
+    ----------
+    levels : tuple of float
+        Nominal coverage levels, each in (0, 1).
+
+    Attributes
+    ----------
+    quantiles_ : dict[float, float]
+        Half-width in log units for each level.
+    n_calibration_ : int
+        Number of calibration residuals.
+
+    Examples
+    --------
+    >>> ci = ConformalIntervals().fit(np.zeros(99), np.linspace(-1, 1, 99))
+    >>> lo, hi = ci.predict_interval(np.array([10.0]), 0.8)
+    >>> bool(lo[0] < 10.0 < hi[0])
+    True
+    """
+
+    def __init__(self, levels: tuple[float, ...] = DEFAULT_LEVELS):
+        self.levels = levels
+
+    def fit(self, y_true, y_pred):
+        """Learn the half-widths from calibration log revenues and their forecasts."""
+        levels = tuple(float(lv) for lv in self.levels)
+        for lv in levels:
+            if not 0 < lv < 1:
+                raise InputError(f"The 'levels' parameter of ConformalIntervals must be in (0, 1), "
+                                 f"got {lv!r} instead.")
+        y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+        if y_true.shape != y_pred.shape:
+            raise InputError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+        ok = np.isfinite(y_true) & np.isfinite(y_pred)
+        scores = np.sort(np.abs(y_true[ok] - y_pred[ok]))
+        n = len(scores)
+        if n < 10:
+            raise InputError(f"need at least 10 calibration films with revenue, got {n}")
+        self.quantiles_ = {}
+        for lv in levels:
+            rank = math.ceil((n + 1) * lv)
+            # more coverage asked than n residuals can certify: the interval is unbounded
+            self.quantiles_[lv] = float(scores[rank - 1]) if rank <= n else math.inf
+        self.n_calibration_ = n
+        return self
+
+    def _check(self):
+        if not hasattr(self, "quantiles_"):
+            raise NotFittedError("This ConformalIntervals is not fitted yet; call fit(y, y_pred) "
+                                 "or load_intervals(model_dir).")
+
+    def predict_interval(self, log_pred, level: float) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper log-revenue bounds at ``level`` around ``log_pred``."""
+        self._check()
+        q = self._quantile(level)
+        log_pred = np.asarray(log_pred, float)
+        return log_pred - q, log_pred + q
+
+    def _quantile(self, level: float) -> float:
+        for lv, q in self.quantiles_.items():
+            if abs(lv - float(level)) < 1e-9:
+                return q
+        raise InputError(f"interval level {level!r} was not calibrated; calibrated levels: "
+                         f"{sorted(self.quantiles_)}")
+
+    def to_dict(self) -> dict:
+        self._check()
+        return {"format": _FORMAT, "method": "split-conformal, absolute log-revenue residual",
+                "quantiles_log": {str(k): v for k, v in self.quantiles_.items()},
+                "n_calibration": self.n_calibration_}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ConformalIntervals:
+        if data.get("format") != _FORMAT:
+            raise ArtifactError(f"intervals format {data.get('format')!r} is not {_FORMAT!r}")
+        quantiles = {float(k): float(v) for k, v in data["quantiles_log"].items()}
+        obj = cls(levels=tuple(quantiles))
+        obj.quantiles_ = quantiles
+        obj.n_calibration_ = int(data["n_calibration"])
+        return obj
+
+
+def _without_attrs(films: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy without ``attrs``: pandas deep-copies attrs on every slice, and a synthetic
+    market's attrs (its ground truth) make each copy slow."""
+    out = films.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
+def _window(films: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
+    dates = pd.to_datetime(films["release_date"], errors="coerce")
+    keep = pd.Series(True, index=films.index)
+    if start is not None:
+        keep &= dates >= pd.Timestamp(start)
+    if end is not None:
+        keep &= dates < pd.Timestamp(end)
+    return films.loc[keep]
+
+
+def calibrate_intervals(films: pd.DataFrame, make_model: Callable[[], object], *,
+                        calib_start: str = "2012-01-01", calib_end: str = "2014-01-01",
+                        levels: tuple[float, ...] = DEFAULT_LEVELS) -> tuple[ConformalIntervals, dict]:
+    """Fit :class:`ConformalIntervals` on the ``[calib_start, calib_end)`` window.
+
+    ``make_model()`` returns an unfitted forecaster (``fit(films, history=...)``, ``predict``);
+    it is trained on the scored films before ``calib_start`` with all earlier films as history.
+    Returns ``(intervals, info)`` where ``info`` records the windows and film counts.
+    """
+    if pd.Timestamp(calib_end) <= pd.Timestamp(calib_start):
+        raise InputError(f"calib_end must be after calib_start, got {calib_start!r} and "
+                         f"{calib_end!r}")
+    history = _window(films, None, calib_start)
+    scored = revenue_films(films)
+    train, calib = _window(scored, None, calib_start), _window(scored, calib_start, calib_end)
+    if len(calib) < 10:
+        raise InputError(f"the calibration window [{calib_start}, {calib_end}) has {len(calib)} "
+                         "films with budget and revenue; need at least 10")
+    model = make_model().fit(train, history=history)
+    intervals = ConformalIntervals(levels=levels).fit(log_revenue(calib), model.predict(calib))
+    info = {"calib_start": calib_start, "calib_end": calib_end, "n_train": len(train),
+            "n_calibration": intervals.n_calibration_}
+    return intervals, info
+
+
+def interval_coverage(y_true, lower, upper, level: float | None = None) -> dict[str, float]:
+    """Measured coverage of ``[lower, upper]``: the share of ``y_true`` inside, and mean width.
+
+    Non-finite ``y_true`` are ignored. ``level`` (nominal) is echoed with the gap to it.
+    """
+    y_true, lower, upper = (np.asarray(a, float) for a in (y_true, lower, upper))
+    if not (y_true.shape == lower.shape == upper.shape):
+        raise InputError(f"y_true, lower and upper must have one shape, got {y_true.shape}, "
+                         f"{lower.shape}, {upper.shape}")
+    ok = np.isfinite(y_true)
+    if not ok.any():
+        raise InputError("interval_coverage needs at least one finite y_true")
+    inside = (y_true[ok] >= lower[ok]) & (y_true[ok] <= upper[ok])
+    out = {"coverage": float(inside.mean()), "n": int(ok.sum()),
+           "mean_width_log": float(np.mean(upper[ok] - lower[ok]))}
+    if level is not None:
+        out["nominal"] = float(level)
+        out["gap"] = out["coverage"] - float(level)
+    return out
+
+
+def temporal_interval_coverage(films: pd.DataFrame, make_model: Callable[[], object], *,
+                               calib_start: str = "2012-01-01", train_end: str = "2014-01-01",
+                               test_end: str = "2018-01-01",
+                               levels: tuple[float, ...] = DEFAULT_LEVELS) -> dict:
+    """Coverage on a temporal test, mimicking deployment.
+
+    Intervals are calibrated on ``[calib_start, train_end)`` with a model trained before
+    ``calib_start``; a second model is trained on everything before ``train_end`` and its
+    forecasts for ``[train_end, test_end)`` get those intervals.
+    """
+    intervals, info = calibrate_intervals(films, make_model, calib_start=calib_start,
+                                          calib_end=train_end, levels=levels)
+    films = _without_attrs(films)
+    scored = revenue_films(films)
+    train, test = _window(scored, None, train_end), _window(scored, train_end, test_end)
+    if len(test) == 0:
+        raise InputError(f"no films with revenue in the test window [{train_end}, {test_end})")
+    model = make_model().fit(train, history=_window(films, None, train_end))
+    y, pred = log_revenue(test), model.predict(test)
+    coverage = {}
+    for lv in intervals.quantiles_:
+        lo, hi = intervals.predict_interval(pred, lv)
+        coverage[str(lv)] = interval_coverage(y, lo, hi, lv)
+    return {**info, "train_end": train_end, "test_end": test_end, "n_test": len(test),
+            "quantiles_log": {str(k): v for k, v in intervals.quantiles_.items()},
+            "coverage": coverage}
+
+
+def add_files_to_manifest(model_dir: str | Path, rel_paths: list[str]) -> dict:
+    """Record the sha256 of files just written into ``model_dir`` in its manifest.
+
+    Verifies the directory first so a tampered model is never re-blessed.
+    """
+    from ._artifact import verify
+
+    model_dir = Path(model_dir)
+    manifest = verify(model_dir)
+    files = dict(manifest.get("files", {}))
+    for rel in rel_paths:
+        path = model_dir / rel
+        if not path.is_file():
+            raise ArtifactError(f"{model_dir}: cannot add {rel!r} to the manifest, it does not exist")
+        files[rel] = file_sha256(path)
+    manifest["files"] = dict(sorted(files.items()))
+    write_json(model_dir / "manifest.json", manifest)
+    return manifest
+
+
+def save_intervals(model_dir: str | Path, intervals: ConformalIntervals,
+                   info: dict | None = None) -> Path:
+    """Write ``intervals.json`` into a saved model directory and list it in the manifest."""
+    path = Path(model_dir) / INTERVALS_FILE
+    write_json(path, {**intervals.to_dict(), "calibration": info or {}})
+    add_files_to_manifest(model_dir, [INTERVALS_FILE])
+    return path
+
+
+def load_intervals(model_dir: str | Path) -> ConformalIntervals | None:
+    """The model's intervals, or ``None`` if it was saved without calibration.
+
+    The file's hash is checked by ``verify``/``load_forecaster`` with the rest of the directory.
+    """
+    path = Path(model_dir) / INTERVALS_FILE
+    if not path.is_file():
+        return None
+    try:
+        return ConformalIntervals.from_dict(json.loads(path.read_text()))
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ArtifactError(f"{path} is not a valid intervals file: {exc}") from exc

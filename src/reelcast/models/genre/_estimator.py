@@ -1,0 +1,330 @@
+"""``GenreClassifier``: the multi-label genre estimator over overview text and poster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from ..._errors import ArtifactError, InputError, NotFittedError, SchemaError
+from ..._io import atomic_dir, write_json
+from ...data._schema import GENRES
+from ...vision._cnn_embedder import PosterEmbeddings
+from ...vision._pixels import check_image_size, poster_pixels
+from ...vision._poster_features import PosterFeatures
+from ...vision._resnet import find_local_weights, resnet
+from .._fusion import FUSION_OPERATORS
+from .._train_loop import TrainConfig, train
+from ..poster_revenue._estimator import validation_split
+from ._model import GenreNet, LstmText, PixelResNet, SmallCnn, VectorBranch
+from ._vocab import WordVocabulary
+
+__all__ = ["GenreClassifier", "IMAGE_BRANCHES", "TEXT_BRANCHES"]
+
+TEXT_BRANCHES = ("lstm", "minilm")
+# "cnn"/"resnet18": trained from pixels; "resnet18-frozen": fixed backbone, cached embeddings;
+# "features": the handcrafted PosterFeatures
+IMAGE_BRANCHES = ("cnn", "resnet18", "resnet18-frozen", "features")
+_FORMAT = 1
+
+
+class GenreClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label genres from a film's overview and poster, with a choice of fusion operator.
+
+    Parameters
+    ----------
+    text : {"lstm", "minilm", None}, default "lstm"
+        LSTM over the overview's words (128-d), or a projection of MiniLM sentence embeddings.
+    image : {"cnn", "resnet18", "resnet18-frozen", "features", None}, default "resnet18-frozen"
+        A small CNN or ResNet-18 trained from pixels, a frozen ResNet-18 (``weights``), or the
+        handcrafted poster features; each projected to 512-d.
+    fusion : str, default "concat"
+        One of concat, add, multiply, max, gate, gmu (when both branches are on).
+    weights : None, "random" or path
+        ResNet-18 weights for the ``resnet18*`` branches (see ``PosterEmbeddings``).
+    labels : list of str, optional
+        Genres to predict; default: those of :data:`GENRES` with ``min_label_count`` fit films.
+    min_label_count : int, default 20
+    root, text_column, image_column, image_size, cache_dir :
+        Where the inputs are; ``cache_dir`` caches pixels, embeddings and features.
+    max_len, vocab_size : int
+        LSTM tokens per overview and vocabulary size.
+    lr, weight_decay, batch_size, max_epochs, patience, seed, max_seconds, max_steps_per_epoch :
+        Training (AdamW, ReduceLROnPlateau 0.5/2, early stopping on validation BCE).
+    validation_fraction : float, default 0.1
+    threshold : float, default 0.5
+        Probability at which ``predict`` says yes.
+    show_progress : bool, default False
+
+    Attributes
+    ----------
+    labels_ : list of str
+    net_ : GenreNet
+    train_result_ : TrainResult
+    n_skipped_ : int
+        Fit rows dropped (no labels, no text or no readable poster where needed).
+    """
+
+    def __init__(self, text="lstm", image="resnet18-frozen", fusion="concat", weights=None,
+                 labels=None, min_label_count=20, root=None, text_column="overview",
+                 image_column="poster_file", image_size=(96, 64), cache_dir=None, max_len=64,
+                 vocab_size=20000, lr=1e-3, weight_decay=1e-4, batch_size=64, max_epochs=20,
+                 patience=4, seed=0, max_seconds=None, max_steps_per_epoch=None,
+                 validation_fraction=0.1, threshold=0.5, show_progress=False):
+        self.text = text
+        self.image = image
+        self.fusion = fusion
+        self.weights = weights
+        self.labels = labels
+        self.min_label_count = min_label_count
+        self.root = root
+        self.text_column = text_column
+        self.image_column = image_column
+        self.image_size = image_size
+        self.cache_dir = cache_dir
+        self.max_len = max_len
+        self.vocab_size = vocab_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.seed = seed
+        self.max_seconds = max_seconds
+        self.max_steps_per_epoch = max_steps_per_epoch
+        self.validation_fraction = validation_fraction
+        self.threshold = threshold
+        self.show_progress = show_progress
+
+    # ---------------------------------------------------------------- inputs
+    def _check_params(self) -> None:
+        if self.text not in (*TEXT_BRANCHES, None):
+            raise InputError(f"The 'text' parameter of GenreClassifier must be one of {[*TEXT_BRANCHES, None]}, got {self.text!r}")
+        if self.image not in (*IMAGE_BRANCHES, None):
+            raise InputError(f"The 'image' parameter of GenreClassifier must be one of {[*IMAGE_BRANCHES, None]}, got {self.image!r}")
+        if self.text is None and self.image is None:
+            raise InputError("GenreClassifier needs text, image or both; both are None")
+        if self.fusion not in FUSION_OPERATORS:
+            raise InputError(f"The 'fusion' parameter of GenreClassifier must be one of {list(FUSION_OPERATORS)}, got {self.fusion!r}")
+
+    def _check_frame(self, X) -> pd.DataFrame:
+        if not isinstance(X, pd.DataFrame):
+            raise SchemaError(f"GenreClassifier expects a DataFrame, got {type(X).__name__}")
+        need = ([self.text_column] if self.text else []) + ([self.image_column] if self.image else [])
+        missing = [c for c in need if c not in X.columns]
+        if missing:
+            raise SchemaError(f"GenreClassifier: column(s) {missing} missing; got {list(X.columns)[:8]}")
+        return X
+
+    def _text_input(self, X: pd.DataFrame) -> tuple[torch.Tensor, np.ndarray]:
+        if self.text is None:
+            return torch.zeros(len(X), 1), np.ones(len(X), dtype=bool)
+        texts = [v.strip() if isinstance(v, str) else "" for v in X[self.text_column].tolist()]
+        present = np.asarray([bool(t) for t in texts])
+        if self.text == "lstm":
+            return self.vocab_.encode(texts, int(self.max_len)), present
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        if present.any():
+            out[present] = self.minilm_.encode([t for t in texts if t])
+        return torch.from_numpy(out), present
+
+    def _image_input(self, X: pd.DataFrame) -> tuple[torch.Tensor, np.ndarray]:
+        if self.image is None:
+            return torch.zeros(len(X), 1), np.ones(len(X), dtype=bool)
+        paths = X[self.image_column].tolist()
+        if self.image in ("cnn", "resnet18"):
+            batch = poster_pixels(paths, root=self.root, image_size=self.image_size_,
+                                  cache_dir=self.cache_dir, show_progress=bool(self.show_progress))
+            return torch.from_numpy(batch.pixels), batch.valid
+        encoder = self.image_encoder_.set_params(root=self.root)
+        vectors = encoder.transform(pd.DataFrame({encoder.column: paths})).to_numpy(np.float32)
+        valid = np.isfinite(vectors).all(axis=1)
+        return torch.from_numpy(np.nan_to_num(vectors)), valid
+
+    def _label_matrix(self, y) -> np.ndarray:
+        out = np.zeros((len(y), len(self.labels_)), dtype=np.float32)
+        index = {g: j for j, g in enumerate(self.labels_)}
+        for i, genres in enumerate(y):
+            for g in genres if isinstance(genres, list | tuple | np.ndarray) else []:
+                if g in index:
+                    out[i, index[g]] = 1.0
+        return out
+
+    # ---------------------------------------------------------------- fit / predict
+    def fit(self, X, y=None):
+        """Fit on films; ``y`` is a list of genre lists (default: ``X["genres"]``)."""
+        self._check_params()
+        X = self._check_frame(X)
+        if y is None:
+            if "genres" not in X.columns:
+                raise SchemaError("GenreClassifier.fit: pass y or a 'genres' column")
+            y = X["genres"].tolist()
+        y = list(y)
+        if len(y) != len(X):
+            raise InputError(f"y has {len(y)} rows for {len(X)} films")
+        self.image_size_ = check_image_size(self.image_size)
+        counts = pd.Series([g for gs in y if isinstance(gs, list | tuple | np.ndarray) for g in gs]).value_counts()
+        pool = list(self.labels) if self.labels is not None else [g for g in GENRES if counts.get(g, 0) >= self.min_label_count]
+        if not pool:
+            raise InputError(f"no genre has min_label_count={self.min_label_count} films to learn from")
+        self.labels_ = pool
+        Y = self._label_matrix(y)
+        if self.text == "lstm":
+            self.vocab_ = WordVocabulary.fit(X[self.text_column].tolist(), max_size=int(self.vocab_size))
+        elif self.text == "minilm":
+            from ...text._minilm import MiniLMEncoder
+
+            self.minilm_ = MiniLMEncoder(column=self.text_column, cache_dir=self.cache_dir,
+                                         show_progress=bool(self.show_progress)).fit()
+        self._make_image_encoder()
+        text_in, text_ok = self._text_input(X)
+        image_in, image_ok = self._image_input(X)
+        keep = text_ok & image_ok & (Y.sum(axis=1) > 0)
+        self.n_skipped_ = int((~keep).sum())
+        if keep.sum() < 2:
+            raise InputError(f"GenreClassifier: only {int(keep.sum())} films have labels and the inputs")
+        text_in, image_in, Yt = text_in[keep], image_in[keep], torch.from_numpy(Y[keep])
+        tr, va = validation_split(int(keep.sum()), self.validation_fraction, self.seed)
+        self.net_ = self._build_net(image_in[tr])
+        config = TrainConfig(lr=self.lr, weight_decay=self.weight_decay, batch_size=self.batch_size,
+                             max_epochs=self.max_epochs, patience=self.patience, seed=self.seed,
+                             max_seconds=self.max_seconds, max_steps_per_epoch=self.max_steps_per_epoch)
+        self.train_result_ = train(
+            self.net_, _bce, (text_in[tr], image_in[tr], Yt[tr]), (text_in[va], image_in[va], Yt[va]),
+            config, show_progress=bool(self.show_progress),
+            description=f"genres {self.text}+{self.image} {self.fusion}",
+        )
+        return self
+
+    def _make_image_encoder(self) -> None:
+        if self.image == "resnet18-frozen":
+            self.image_encoder_ = PosterEmbeddings(
+                "resnet18", weights=self.weights, image_size=self.image_size_, root=self.root,
+                column=self.image_column, cache_dir=self.cache_dir, seed=self.seed,
+                show_progress=bool(self.show_progress)).fit()
+        elif self.image == "features":
+            self.image_encoder_ = PosterFeatures(root=self.root, column=self.image_column,
+                                                 cache_dir=self.cache_dir,
+                                                 show_progress=bool(self.show_progress)).fit(
+                pd.DataFrame({self.image_column: []}))
+
+    def _build_net(self, image_train: torch.Tensor | None) -> GenreNet:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.seed)
+            text = None
+            if self.text == "lstm":
+                text = LstmText(len(self.vocab_))
+            elif self.text == "minilm":
+                text = VectorBranch(384, 128)
+            image = None
+            if self.image == "cnn":
+                image = SmallCnn(512)
+            elif self.image == "resnet18":
+                path = None if self.weights == "random" else (self.weights or find_local_weights("resnet18"))
+                image = PixelResNet(resnet("resnet18", None, path, self.seed))
+            elif self.image in ("resnet18-frozen", "features"):
+                dim = len(self.image_encoder_.get_feature_names_out())
+                mean, scale = torch.zeros(dim), torch.ones(dim)
+                if image_train is not None and len(image_train) > 1:
+                    mean = image_train.mean(0)
+                    scale = image_train.std(0).clamp(min=1e-6)
+                image = VectorBranch(dim, 512, mean, scale)
+            return GenreNet(text, image, self.fusion, len(self.labels_))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Genre probabilities ``(n, len(labels_))``; NaN rows where an input is missing."""
+        if not hasattr(self, "net_"):
+            raise NotFittedError("GenreClassifier is not fitted yet; call fit first")
+        X = self._check_frame(X)
+        text_in, text_ok = self._text_input(X)
+        image_in, image_ok = self._image_input(X)
+        ok = np.flatnonzero(text_ok & image_ok)
+        out = np.full((len(X), len(self.labels_)), np.nan)
+        self.net_.eval()
+        with torch.inference_mode():
+            for start in range(0, len(ok), 256):
+                rows = torch.from_numpy(ok[start:start + 256])
+                out[rows.numpy()] = torch.sigmoid(self.net_(text_in[rows], image_in[rows])).numpy()
+        return out
+
+    def predict(self, X) -> np.ndarray:
+        """0/1 matrix at ``threshold`` (rows with a missing input are all 0)."""
+        return (np.nan_to_num(self.predict_proba(X), nan=0.0) >= self.threshold).astype(int)
+
+    def predict_frame(self, X) -> pd.DataFrame:
+        """Probabilities as a DataFrame with one column per genre, indexed like ``X``."""
+        return pd.DataFrame(self.predict_proba(X), index=X.index, columns=self.labels_)
+
+    @property
+    def classes_(self) -> np.ndarray:
+        if not hasattr(self, "labels_"):
+            raise NotFittedError("GenreClassifier is not fitted yet; call fit first")
+        return np.asarray(self.labels_, dtype=object)
+
+    # ---------------------------------------------------------------- save / load
+    def save(self, directory) -> Path:
+        """Write ``model.safetensors``, ``config.json`` (and the frozen backbone) atomically."""
+        from safetensors.torch import save_file
+
+        if not hasattr(self, "net_"):
+            raise NotFittedError("GenreClassifier is not fitted yet; call fit first")
+        params = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.get_params().items()}
+        config = {"format": _FORMAT, "params": params, "labels": self.labels_,
+                  "vocab": self.vocab_.words if self.text == "lstm" else None,
+                  "image_dim": (len(self.image_encoder_.get_feature_names_out())
+                                if self.image in ("resnet18-frozen", "features") else None)}
+        with atomic_dir(directory) as tmp:
+            state = {k: v.contiguous() for k, v in self.net_.state_dict().items()}
+            save_file(state, str(tmp / "model.safetensors"), metadata={"config": json.dumps(config, default=str)})
+            if self.image == "resnet18-frozen":
+                backbone = {k: v.contiguous() for k, v in self.image_encoder_.model_.state_dict().items()}
+                save_file(backbone, str(tmp / "backbone.safetensors"))
+            write_json(tmp / "config.json", config)
+        return Path(directory)
+
+    @classmethod
+    def load(cls, directory, **overrides) -> GenreClassifier:
+        """A fitted classifier from :meth:`save`'s folder; ``overrides`` set parameters (``root``)."""
+        from safetensors.torch import load_file
+
+        directory = Path(directory)
+        try:
+            config = json.loads((directory / "config.json").read_text())
+            state = load_file(str(directory / "model.safetensors"))
+        except (OSError, ValueError) as exc:
+            raise ArtifactError(f"no readable genre model in {str(directory)!r}: {exc}") from exc
+        if config.get("format") != _FORMAT:
+            raise ArtifactError(f"genre model format {config.get('format')!r} in {str(directory)!r}; expected {_FORMAT}")
+        params = {**config["params"], **overrides}
+        if params.get("image") == "resnet18-frozen":
+            params["weights"] = str(directory / "backbone.safetensors")
+        clf = cls(**params)
+        clf._check_params()
+        clf.image_size_ = check_image_size(clf.image_size)
+        clf.labels_ = list(config["labels"])
+        if clf.text == "lstm":
+            clf.vocab_ = WordVocabulary(config["vocab"])
+        elif clf.text == "minilm":
+            from ...text._minilm import MiniLMEncoder
+
+            clf.minilm_ = MiniLMEncoder(column=clf.text_column, cache_dir=clf.cache_dir).fit()
+        clf._make_image_encoder()
+        if clf.image == "resnet18":
+            clf.weights = "random"  # the trained weights come from the state dict below
+        clf.net_ = clf._build_net(None)
+        try:
+            clf.net_.load_state_dict(state)
+        except RuntimeError as exc:
+            raise ArtifactError(f"genre model in {str(directory)!r} does not match its config: {exc}") from exc
+        clf.net_.eval()
+        return clf
+
+
+def _bce(net, batch) -> torch.Tensor:
+    text_in, image_in, target = batch
+    return F.binary_cross_entropy_with_logits(net(text_in, image_in), target)

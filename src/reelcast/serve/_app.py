@@ -1,0 +1,159 @@
+"""The FastAPI application: JSON, CSV batch and poster endpoints plus the server-rendered page."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .._errors import ImageError, InputError, ReelcastError, require
+
+__all__ = ["LIMITS", "create_app", "sniff_image"]
+
+LIMITS = {
+    "max_body_bytes": 12_000_000,     # whole request; checked from Content-Length first
+    "max_poster_bytes": 10_000_000,
+    "max_poster_pixels": 25_000_000,  # checked from the header before decoding (bombs)
+    "max_csv_bytes": 5_000_000,
+    "max_batch_rows": 1_000,
+}
+
+_MAGIC = ((b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF87a", "gif"),
+          (b"GIF89a", "gif"))
+
+
+def sniff_image(data: bytes) -> str:
+    """The image type from its first bytes (the client's content type is not trusted)."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    raise ImageError(f"poster: content is not a JPEG, PNG, GIF or WebP image (starts with "
+                     f"{data[:8]!r})")
+
+
+def read_upload(upload, limit: int, field: str) -> bytes:
+    """Read at most ``limit`` bytes of an upload; more is refused, not truncated."""
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{field}: upload is larger than the limit of {limit:,} bytes")
+    return data
+
+
+def poster_info(data: bytes, max_pixels: int) -> dict:
+    """Validate poster bytes fully in memory; return what the forecast reports about it."""
+    from ..vision._image import load_image_bytes
+
+    if not data:
+        raise ImageError("poster: the uploaded file is empty (0 bytes)")
+    kind = sniff_image(data)
+    img = load_image_bytes(data, name="poster", max_pixels=max_pixels)
+    return {"format": kind, "width": img.width, "height": img.height, "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def create_app(model_dir: str | Path, *, limits: dict | None = None):
+    """Build the app for ``model_dir``; raises ``ArtifactError`` if its hashes do not verify."""
+    fastapi = require("fastapi", "serve")
+    from fastapi import File, Form, Request, UploadFile
+    from fastapi.responses import HTMLResponse, JSONResponse
+    from starlette.concurrency import run_in_threadpool
+
+    from ..forecast._input import read_new_films
+    from ..forecast._one_film import forecast_batch, forecast_film, load_product_model
+    from ._page import form_to_record, render_page
+    from ._schemas import FilmRequest
+
+    lim = {**LIMITS, **(limits or {})}
+    product = load_product_model(model_dir)  # verify() first: a tampered model never serves
+    app = fastapi.FastAPI(
+        title="reelcast", version=str(product.manifest.get("versions", {}).get("reelcast", "")),
+        description="Pre-release worldwide box-office forecasts with conformal intervals, "
+                    "comparable earlier films and TreeSHAP explanations.")
+    app.state.product = product
+
+    @app.exception_handler(ReelcastError)
+    async def _reelcast_error(request, exc):  # bad input is the client's: 422, never a 500
+        return JSONResponse(status_code=422, content={"detail": str(exc).splitlines()[0]})
+
+    @app.middleware("http")
+    async def _body_limit(request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > lim["max_body_bytes"]):
+            return JSONResponse(status_code=413, content={
+                "detail": f"request body is larger than {lim['max_body_bytes']:,} bytes"})
+        return await call_next(request)
+
+    @app.get("/health")
+    def health() -> dict:
+        """Liveness plus what the loaded model offers."""
+        return {"status": "ok", "intervals": product.intervals is not None,
+                "comparables": product.comparables is not None,
+                "n_features": len(product.manifest.get("features", []))}
+
+    @app.get("/model")
+    def model() -> dict:
+        """The model directory's manifest (versions, features, metrics, file hashes)."""
+        return product.manifest
+
+    @app.post("/forecast")
+    def forecast(film: FilmRequest) -> dict:
+        """Forecast one film: point, 80%/95% intervals, comparables, explanation."""
+        return forecast_film(product, film.model_dump(exclude_none=True)).to_dict()
+
+    @app.post("/forecast/batch")
+    def batch(file: UploadFile = File(..., description="CSV in the new-film format")) -> dict:
+        """Forecast every film of a CSV upload (point and intervals)."""
+        data = read_upload(file, lim["max_csv_bytes"], "file")
+        films, warnings = read_new_films(data, max_rows=lim["max_batch_rows"],
+                                         max_bytes=lim["max_csv_bytes"])
+        # a CSV's poster column is a path on the client's machine: never opened here
+        return {"forecasts": forecast_batch(product, films), "warnings": warnings}
+
+    @app.post("/forecast/poster")
+    def with_poster(
+        poster: UploadFile = File(..., description="JPEG, PNG, GIF or WebP poster"),
+        title: str = Form(..., max_length=300), release_date: str = Form(...),
+        budget: str | None = Form(None), genres: str | None = Form(None),
+        cast: str | None = Form(None), directors: str | None = Form(None),
+        keywords: str | None = Form(None), overview: str | None = Form(None, max_length=20_000),
+    ) -> dict:
+        """Forecast one film with its poster (multipart form; lists are ``|``-separated)."""
+        info = poster_info(read_upload(poster, lim["max_poster_bytes"], "poster"),
+                           lim["max_poster_pixels"])
+        record = {"title": title, "release_date": release_date, "budget": budget,
+                  "genres": genres, "cast": cast, "directors": directors,
+                  "keywords": keywords, "overview": overview,
+                  "poster": f"upload:{info['sha256'][:16]}"}
+        out = forecast_film(product, {k: v for k, v in record.items() if v is not None}).to_dict()
+        return {**out, "poster": info}
+
+    def _page_forecast(values: dict, upload):
+        record = form_to_record(values)
+        info = None
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            info = poster_info(read_upload(upload, lim["max_poster_bytes"], "poster"),
+                               lim["max_poster_pixels"])
+            record["poster"] = f"upload:{info['sha256'][:16]}"
+        return forecast_film(product, record), info
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse(render_page(product))
+
+    @app.post("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page_submit(request: Request) -> HTMLResponse:
+        form = await request.form(max_files=1, max_fields=30)
+        values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        values["genres"] = "|".join(v for k, v in form.multi_items()
+                                    if k == "genres" and isinstance(v, str))
+        upload = form.get("poster")
+        try:
+            # the model is CPU-bound: keep it off the event loop
+            result, info = await run_in_threadpool(_page_forecast, values, upload)
+        except ReelcastError as exc:
+            return HTMLResponse(render_page(product, values, error=str(exc).splitlines()[0]),
+                                status_code=422)
+        return HTMLResponse(render_page(product, values, result=result, poster=info))
+
+    return app
