@@ -32,3 +32,13 @@ def data_dir() -> Path:
     if path is None:
         pytest.skip("realdata: REELCAST_DATA (../shared/data) not found")
     return path
+
+
+@pytest.fixture(scope="session")
+def real_corpus(data_dir, tmp_path_factory) -> Path:
+    """The corpus built once per session from the real tables (about 40 s); its folder."""
+    from reelcast.data import build_corpus
+
+    out = tmp_path_factory.mktemp("real_corpus") / "corpus"
+    build_corpus(data_dir, out, progress=False)
+    return out

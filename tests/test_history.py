@@ -64,8 +64,9 @@ def test_future_cannot_change_the_past(cutoff):
     for variant in (pd.concat([films.loc[past], future]), films.loc[past]):
         other = PreReleaseFeatures().fit(variant).transform(variant)
         other = other[(variant["release_date"] < cutoff).to_numpy()]
-        # language levels are learned from all rows; compare everything learned from history
-        cols = [c for c in base.columns if c not in ("language",)]
+        # language levels and keyword topics are learned from the rows given to fit (a forecaster
+        # gives its training films only); everything learned from history must not move
+        cols = [c for c in base.columns if c != "language" and not c.startswith("kw_topic_")]
         pd.testing.assert_frame_equal(base[cols].reset_index(drop=True),
                                       other[cols].reset_index(drop=True))
 
@@ -87,3 +88,15 @@ def test_features_never_read_the_films_own_outcome():
     a = feats.transform(films)
     b = feats.transform(films.assign(revenue=1.0, revenue_adj=1.0, rating=0.0, vote_count=1e9))
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_keyword_topics_learn_only_from_the_films_given():
+    films = make_market(600, seed=4)
+    past = films[films["release_date"] < "2008-01-01"]
+    a = PreReleaseFeatures().fit(films, topic_films=past).transform(past)
+    shuffled = films.assign(keywords=films["keywords"].sample(frac=1, random_state=0).to_numpy())
+    shuffled.loc[past.index, "keywords"] = past["keywords"]
+    b = PreReleaseFeatures().fit(shuffled, topic_films=past).transform(past)
+    topics = [c for c in a.columns if c.startswith("kw_topic_")]
+    assert topics
+    pd.testing.assert_frame_equal(a[topics], b[topics])

@@ -11,16 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reelcast.data import GENRES
-from reelcast.data._parse import (
-    MAX_LITERAL_CHARS,
-    fix_mojibake,
+from reelcast.data._labels import (
     format_imdb_id,
-    is_missing,
     language_code,
     map_genre,
     map_genres,
-    map_unique,
     normalise_title,
+    title_key,
+    us_certification,
+)
+from reelcast.data._parse import (
+    MAX_LITERAL_CHARS,
+    fix_mojibake,
+    is_missing,
+    map_unique,
     parse_comma_list,
     parse_date,
     parse_dates,
@@ -31,8 +35,6 @@ from reelcast.data._parse import (
     parse_money_series,
     parse_pipe_list,
     parse_year,
-    title_key,
-    us_certification,
 )
 
 

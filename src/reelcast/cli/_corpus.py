@@ -12,26 +12,6 @@ __all__ = ["register"]
 corpus_app = typer.Typer(help="Build and inspect the canonical film corpus.", no_args_is_help=True)
 
 
-def _print_coverage(coverage: dict) -> None:
-    """The coverage table in the terminal (rich), one row per decade and a total."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from ..data._coverage import COVERAGE_METRICS
-
-    table = Table(title="corpus coverage (films with each kind of data)")
-    table.add_column("decade")
-    for metric in COVERAGE_METRICS:
-        table.add_column(metric.replace("_", " "), justify="right")
-    rows = [*coverage["by_decade"].items(), ("all", coverage["overall"])]
-    for name, counts in rows:
-        n = max(counts["films"], 1)
-        cells = [f"{counts['films']:,}"] + [f"{counts[m]:,} ({100 * counts[m] / n:.0f}%)"
-                                            for m in COVERAGE_METRICS[1:]]
-        table.add_row(name, *cells, style="bold" if name == "all" else None)
-    Console().print(table)
-
-
 @corpus_app.command("build")
 def build(
     data: Annotated[Path, typer.Option("--data", help="Folder with the public tables "
@@ -44,12 +24,14 @@ def build(
 ) -> None:
     """Build the corpus (films.parquet, anime.parquet, coverage, report, manifest, README)."""
     from ..data import build_corpus
+    from ..data._coverage import print_coverage
 
     summary = build_corpus(data, out, verify_posters=verify_posters, progress=progress)
+    if not progress:  # with progress on, the build has already printed the coverage table
+        print_coverage(summary.coverage)
     typer.echo(f"{summary.n_films:,} films ({summary.n_budget_revenue:,} with budget and revenue "
                f"> 0, {summary.n_with_poster:,} with a poster), {summary.n_anime:,} anime; "
                f"built in {summary.seconds:.1f} s -> {out}")
-    _print_coverage(summary.coverage)
 
 
 @corpus_app.command("summary")
@@ -60,7 +42,8 @@ def summary(
     import json
 
     from .._errors import DataFileError
-    from ..data._corpus import read_coverage
+    from ..data._corpus_io import read_coverage
+    from ..data._coverage import print_coverage
 
     coverage = read_coverage(corpus)
     report_path = Path(corpus) / "build_report.json"
@@ -76,7 +59,7 @@ def summary(
     fixes = report.get("fix_totals", {})
     if fixes:
         typer.echo("  fixes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(fixes.items())))
-    _print_coverage(coverage)
+    print_coverage(coverage)
 
 
 def register(app: typer.Typer) -> None:

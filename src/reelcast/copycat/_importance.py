@@ -37,8 +37,12 @@ def feature_groups(columns) -> dict[str, list[str]]:
     return {k: v for k, v in groups.items() if v}
 
 
-def fit_booster(X: pd.DataFrame, y: np.ndarray, seed: int = 0, n_jobs: int = 2, **params):
-    """A LightGBM regressor with the study's parameters (overridable)."""
+def fit_booster(X: pd.DataFrame, y: np.ndarray, seed: int = 0, n_jobs: int = 1, **params):
+    """A LightGBM regressor with the study's parameters (overridable).
+
+    One thread by default: on a few thousand rows, OpenMP threads on busy shared cores spin and
+    were measured ~10x slower than one thread.
+    """
     import lightgbm as lgb
 
     cfg = dict(STUDY_LGBM_PARAMS, **params)
@@ -68,8 +72,10 @@ def grouped_permutation_importance(model, X: pd.DataFrame, y, groups: dict[str, 
         drops = []
         for _ in range(n_repeats):
             Xp = X.copy()
-            perm = rng.permutation(len(X))
-            Xp[cols] = X[cols].to_numpy()[perm]
+            # a frame, not an array: keeps categorical dtypes the booster checks
+            block = X[cols].iloc[rng.permutation(len(X))]
+            block.index = X.index
+            Xp[cols] = block
             drops.append(_rmse(y, model.predict(Xp)) - base)
         d = np.asarray(drops)
         half = stats.t.ppf(0.975, n_repeats - 1) * d.std(ddof=1) / np.sqrt(n_repeats)

@@ -41,10 +41,7 @@ rating+vote_count   ilias1111 (IMDb), imdb5000, movie_industry, tmdb5000, movies
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 import os
-import platform
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,24 +49,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataFileError, SchemaError
-from .._io import atomic_dir, file_sha256, write_json
+from .._errors import DataFileError
+from .._io import atomic_dir
 from ._anime import read_anime
-from ._coverage import corpus_readme, coverage_markdown, coverage_table
+from ._corpus_io import (
+    CORPUS_COLUMNS,
+    load_anime,
+    load_corpus,
+    report_sources,
+    write_outputs,
+)
+from ._coverage import coverage_markdown, coverage_table, print_coverage
 from ._cpi import to_2017_dollars
+from ._labels import normalise_title
 from ._merge import (
-    FIELD_PRIORITY,
     NO_ID_SOURCES,
-    RATING_PRIORITY,
     TitleIndex,
     build_crosswalk,
     key_records,
     match_titles,
     resolve_fields,
 )
-from ._parse import normalise_title
 from ._posters import check_posters
-from ._schema import ANIME_COLUMNS, FILM_COLUMNS, LIST_COLUMNS, PROVENANCE_FIELDS
+from ._schema import FILM_COLUMNS, LIST_COLUMNS
 from ._sources import N_EXAMPLES, SourceTable
 from ._sources_boxoffice import (
     read_box_office_mojo,
@@ -108,7 +110,7 @@ FILM_READERS: dict[str, Callable[[str | os.PathLike], SourceTable]] = {
 # sources that define films; the others only add attributes to films that exist
 _FILM_DEFINING = ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "imdb5000")
 _ATTRIBUTES = ("tmdb_keywords", "movielens", "posters")
-CORPUS_COLUMNS: tuple[str, ...] = (*FILM_COLUMNS, *(f"src_{f}" for f in PROVENANCE_FIELDS))
+TIME_CUT = pd.Timestamp("2018-01-01")  # films released from this day on are not in the corpus
 
 
 @dataclasses.dataclass
@@ -164,29 +166,55 @@ class _Steps:
 
 def build_corpus(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
                  verify_posters: bool = True, progress: bool = True) -> CorpusSummary:
-    """Build the corpus from the public tables in ``data_dir`` into ``out_dir`` (replaced
-    atomically: an interrupted or failed build leaves a previous corpus untouched)."""
+    """Build the canonical film corpus (and the anime table) from the public tables.
+
+    Parameters
+    ----------
+    data_dir : path
+        The folder of public tables (``shared/data``; see its README).
+    out_dir : path
+        The corpus folder. It is written as a temporary folder and renamed over ``out_dir`` only
+        when complete, so an interrupted or failed build leaves a previous corpus untouched.
+    verify_posters : bool, default True
+        Open every poster the corpus uses (Pillow ``verify`` and a full decode); corrupt or
+        missing files are listed in ``build_report.json`` and the film gets no poster.
+    progress : bool, default True
+        Show a rich progress bar over the steps and print the coverage table at the end.
+
+    Returns
+    -------
+    CorpusSummary
+        Counts, the coverage table, the build time and the folder.
+
+    Raises
+    ------
+    DataFileError, SchemaError
+        A table is missing, empty or unreadable, or lacks a column (the message names it).
+    """
     start = time.perf_counter()
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataFileError(f"data folder not found: {data_dir}")
-    steps = _Steps(len(FILM_READERS) + 8, progress)
+    steps = _Steps(len(FILM_READERS) + 7, progress)  # reads, anime, 6 build steps
     try:
         tables = {name: steps.run(f"read {name}", reader, data_dir)
                   for name, reader in FILM_READERS.items()}
         anime = steps.run("read anime", read_anime, data_dir)
         records, report = steps.run("link ids", _link_ids, tables)
         records = steps.run("match titles", _match_no_id_tables, records, tables, report)
-        films = steps.run("resolve fields", _resolve, records)
+        films, resolve_info = steps.run("resolve fields", _resolve, records)
+        report.update(resolve_info)
         posters = steps.run("check posters", _check_posters, films, data_dir, verify_posters)
         coverage = steps.run("coverage", coverage_table, films)
-        report.update(_report_sources(tables, anime), posters=posters["report"],
+        report.update(report_sources(tables, anime), posters=posters["report"],
                       n_films=len(films), n_anime=len(anime.frame), data_dir=str(data_dir))
         with atomic_dir(out_dir) as tmp:
-            steps.run("write", _write, tmp, films, anime.frame, coverage, report, tables, anime,
+            steps.run("write", write_outputs, tmp, films, anime.frame, coverage, report, tables, anime,
                       posters, data_dir, steps.timings, start)
     finally:
         steps.close()
+    if progress:
+        print_coverage(coverage)
     budget_revenue = coverage["overall"]["budget_and_revenue"]
     return CorpusSummary(Path(out_dir), len(films), budget_revenue,
                          coverage["overall"]["poster"], len(anime.frame), coverage,
@@ -280,7 +308,7 @@ def _examples(rows: pd.DataFrame) -> list[str]:
                                          rows["year"].head(N_EXAMPLES), strict=True)]
 
 
-def _resolve(records: pd.DataFrame) -> pd.DataFrame:
+def _resolve(records: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     films = resolve_fields(records)
     films["year"] = (films["release_date"].dt.year.astype("Int64")
                      .fillna(pd.to_numeric(films["year"], errors="coerce").astype("Int64")))
@@ -302,11 +330,17 @@ def _resolve(records: pd.DataFrame) -> pd.DataFrame:
                                        dtype="string")
     films["budget_adj"] = to_2017_dollars(films["budget"], films["year"])
     films["revenue_adj"] = to_2017_dollars(films["revenue"], films["year"])
+    # the public tables stop at 2017; a film first released in 2018 or later (a 2017 festival
+    # film released in 2018, say) belongs to the held-out future, as in the data README
+    late = (films["release_date"] >= TIME_CUT).fillna(False) | (
+        films["year"] >= TIME_CUT.year).fillna(False)
+    films = films.loc[~late.to_numpy(bool)].reset_index(drop=True)
     # the crosswalk is one-to-one, but a record's own id pair may lose to it: one film per IMDb id
     dup_imdb = films["imdb_id"].notna() & films["imdb_id"].duplicated(keep="first")
     films.loc[dup_imdb.to_numpy(), "imdb_id"] = pd.NA
-    films.attrs["duplicate_imdb_ids_cleared"] = int(dup_imdb.sum())
-    return _to_corpus_schema(films).sort_values("film_id", ignore_index=True)
+    info = {"released_after_time_cut_dropped": int(late.sum()),
+            "duplicate_imdb_ids_cleared": int(dup_imdb.sum())}
+    return _to_corpus_schema(films).sort_values("film_id", ignore_index=True), info
 
 
 def _to_corpus_schema(films: pd.DataFrame) -> pd.DataFrame:
@@ -323,9 +357,7 @@ def _to_corpus_schema(films: pd.DataFrame) -> pd.DataFrame:
             out[column] = values
         else:
             out[column] = values.astype(dtype)
-    frame = pd.DataFrame(out, index=films.index)
-    frame.attrs = dict(films.attrs)
-    return frame
+    return pd.DataFrame(out, index=films.index)
 
 
 def _check_posters(films: pd.DataFrame, data_dir: Path, verify: bool) -> dict:
@@ -345,102 +377,3 @@ def _check_posters(films: pd.DataFrame, data_dir: Path, verify: bool) -> dict:
         films.loc[drop, ["poster_file", "src_poster_file"]] = pd.NA
     report["kept"] = int(films["poster_file"].notna().sum())
     return {"report": report, "hashes": hashes}
-
-
-def _report_sources(tables: dict[str, SourceTable], anime: SourceTable) -> dict:
-    every = {**tables, "anime": anime}
-    return {
-        "sources": {n: {k: v for k, v in t.stats.to_dict().items()
-                        if k in ("files", "rows_read", "rows_kept", "duplicates_dropped")}
-                    for n, t in every.items()},
-        "fixes": {n: t.stats.fixes for n, t in every.items() if t.stats.fixes},
-        "unparseable": {n: {c: {"count": k, "examples": t.stats.examples.get(c, [])}
-                            for c, k in t.stats.unparseable.items()}
-                        for n, t in every.items() if t.stats.unparseable},
-    }
-
-
-def _write(tmp: Path, films: pd.DataFrame, anime: pd.DataFrame, coverage: dict, report: dict,
-           tables: dict[str, SourceTable], anime_table: SourceTable, posters: dict,
-           data_dir: Path, timings: dict, start: float) -> None:
-    films.to_parquet(tmp / "films.parquet", index=False)
-    anime.to_parquet(tmp / "anime.parquet", index=False)
-    write_json(tmp / "coverage.json", coverage)
-    (tmp / "coverage.md").write_text(coverage_markdown(coverage), encoding="utf-8")
-    fix_totals: dict[str, int] = {}
-    for fixes in report["fixes"].values():
-        for name, n in fixes.items():
-            fix_totals[name] = fix_totals.get(name, 0) + n
-    report.update(fix_totals=fix_totals, duplicate_imdb_ids_cleared=films.attrs.get(
-        "duplicate_imdb_ids_cleared", 0), timings_s=dict(timings),
-        total_s_before_write=round(time.perf_counter() - start, 2))
-    write_json(tmp / "build_report.json", report)
-    inputs = sorted({f for t in [*tables.values(), anime_table] for f in t.stats.files})
-    images = posters["hashes"]
-    listing = "\n".join(f"{k} {v}" for k, v in sorted(images.items())).encode()
-    manifest = {
-        "reelcast_version": _version(), "pandas": pd.__version__,
-        "pyarrow": __import__("pyarrow").__version__, "python": platform.python_version(),
-        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "data_dir": str(data_dir),
-        "inputs": {f: file_sha256(data_dir / f) for f in inputs},
-        "poster_images": {"count": len(images), "sha256_of_listing": __import__("hashlib")
-                          .sha256(listing).hexdigest() if images else None,
-                          "note": "sha256 over sorted 'file sha256' lines of the verified posters"},
-    }
-    write_json(tmp / "manifest.json", manifest)
-    (tmp / "README.md").write_text(corpus_readme(coverage, report, FIELD_PRIORITY,
-                                                 RATING_PRIORITY), encoding="utf-8")
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("reelcast")
-    except Exception:  # noqa: BLE001 - not installed (running from a source tree)
-        return "unknown"
-
-
-def _read_parquet(corpus_dir: str | os.PathLike, name: str, columns: dict[str, str]
-                  ) -> pd.DataFrame:
-    path = Path(corpus_dir) / name
-    if not Path(corpus_dir).is_dir():
-        raise DataFileError(f"corpus folder not found: {corpus_dir} (build it with "
-                            "`reelcast corpus build --data DIR --out DIR`)")
-    if not path.is_file():
-        raise DataFileError(f"expected corpus file not found: {path}")
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a bad file
-        raise DataFileError(f"cannot read corpus file {path}: {exc}") from exc
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SchemaError(f"column {missing[0]!r} is missing from {path}")
-    for column, dtype in columns.items():
-        if dtype == "object":
-            frame[column] = frame[column].map(
-                lambda v: [str(x) for x in v] if isinstance(v, list | tuple | np.ndarray) else [])
-        elif str(frame[column].dtype) != dtype:
-            frame[column] = frame[column].astype(dtype)
-    return frame
-
-
-def load_corpus(corpus_dir: str | os.PathLike) -> pd.DataFrame:
-    """The films of a built corpus: canonical dtypes, list columns as Python lists of str
-    (``[]`` when unknown), plus the ``src_<field>`` provenance columns."""
-    dtypes = {c: FILM_COLUMNS.get(c, "string") for c in CORPUS_COLUMNS}
-    return _read_parquet(corpus_dir, "films.parquet", dtypes)
-
-
-def load_anime(corpus_dir: str | os.PathLike) -> pd.DataFrame:
-    """The anime table of a built corpus (``ANIME_COLUMNS``, lists as Python lists)."""
-    return _read_parquet(corpus_dir, "anime.parquet", dict(ANIME_COLUMNS))
-
-
-def read_coverage(corpus_dir: str | os.PathLike) -> dict:
-    """The ``coverage.json`` of a built corpus."""
-    path = Path(corpus_dir) / "coverage.json"
-    if not path.is_file():
-        raise DataFileError(f"expected corpus file not found: {path}")
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["COVERAGE_METRICS", "coverage_table", "coverage_markdown", "corpus_readme"]
+__all__ = ["COVERAGE_METRICS", "coverage_table", "coverage_markdown", "print_coverage",
+           "corpus_readme"]
 
 COVERAGE_METRICS: tuple[str, ...] = ("films", "budget_and_revenue", "poster", "keywords", "cast",
                                      "directors", "overview")
@@ -56,11 +57,35 @@ def coverage_markdown(coverage: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def print_coverage(coverage: dict) -> None:
+    """The coverage table in the terminal (rich): counts per decade, then the overall shares.
+    The Markdown version with a share in every cell is ``coverage.md`` in the corpus folder."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="corpus coverage: films with each kind of data", box=box.SIMPLE_HEAD,
+                  pad_edge=False, show_edge=False)
+    table.add_column("decade", no_wrap=True)
+    for metric in COVERAGE_METRICS:
+        name = {"budget_and_revenue": "budget+rev"}.get(metric, metric)
+        table.add_column(name, justify="right", no_wrap=True)
+    for name, counts in coverage["by_decade"].items():
+        table.add_row(name, *(f"{counts[m]:,}" for m in COVERAGE_METRICS))
+    overall = coverage["overall"]
+    n = max(overall["films"], 1)
+    table.add_row("all", *(f"{overall[m]:,}" for m in COVERAGE_METRICS), style="bold",
+                  end_section=False)
+    table.add_row("all %", "", *(f"{100 * overall[m] / n:.0f}%" for m in COVERAGE_METRICS[1:]))
+    Console().print(table)
+
+
 def corpus_readme(coverage: dict, report: dict, field_priority: dict, rating_priority: tuple,
                   ) -> str:
     """The README written next to ``films.parquet``."""
     priority = "\n".join(f"| `{field}` | {' > '.join(order)} |"
                          for field, order in field_priority.items() if field != "year")
+    late = report.get("released_after_time_cut_dropped", 0)
     matching = "\n".join(
         f"| {name} | {m['rows']:,} | {m['matched']:,} ({100 * m['match_rate']:.1f}%) | "
         f"{m['added']:,} | {m['ambiguous']:,} |" for name, m in report["matching"].items())
@@ -107,6 +132,10 @@ Numbers, Movie Industry and ilias1111 `revenue_world` are worldwide; Box Office 
 domestic + foreign. Impossible values (budget < $1,000, revenue or domestic revenue 0, runtime 0)
 are made missing per source before the merge, so another source can fill them; counts are in
 `build_report.json` (`fixes`).
+
+Films first released on or after 2018-01-01 are left out, as in the data README (later films are
+the out-of-time test): {late:,} films (Movie Industry, for one, lists some 2017 festival films by
+their 2018 US release).
 
 ## Title matching (tables without ids; normalised title, year +/- 1)
 

@@ -12,9 +12,13 @@
 4. **Priority.** Each field takes the first non-missing value in ``FIELD_PRIORITY`` order (an empty
    list counts as missing); ``rating`` and ``vote_count`` are taken together from one source.
 
-Matching picks, among films sharing the normalised title, the smallest year difference, then the
-most-voted film (the box-office tables list released, mostly popular films); two films still tied
-make the row *ambiguous*: it is counted, shown in the report and not used.
+Titles meet on ``title_key`` (lowercase ASCII, no accents, punctuation, bracketed parts, "the",
+"part" or spaces; Roman sequel numbers as digits), over every title and original title a film's
+records carry. A record's years are its release year and, when different, its stated ``year``
+(either may match). Among candidate films the smallest year difference wins, then the most-voted
+film (the box-office tables list released, mostly popular films); two films still tied make the
+row *ambiguous*: it is counted, shown in the report and not used. Rows of one table that land on
+the same film keep the first.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._parse import title_key
+from ._labels import title_key
 from ._schema import FILM_COLUMNS, LIST_COLUMNS
 
 __all__ = ["FIELD_PRIORITY", "RATING_PRIORITY", "NO_ID_SOURCES", "Crosswalk", "build_crosswalk",

@@ -11,8 +11,8 @@ unparseable and show the first few examples. Scalar parsers have vectorised comp
 Timestamp('1980-06-13 00:00:00')
 >>> parse_literal_list("[{'id': 1, 'name': 'alien'}]")
 ['alien']
->>> normalise_title("The Amélie!")
-'amelie'
+
+Titles, ids, genres, languages and certifications are in ``_labels.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import ast
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -29,12 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._schema import GENRE_ALIASES, GENRES
-
 __all__ = [
     "MAX_LITERAL_CHARS",
     "TWO_DIGIT_PIVOT",
-    "LANGUAGE_CODES",
     "is_missing",
     "parse_literal",
     "parse_literal_list",
@@ -47,15 +43,8 @@ __all__ = [
     "parse_year",
     "parse_date",
     "parse_dates",
-    "normalise_title",
-    "title_key",
     "fix_mojibake",
-    "format_imdb_id",
-    "map_genre",
-    "map_genres",
-    "language_code",
     "map_unique",
-    "us_certification",
 ]
 
 # A stringified list longer than this is refused rather than handed to ``ast.literal_eval``,
@@ -65,6 +54,22 @@ MAX_LITERAL_CHARS = 200_000
 TWO_DIGIT_PIVOT = 30
 
 _MISSING_TEXT = {"", "nan", "none", "null", "n/a", "na", "unknown", "-", "--", "?"}
+
+
+_MOJIBAKE_MARKS = ("\u00c3", "\u00c2", "\u00e2\u0080", "\u00e2\u20ac")
+
+
+def fix_mojibake(value: Any) -> Any:
+    """Repair UTF-8 text that was decoded as Latin-1/CP1252 (``"Worldâ\\x80\\x99s"`` →
+    ``"World’s"``); text that is not such mojibake is returned unchanged."""
+    if not isinstance(value, str) or not any(mark in value for mark in _MOJIBAKE_MARKS):
+        return value
+    for encoding in ("latin-1", "cp1252"):
+        try:
+            return value.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+    return value
 
 
 def is_missing(value: Any) -> bool:
@@ -325,148 +330,3 @@ def parse_dates(values: pd.Series) -> pd.Series:
     parsed = map_unique(values, parse_date)
     return pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
 
-
-# ---------------------------------------------------------------------------------------------
-# titles, ids, genres, languages
-# ---------------------------------------------------------------------------------------------
-_MOJIBAKE_MARKS = ("\u00c3", "\u00c2", "\u00e2\u0080", "\u00e2\u20ac")
-
-
-def fix_mojibake(value: Any) -> Any:
-    """Repair UTF-8 text that was decoded as Latin-1/CP1252 (``"Worldâ\\x80\\x99s"`` →
-    ``"World’s"``); text that is not such mojibake is returned unchanged."""
-    if not isinstance(value, str) or not any(mark in value for mark in _MOJIBAKE_MARKS):
-        return value
-    for encoding in ("latin-1", "cp1252"):
-        try:
-            return value.encode(encoding).decode("utf-8")
-        except UnicodeError:
-            continue
-    return value
-
-
-_PUNCT_RE = re.compile(r"[^0-9a-z]+")
-_PAREN_ANY_RE = re.compile(r"\s*\([^)]*\)\s*")
-_EPISODE_RE = re.compile(r"\b(?:episode|ep)\s+[ivx]+\b")
-
-
-def normalise_title(value: Any) -> str | None:
-    """A matching key for a title: lowercase ASCII words, no accents, punctuation, bracketed
-    parts, episode numbers or "the"; a leading "a"/"an" is dropped too.
-
-    ``"The Amélie!"`` → ``"amelie"``; ``"Alice in Wonderland (2010)"`` → ``"alice in wonderland"``;
-    ``"Avatar\\xa0"`` → ``"avatar"``; ``"Fast & Furious"`` → ``"fast and furious"``;
-    ``"Star Wars Ep. VIII: The Last Jedi"`` → ``"star wars last jedi"``. Titles in other scripts
-    (no ASCII letters or digits left) give ``None``.
-    """
-    s = _text(value)
-    if s is None or len(s) > 500:
-        return None
-    stripped = _PAREN_ANY_RE.sub(" ", s).strip()
-    s = stripped or s
-    ascii_text = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
-    if not re.search(r"[A-Za-z]", ascii_text) and any(ch.isalpha() for ch in s):
-        return None  # another script: what is left (digits, punctuation) is no key
-    s = ascii_text.lower()
-    s = s.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    s = _PUNCT_RE.sub(" ", s)
-    s = _EPISODE_RE.sub(" ", f" {s} ")
-    words = [w for w in s.split() if w != "the"]
-    if len(words) > 1 and words[0] in ("a", "an"):
-        words = words[1:]
-    return " ".join(words) or None
-
-
-_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
-
-
-def title_key(value: Any) -> str | None:
-    """The key titles are matched on: ``normalise_title`` with Roman sequel numbers as digits,
-    without the word "part" and without spaces, so ``"The Hangover Part III"`` meets
-    ``"The Hangover 3"`` and ``"Jackass 3-D"`` meets ``"Jackass 3D"``."""
-    title = normalise_title(value)
-    if not title:
-        return None
-    words = [_ROMAN.get(w, w) for w in title.split()]
-    words = [w for w in words if w != "part"] or words
-    return "".join(words)
-
-
-_IMDB_RE = re.compile(r"(?:tt)?(\d{1,9})", re.IGNORECASE)
-
-
-def format_imdb_id(value: Any) -> str | None:
-    """``114709``, ``"0114709"``, ``"tt0114709"`` or an IMDb URL → ``"tt0114709"`` (``'tt%07d'``)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | np.integer | np.floating):
-        if not math.isfinite(float(value)) or float(value) != int(value) or value <= 0:
-            return None
-        return f"tt{int(value):07d}"
-    s = _text(value)
-    if s is None:
-        return None
-    match = re.search(r"tt(\d{1,9})", s, re.IGNORECASE) or _IMDB_RE.fullmatch(s)
-    if not match:
-        return None
-    number = int(match.group(1))
-    return f"tt{number:07d}" if number > 0 else None
-
-
-_GENRE_LOOKUP = {g.lower(): g for g in GENRES} | {k.lower(): v for k, v in GENRE_ALIASES.items()}
-
-
-def map_genre(name: Any) -> str | None:
-    """A source genre name → the canonical TMDB genre (``GENRES``), or ``None`` if it has none."""
-    s = _text(name)
-    return _GENRE_LOOKUP.get(s.lower()) if s else None
-
-
-def map_genres(names: list[str] | None) -> list[str] | None:
-    """Map a list of genre names, dropping those without a canonical genre and duplicates."""
-    if names is None:
-        return None
-    out: list[str] = []
-    for name in names:
-        genre = map_genre(name)
-        if genre and genre not in out:
-            out.append(genre)
-    return out
-
-
-# English language names (as in IMDB 5000) → ISO 639-1 codes (as in TMDB).
-LANGUAGE_CODES: dict[str, str] = {
-    "english": "en", "french": "fr", "spanish": "es", "hindi": "hi", "mandarin": "zh",
-    "chinese": "zh", "cantonese": "cn", "german": "de", "japanese": "ja", "italian": "it",
-    "russian": "ru", "korean": "ko", "portuguese": "pt", "danish": "da", "swedish": "sv",
-    "hebrew": "he", "arabic": "ar", "polish": "pl", "persian": "fa", "norwegian": "no",
-    "dutch": "nl", "thai": "th", "indonesian": "id", "romanian": "ro", "icelandic": "is",
-    "filipino": "tl", "tamil": "ta", "telugu": "te", "turkish": "tr", "greek": "el",
-    "hungarian": "hu", "czech": "cs", "finnish": "fi", "vietnamese": "vi", "urdu": "ur",
-    "bosnian": "bs", "zulu": "zu", "kazakh": "kk", "mongolian": "mn", "slovenian": "sl",
-}
-
-
-def language_code(value: Any) -> str | None:
-    """``"English"`` → ``"en"``; a two-letter code is passed through lowercased; else ``None``."""
-    s = _text(value)
-    if s is None:
-        return None
-    if re.fullmatch(r"[A-Za-z]{2}", s):
-        return s.lower()
-    return LANGUAGE_CODES.get(s.lower())
-
-
-# US MPAA certifications; older and TV labels are folded onto them where the meaning is clear.
-_CERTIFICATIONS = {
-    "g": "G", "pg": "PG", "pg-13": "PG-13", "r": "R", "nc-17": "NC-17", "nr": "NR",
-    "not rated": "NR", "unrated": "NR", "approved": "NR", "passed": "NR",
-    "gp": "PG", "m": "PG", "m/pg": "PG", "x": "NC-17",
-}
-
-
-def us_certification(value: Any) -> str | None:
-    """A US MPAA certification (G, PG, PG-13, R, NC-17, NR) or ``None`` for anything else
-    (TV ratings, German FSK ages such as ``"12"``, free text)."""
-    s = _text(value)
-    return _CERTIFICATIONS.get(s.lower()) if s else None

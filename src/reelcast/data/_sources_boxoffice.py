@@ -30,15 +30,17 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._parse import (
+from ._labels import (
     format_imdb_id,
     language_code,
     map_genre,
     map_genres,
+    us_certification,
+)
+from ._parse import (
     parse_money,
     parse_pipe_list,
     parse_year,
-    us_certification,
 )
 from ._sources import (
     ParseStats,
@@ -205,10 +207,16 @@ def read_movie_industry(data_dir: str | os.PathLike) -> SourceTable:
                      ["name", "rating", "genre", "year", "released", "score", "votes", "director",
                       "writer", "star", "budget", "gross", "company", "runtime"], stats)
     genre = raw["genre"].map(map_genre)
+    years = _years(raw, "year", stats)
+    released = _dates(raw, "released", stats)
+    # "released" is the first release in one country; years away from the film's year it is a
+    # late local (re)release (Hyenas, 1992: "2019 (United States)"), not the film's release
+    far = (released.dt.year - years.astype("float64")).abs() > 1
+    stats.count_fix("release_date_far_from_year", far.sum())
     frame = pd.DataFrame({
         "title": raw["name"],
-        "year": _years(raw, "year", stats),
-        "release_date": _dates(raw, "released", stats),
+        "year": years,
+        "release_date": released.where(~far),
         "certification": _certification(raw, "rating", stats),
         "genres": [[g] if isinstance(g, str) else ([] if isinstance(r, str) else None)
                    for g, r in zip(genre, raw["genre"], strict=True)],

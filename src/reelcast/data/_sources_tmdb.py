@@ -10,9 +10,8 @@ import os
 
 import pandas as pd
 
+from ._labels import format_imdb_id, map_genres
 from ._parse import (
-    format_imdb_id,
-    map_genres,
     parse_dates,
     parse_literal,
     parse_literal_dict,

@@ -1,6 +1,7 @@
 """Corpus → features: pre-release feature blocks, each an sklearn transformer on DataFrames."""
 
 from ._history import DEFAULT_ROLES, TalentHistory
+from ._keywords import KeywordTopics
 from ._metadata import CERTIFICATIONS, MetadataFeatures
 from ._prerelease import FORBIDDEN_INPUTS, PreReleaseFeatures
 
@@ -8,6 +9,7 @@ __all__ = [
     "CERTIFICATIONS",
     "DEFAULT_ROLES",
     "FORBIDDEN_INPUTS",
+    "KeywordTopics",
     "MetadataFeatures",
     "PreReleaseFeatures",
     "TalentHistory",

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 
 from .._errors import NotFittedError
 from ._history import TalentHistory
+from ._keywords import KeywordTopics
 from ._metadata import MetadataFeatures
 
 __all__ = ["PreReleaseFeatures", "FORBIDDEN_INPUTS"]
@@ -23,20 +24,32 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
     ----------
     history : TalentHistory or None
         As-of talent/company/keyword/collection history; ``None`` uses the default roles.
+    keyword_topics : int
+        Number of keyword topics (TF-IDF + SVD of crowd keywords); 0 leaves them out.
     extra : list of (name, transformer) or None
         Further blocks (poster features, text embeddings), each fit on the films and
         returning a frame aligned with them.
     """
 
-    def __init__(self, history=None, extra=None, n_languages: int = 12):
+    def __init__(self, history=None, extra=None, n_languages: int = 12,
+                 keyword_topics: int = 16):
         self.history = history
         self.extra = extra
         self.n_languages = n_languages
+        self.keyword_topics = keyword_topics
 
-    def fit(self, films: pd.DataFrame, y=None):
+    def fit(self, films: pd.DataFrame, y=None, topic_films: pd.DataFrame | None = None):
+        """Learn history from ``films``; keyword topics from ``topic_films`` (default ``films``).
+
+        A forecaster passes its training films as ``topic_films`` so that topics, an unsupervised
+        summary of keywords, are learned only from the past of a temporal split.
+        """
         self.metadata_ = MetadataFeatures(n_languages=self.n_languages).fit(films)
         self.history_ = clone(self.history) if self.history is not None else TalentHistory()
         self.history_.fit(films)
+        self.topics_ = (KeywordTopics(n_components=self.keyword_topics).fit(
+            films if topic_films is None else topic_films)
+                        if self.keyword_topics else None)
         self.extra_ = [(name, clone(t).fit(films)) for name, t in (self.extra or [])]
         self.feature_names_out_ = list(self.transform(films.head(2)).columns)
         return self
@@ -48,6 +61,8 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
         films = films.drop(columns=[c for c in FORBIDDEN_INPUTS if c in films.columns])
         films = films.reset_index(drop=True)
         blocks = [self.metadata_.transform(films), self.history_.transform(films)]
+        if getattr(self, "topics_", None) is not None:
+            blocks.append(self.topics_.transform(films))
         for name, block in self.extra_:
             out = block.transform(films)
             out = pd.DataFrame(out).reset_index(drop=True)

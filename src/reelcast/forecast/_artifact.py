@@ -6,6 +6,7 @@ Layout of a forecaster directory::
     config.json            estimator parameters and the fitted feature state (languages, roles)
     lgbm_model.txt         LightGBM's own text format
     history/<role>.parquet the as-of talent/company/keyword/collection records
+    keyword_topics.npz     keyword vocabulary, idf and SVD components (numpy, no pickle)
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import __version__
 from .._errors import ArtifactError
 from .._io import atomic_dir, file_sha256, write_json
-from ..features import MetadataFeatures, PreReleaseFeatures, TalentHistory
+from ..features import KeywordTopics, MetadataFeatures, PreReleaseFeatures, TalentHistory
 from ..features._history import EntityHistory
 from ._forecaster import BoxOfficeForecaster
 
@@ -65,6 +67,9 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
             "history_target": history.target,
             "train_median": model.train_median_,
         }
+        if getattr(feats, "topics_", None) is not None:
+            np.savez(tmp / "keyword_topics.npz", **feats.topics_.state())
+            config["keyword_topics"] = feats.topics_.get_params()
         write_json(tmp / "config.json", config)
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {
@@ -131,8 +136,14 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
     history.feature_names_out_ = []
     metadata = MetadataFeatures(n_languages=config["n_languages"])
     metadata.languages_ = list(config["languages"])
-    features = PreReleaseFeatures(n_languages=config["n_languages"])
+    features = PreReleaseFeatures(n_languages=config["n_languages"],
+                                  keyword_topics=config.get("keyword_topics", {}).get(
+                                      "n_components", 0))
     features.metadata_, features.history_, features.extra_ = metadata, history, []
+    features.topics_ = None
+    if "keyword_topics" in config:
+        with np.load(model_dir / "keyword_topics.npz", allow_pickle=False) as arrays:
+            features.topics_ = KeywordTopics.from_state(arrays, **config["keyword_topics"])
     features.feature_names_out_ = list(manifest["features"])
     model.features_ = features
     booster = lgb.Booster(model_file=str(model_dir / "lgbm_model.txt"))

@@ -143,6 +143,19 @@ def load_comparables(model_dir: str | Path) -> pd.DataFrame | None:
         raise ArtifactError(f"{path} is not a readable comparables table: {exc}") from exc
 
 
+def _budget_adj(reference: pd.DataFrame, X: pd.DataFrame, value: float) -> float:
+    """The film's inflation-adjusted log budget; past the CPI table's last year, the latest
+    year's adjustment is carried forward (else a future film's budget would count as unknown)."""
+    if np.isfinite(value) or "log_budget" not in X.columns:
+        return value
+    raw = float(X["log_budget"].iloc[0])
+    years = pd.to_datetime(reference["release_date"]).dt.year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = reference["log_budget_adj"] - np.log(reference["budget"])
+    latest = shift[(years == years[shift.notna()].max()) & shift.notna()]
+    return raw + float(latest.median()) if np.isfinite(raw) and len(latest) else value
+
+
 def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: int = 5,
                         features: pd.DataFrame | None = None) -> list[dict]:
     """The ``k`` reference films released before ``film``'s date closest to it.
@@ -166,7 +179,11 @@ def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: i
     std = np.where(np.isfinite(std) & (std > 0), std, 1.0)
     mean = np.where(np.isfinite(mean), mean, 0.0)
     z_pool = np.nan_to_num((pool[cols].to_numpy(float) - mean) / std)
-    z_film = np.nan_to_num((X[cols].to_numpy(float)[0] - mean) / std)
+    film_x = X[cols].to_numpy(float)[0]
+    if "log_budget_adj" in cols:
+        film_x[cols.index("log_budget_adj")] = _budget_adj(reference, X, film_x[cols.index(
+            "log_budget_adj")])
+    z_film = np.nan_to_num((film_x - mean) / std)
     w = np.array([weights[c] for c in cols])
     dist = np.sqrt((((z_pool - z_film) ** 2) * w).sum(axis=1))
     best = np.argsort(dist, kind="stable")[:k]

@@ -28,6 +28,8 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
     objective : str
         LightGBM objective; ``"huber"`` keeps the few films with absurdly small grosses from
         dominating the fit, ``"regression"`` is plain squared error.
+    keyword_topics : int
+        Keyword topics (TF-IDF + SVD, learned from the training films only); 0 for none.
     random_state, n_jobs : int
 
     Notes
@@ -50,7 +52,8 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
     def __init__(self, n_estimators: int = 1500, learning_rate: float = 0.02,
                  num_leaves: int = 31, min_child_samples: int = 20, subsample: float = 0.8,
                  colsample_bytree: float = 0.5, reg_lambda: float = 1.0,
-                 objective: str = "huber", random_state: int = 0, n_jobs: int = 2):
+                 objective: str = "huber", keyword_topics: int = 16, random_state: int = 0,
+                 n_jobs: int = 2):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -59,6 +62,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         self.colsample_bytree = colsample_bytree
         self.reg_lambda = reg_lambda
         self.objective = objective
+        self.keyword_topics = keyword_topics
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -81,7 +85,8 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         keep = np.isfinite(y)
         if keep.sum() < 10:
             raise InputError(f"need at least 10 films with revenue > 0 to train, got {keep.sum()}")
-        self.features_ = PreReleaseFeatures().fit(films if history is None else history)
+        self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics).fit(
+            films if history is None else history, topic_films=films)
         X = self.features_.transform(films.loc[keep])
         self.model_ = self._lgbm().fit(X, y[keep])
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)

@@ -1,6 +1,7 @@
 """The FastAPI application: JSON, CSV batch and poster endpoints plus the server-rendered page."""
 
-from __future__ import annotations
+# no `from __future__ import annotations`: FastAPI resolves the endpoint annotations at runtime,
+# and they name classes imported inside create_app
 
 import hashlib
 from pathlib import Path

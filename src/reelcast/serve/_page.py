@@ -114,7 +114,7 @@ def _result(result, poster: dict | None) -> str:
         f"<tr><td>{escape(c['title'])}</td><td>{escape(c['release_date'])}</td>"
         f"<td class=num>{_money(c['budget'])}</td><td class=num>{_money(c['revenue'])}</td>"
         f"<td>{escape(c['genres'])}</td></tr>" for c in result.comparables)
-    comps = ("<h3>Most similar earlier films</h3><table id=comparables><tr><th>film</th>"
+    comps = ("<h3>Most similar earlier films</h3><table id=\"comparables\"><tr><th>film</th>"
              "<th>released</th><th>budget</th><th>worldwide gross</th><th>genres</th></tr>"
              f"{rows}</table>") if rows else ""
     poster_line = (f"<p>Poster: {escape(poster['format'])} {poster['width']}×{poster['height']} "

@@ -44,7 +44,7 @@ def _check_revenue(y, n: int) -> np.ndarray:
         raise InputError(f"y has {len(y)} values for {n} rows")
     bad = np.flatnonzero(~np.isfinite(y) | (y <= 0))
     if len(bad):
-        raise InputError(f"revenue must be a positive number; row {int(bad[0])} has {y[bad[0]]!r}")
+        raise InputError(f"revenue must be a positive number; row {int(bad[0])} has {float(y[bad[0]])!r}")
     return y
 
 
@@ -140,7 +140,9 @@ class PosterRevenueRegressor(RegressorMixin, BaseEstimator):
         if path is not None:
             load_weights(backbone, path)
         self.weights_source_ = str(path) if path is not None else f"random-init(seed={self.seed})"
-        model = PosterRevenueNet(backbone, backbone.out_features)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.seed)
+            model = PosterRevenueNet(backbone, backbone.out_features)
         with torch.no_grad():  # start at the mean: the first epochs need not learn the 7.5 offset
             model.head.layers[-1].bias.fill_(float(target[tr].mean()))
         augment = bool(self.augment)
@@ -253,7 +255,9 @@ class RevenueHeadRegressor(RegressorMixin, BaseEstimator):
             (data[va], target[va]), config, show_progress=bool(self.show_progress),
             description="features→revenue",
         )
-        self.model_ = model
+        # predictions in float64, so a row's prediction does not depend on its batch-mates
+        # (float32 matrix kernels round differently for different batch sizes)
+        self.model_ = model.double().eval()
         return self
 
     def _scale(self, X: np.ndarray) -> np.ndarray:
@@ -263,7 +267,7 @@ class RevenueHeadRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
         with torch.inference_mode():
-            out = self.model_(torch.tensor(self._scale(X), dtype=torch.float32)).numpy().astype(float)
+            out = self.model_(torch.tensor(self._scale(X), dtype=torch.float64)).numpy()
         return 10.0 ** out if self.target == "log10" else out
 
     def __sklearn_tags__(self):

@@ -1,0 +1,172 @@
+"""Latency of the forecast web service over loopback (issue #8).
+
+Run: ``python -m benchmarks.serve (--model DIR | --corpus DIR | --market N) [--requests 50]
+[--runs 3]``. Starts ``reelcast serve`` in a subprocess on 127.0.0.1, sends sequential requests
+with ``httpx`` and writes ``benchmarks/results/serve.json`` and ``serve.md``: p50/p95 of
+single-film forecasts (metadata only, and with a 500×750 JPEG poster) and batch throughput,
+each the median over ``--runs`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).parent / "results"
+FILM = {"title": "Night Harbor", "release_date": "2018-05-04", "budget": 90_000_000,
+        "genres": ["Action", "Drama"], "cast": ["Tom Hanks"], "directors": ["Ron Howard"],
+        "keywords": ["sequel"], "overview": "A harbor pilot finds a stolen ship at night."}
+
+
+def _model_dir(args, work: Path) -> Path:
+    if args.model is not None:
+        return args.model
+    from reelcast.evaluation import revenue_films
+    from reelcast.forecast import BoxOfficeForecaster, save_forecaster
+    from reelcast.forecast._one_film import attach_product_files
+
+    if args.corpus is not None:
+        from reelcast.data import load_corpus
+
+        films = load_corpus(args.corpus)
+    else:
+        from reelcast.data import make_market
+
+        films = make_market(args.market, seed=0)
+        films.attrs = {}
+    model = BoxOfficeForecaster(n_estimators=args.n_estimators, n_jobs=1)
+    model.fit(revenue_films(films), history=films)
+    out = save_forecaster(model, work / "model")
+    attach_product_files(out, films)
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _poster() -> bytes:
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    img = Image.fromarray(rng.integers(0, 255, (750, 500, 3), dtype=np.uint8))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+def _times(send, n: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        send()
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        send()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def _measure(base: str, n: int, batch_rows: int) -> dict:
+    import httpx
+
+    poster = _poster()
+    form = {k: "|".join(v) if isinstance(v, list) else str(v) for k, v in FILM.items()}
+    rows = ["title,release_date,budget,genres"] + [
+        f"Film {i},2018-{1 + i % 12:02d}-15,{(i % 50 + 1) * 2_000_000},Action|Comedy"
+        for i in range(batch_rows)]
+    csv = ("\n".join(rows) + "\n").encode()
+    with httpx.Client(base_url=base, timeout=60) as client:
+        def ok(res):
+            res.raise_for_status()
+            return res
+
+        meta = _times(lambda: ok(client.post("/forecast", json=FILM)), n)
+        with_poster = _times(lambda: ok(client.post(
+            "/forecast/poster", data=form, files={"poster": ("p.jpg", poster, "image/jpeg")})), n)
+        batch = _times(lambda: ok(client.post(
+            "/forecast/batch", files={"file": ("f.csv", csv, "text/csv")})), 3, warmup=1)
+    return {"metadata_p50_ms": float(np.percentile(meta, 50)),
+            "metadata_p95_ms": float(np.percentile(meta, 95)),
+            "poster_p50_ms": float(np.percentile(with_poster, 50)),
+            "poster_p95_ms": float(np.percentile(with_poster, 95)),
+            "batch_rows_per_s": batch_rows / (statistics.median(batch) / 1000)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    src = parser.add_mutually_exclusive_group(required=True)
+    src.add_argument("--model", type=Path, help="an existing calibrated model directory")
+    src.add_argument("--corpus", type=Path, help="train on this corpus first")
+    src.add_argument("--market", type=int, help="train on a synthetic market of N films first")
+    parser.add_argument("--n-estimators", type=int, default=1500)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--batch-rows", type=int, default=200)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = _model_dir(args, Path(tmp))
+        port = _free_port()
+        env = os.environ | {"OMP_NUM_THREADS": "1"}
+        proc = subprocess.Popen([sys.executable, "-m", "reelcast", "serve", "--model",
+                                 str(model_dir), "--port", str(port)], env=env)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            import httpx
+
+            deadline = time.time() + 120
+            while True:
+                try:
+                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None or time.time() > deadline:
+                    raise SystemExit("the server did not start")
+                time.sleep(0.3)
+            runs = [_measure(base, args.requests, args.batch_rows) for _ in range(args.runs)]
+            manifest = httpx.get(f"{base}/model").json()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    result = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    source = (f"model {args.model}" if args.model else f"corpus {args.corpus}" if args.corpus
+              else f"synthetic market of {args.market} films")
+    out = {"result": result, "runs": runs, "requests_per_run": args.requests,
+           "batch_rows": args.batch_rows, "source": source,
+           "n_features": len(manifest.get("features", [])), "cpu_count": os.cpu_count()}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "serve.json").write_text(json.dumps(out, indent=2))
+    md = f"""## Web service latency (issue #8)
+
+`python -m benchmarks.serve` — `reelcast serve` (uvicorn, one process) on 127.0.0.1, sequential
+`httpx` requests, {args.requests} per kind per run, median of {args.runs} runs; {source}.
+Single-film responses include the 80%/95% intervals, 5 comparables and TreeSHAP explanation.
+
+| request | p50 (ms) | p95 (ms) | goal p50 |
+|---|---:|---:|---:|
+| `POST /forecast` (metadata only) | {result['metadata_p50_ms']:.1f} | {result['metadata_p95_ms']:.1f} | 50 |
+| `POST /forecast/poster` (500×750 JPEG) | {result['poster_p50_ms']:.1f} | {result['poster_p95_ms']:.1f} | 300 |
+
+Batch: `POST /forecast/batch` with {args.batch_rows} rows: {result['batch_rows_per_s']:.0f} films/s.
+"""
+    (RESULTS / "serve.md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,23 @@
+"""The P-EL stack: time-ordered multi-layer stacking, Caruana selection, rating pretraining.
+
+>>> from reelcast.models.stack import StackedRegressor, PRESETS
+>>> sorted(PRESETS)
+['best', 'default', 'fast']
+"""
+
+from ._artifact import load_stack
+from ._caruana import EnsembleSelection
+from ._folds import TimeOrderedFolds
+from ._presets import PRESETS, PRETRAIN_MODES
+from ._pretrain import RATING_PRIOR
+from ._stacker import StackedRegressor
+
+__all__ = [
+    "PRESETS",
+    "PRETRAIN_MODES",
+    "RATING_PRIOR",
+    "EnsembleSelection",
+    "StackedRegressor",
+    "TimeOrderedFolds",
+    "load_stack",
+]
