@@ -60,6 +60,7 @@ def test_tiny_features(tiny_features, row, column, expected):
 
 def test_no_keywords_gives_nan(tiny_features):
     assert np.isnan(tiny_features.loc[6, "copycat_max_sim"])
+    assert np.isnan(tiny_features.loc[3, "copycat_max_sim"])  # one keyword < min_keywords=2
     # two 2010 hits, plus "space clone": the only 2011 film so far tops 2011 year to date
     assert tiny_features.loc[6, "copycat_n_hits"] == 3
 
@@ -91,6 +92,7 @@ def test_nearest_hits_lists_the_source():
     ({"top_k": 0}, "top_k"),
     ({"embedding": "poster"}, "embedding"),
     ({"min_year_films": 0}, "min_year_films"),
+    ({"min_keywords": 0}, "min_keywords"),
 ])
 def test_bad_parameters(params, field):
     with pytest.raises(InputError, match=field):
@@ -253,3 +255,14 @@ def test_real_corpus_index(request):
     assert len(feats) == len(recent)
     assert feats["copycat_n_hits"].min() > 0  # every 2016 film has recent hits
     assert 0 < feats["copycat_flag"].mean() < 0.5
+
+
+def test_copycat_hits_command(capsys):
+    from reelcast.cli import main
+
+    films = make_market(400, seed=3)
+    film_id = str(films["film_id"].iloc[-1])
+    assert main(["copycat-hits", "--market", "400", "--seed", "3", "--film", film_id]) == 0
+    out = capsys.readouterr().out
+    assert film_id in out and "nearest recent hits" in out
+    assert main(["copycat-hits", "--market", "400", "--film", "no such film"]) == 1

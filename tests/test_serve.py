@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 from _tiny_product import tiny_model_dir
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from reelcast._errors import ArtifactError
@@ -67,6 +69,9 @@ def test_forecast_json(client):
     ({"title": ""}, "title"),
     ({"release_date": "05/04/2018"}, "release_date"),
     ({"release_date": "2018-02-30"}, "release_date"),   # pattern ok, calendar not: library says
+    ({"release_date": "0000-01-01"}, "release_date"),
+    ({"release_date": "9999-12-31"}, "release_date"),
+    ({"title": "   "}, "title"),
     ({"budget": -1}, "budget"),
     ({"budget": 1e12}, "budget"),
     ({"runtime": 0}, "runtime"),
@@ -215,3 +220,18 @@ def test_serve_command_refuses_a_tampered_model(model_dir, tmp_path, capsys):
     (bad / "intervals.json").write_text("{}")
     assert main(["serve", "--model", str(bad), "--port", "8765"]) == 1
     assert "intervals.json" in capsys.readouterr().err
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                     | st.text(max_size=20), lambda c: st.lists(c, max_size=3), max_leaves=5)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.fixed_dictionaries(
+    {"title": st.text(max_size=10), "release_date": st.text(max_size=12)},
+    optional={"budget": _JSON, "genres": _JSON, "cast": _JSON, "runtime": _JSON,
+              "original_language": _JSON, "certification": _JSON, "collection": _JSON}))
+def test_random_json_never_gives_a_server_error(client, body):
+    # TestClient re-raises server exceptions, so a 500 fails this test loudly
+    res = client.post("/forecast", json=body)
+    assert res.status_code in (200, 422)

@@ -12,7 +12,6 @@ import time
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -53,7 +52,13 @@ def _score_table(scores: dict) -> Table:
 
 def main() -> int:
     from .evaluation import evaluate, revenue_films
-    from .forecast import BoxOfficeForecaster, load_forecaster, save_forecaster
+    from .forecast import (
+        BoxOfficeForecaster,
+        attach_product_files,
+        forecast_film,
+        load_product_model,
+        save_forecaster,
+    )
     from .forecast._input import read_new_films
 
     work = Path(os.environ.get("REELCAST_WORK", "artifacts"))
@@ -66,25 +71,38 @@ def main() -> int:
                   "with budget and revenue")
     console.print(_score_table(result.temporal))
 
-    console.rule("[bold]3. train on every film with budget and revenue")
+    console.rule("[bold]3. train on every film with budget and revenue; calibrate intervals")
     scored = revenue_films(films)
     model = BoxOfficeForecaster().fit(scored, history=films)
     save_forecaster(model, work / "model", metrics=result.temporal["reelcast lgbm"],
                     extra={"n_train": len(scored), "data": kind})
-    model = load_forecaster(work / "model")
-    console.print(f"saved and reloaded {work / 'model'} ({len(scored):,} films)")
+    info = attach_product_files(work / "model", films)
+    product = load_product_model(work / "model")
+    console.print(f"saved and reloaded {work / 'model'} ({len(scored):,} films); conformal "
+                  f"intervals calibrated on {info.get('n_calibration', '?')} films of 2012–2013")
 
-    console.rule("[bold]4. forecasts for three upcoming films")
+    console.rule("[bold]4. forecasts for three upcoming films (2018: the future of this data)")
     examples = resources.files("reelcast.resources") / "example_films.csv"
     new, _ = read_new_films(examples.read_bytes())
-    pred = model.predict(new)
-    table = Table("film", "release", "budget", "forecast worldwide gross", "÷ budget")
-    for (_, film), log_rev in zip(new.iterrows(), pred, strict=True):
-        budget = film["budget"]
-        table.add_row(film["title"], film["release_date"].strftime("%Y-%m-%d"),
-                      f"${budget / 1e6:,.0f}M", f"${np.exp(log_rev) / 1e6:,.0f}M",
-                      f"{np.exp(log_rev) / budget:.1f}×")
+    table = Table("film", "release", "budget", "forecast", "80% interval", "95% interval")
+    forecasts = []
+    for _, film in new.iterrows():
+        fc = forecast_film(product, film.to_frame().T)
+        forecasts.append(fc)
+        iv = fc.intervals
+        fmt = lambda x: f"${x / 1e6:,.0f}M" if x is not None else "?"  # noqa: E731
+        table.add_row(fc.title, fc.release_date, fmt(fc.budget), fmt(fc.revenue_usd),
+                      f"{fmt(iv['80']['low'])}–{fmt(iv['80']['high'])}" if "80" in iv else "–",
+                      f"{fmt(iv['95']['low'])}–{fmt(iv['95']['high'])}" if "95" in iv else "–")
     console.print(table)
+    first = forecasts[0]
+    console.print(f"\n[bold]{first.title}[/bold]: comparable earlier films")
+    for comp in first.comparables[:5]:
+        console.print(f"  {comp['title']} ({comp['release_date'][:4]}): "
+                      f"${comp['revenue'] / 1e6:,.0f}M")
+    console.print("  what moved the forecast (log units):")
+    for c in first.contributions[:6]:
+        console.print(f"    {c['feature']} = {c['value']}: {c['log']:+.2f}")
     console.print(f"done in {time.perf_counter() - start:.0f} s; model in {work / 'model'}")
     return 0
 

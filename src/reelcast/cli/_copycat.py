@@ -55,5 +55,41 @@ def copycat(
     typer.echo(f"wrote {out} and {path}")
 
 
+def copycat_hits(
+    film: Annotated[str, typer.Option("--film", help="film_id (e.g. tmdb:603) or exact title.")],
+    corpus: Annotated[Path | None, typer.Option(help="Corpus directory.")] = None,
+    market: Annotated[int | None, typer.Option(help="A synthetic market of N films.")] = None,
+    top: Annotated[int, typer.Option(help="How many hits to list.")] = 5,
+    window_days: Annotated[int, typer.Option(help="W: days before release that count.")] = 730,
+    hit_quantile: Annotated[float, typer.Option(help="q: a hit is in its year's top 1-q.")] = 0.9,
+    seed: Annotated[int, typer.Option(help="Seed of the market.")] = 0,
+) -> None:
+    """List the recent hits a film most resembles, as known on its release date."""
+    from ..copycat import CopycatIndex
+    from ..data import make_market
+
+    if corpus is not None:
+        from ..data import load_corpus
+
+        films = load_corpus(corpus)
+    elif market is not None:
+        films = make_market(market, seed=seed)
+    else:
+        raise InputError("give --corpus DIR (a built corpus) or --market N (a synthetic market)")
+    match = films.loc[(films["film_id"].astype(str) == film) | (films["title"].astype(str) == film)]
+    if match.empty:
+        raise InputError(f"The '--film' option matches no film_id or title, got {film!r} instead.")
+    index = CopycatIndex(window_days=window_days, hit_quantile=hit_quantile).fit(films)
+    row = match.iloc[0]
+    table = index.nearest_hits(row, n=top)
+    typer.echo(f"{row['title']} ({row['film_id']}, released {row['release_date']:%Y-%m-%d}): "
+               f"{len(table)} nearest recent hits ({index.revenue_column_})")
+    for r in table.itertuples():
+        tag = " [franchise]" if r.franchise else ""
+        typer.echo(f"  {r.similarity:.3f}  {r.title} ({r.release_date:%Y-%m-%d}, "
+                   f"${r.revenue / 1e6:,.1f}M){tag}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("copycat")(copycat)
+    app.command("copycat-hits")(copycat_hits)

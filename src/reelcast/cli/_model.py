@@ -8,7 +8,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from .._errors import InputError
+from .._errors import InputError, ReelcastError
 
 __all__ = ["register"]
 
@@ -31,6 +31,8 @@ def train(
     market: Annotated[int | None, typer.Option(help="Train on a synthetic market of N films.")] = None,
     until: Annotated[str | None, typer.Option(help="Train only on films released before DATE.")] = None,
     n_estimators: Annotated[int, typer.Option(help="Boosting rounds.")] = 1500,
+    intervals: Annotated[bool, typer.Option(
+        help="Calibrate 80%/95% intervals on 2012–2013 and store comparables.")] = True,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
     """Train the box-office forecaster and save it as a model directory."""
@@ -55,6 +57,16 @@ def train(
         scored[["film_id", "release_date", "budget", "revenue"]]),
         extra={"n_train": len(scored)})
     typer.echo(f"trained on {len(scored):,} films with budget and revenue; saved to {out}")
+    if intervals:
+        from ..forecast import attach_product_files
+
+        try:
+            info = attach_product_files(out, films)
+        except ReelcastError as exc:  # too few calibration films (e.g. a tiny market)
+            typer.echo(f"warning: no intervals: {exc}", err=True)
+        else:
+            typer.echo(f"intervals calibrated on {info.get('n_calibration', '?')} films; "
+                       "comparables stored")
 
 
 def evaluate(

@@ -18,7 +18,10 @@ For a film released on day ``t``:
   the IDF weights are a vocabulary statistic learned in ``fit`` from the keyword lists, never from
   revenues) or MiniLM sentence embeddings of the joined keywords (``"minilm"``, a fixed model);
 * **franchise vs non-franchise**: hits in the film's own collection (its predecessors) are scored
-  apart (``copycat_franchise_*``) from hits of other franchises or none (``copycat_*``).
+  apart (``copycat_franchise_*``) from hits of other franchises or none (``copycat_*``);
+* films with fewer than ``min_keywords`` keywords are not embedded (their features are NaN and,
+  as hits, they resemble nothing): on the real corpus a lone generic tag ("woman director")
+  otherwise makes cosine-1 "copycats" of unrelated films (165 of 2012–2017's flags at q = 0.8).
 
 Features (NaN where the film has no keywords or no date): ``copycat_n_hits`` (recent hits, any
 similarity), ``copycat_max_sim``, ``copycat_n_similar`` (hits with similarity >= ``threshold``),
@@ -91,6 +94,8 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         Revenue column of the history (falls back to ``revenue`` when absent).
     min_year_films : int, default 20
         Year-to-date films needed before the current year's own threshold is used.
+    min_keywords : int, default 2
+        Keywords a film needs to be embedded (see the module docstring).
 
     Examples
     --------
@@ -102,7 +107,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
 
     def __init__(self, window_days: int = 730, hit_quantile: float = 0.9, threshold: float = 0.5,
                  top_k: int = 5, embedding: str = "tfidf", target: str = "revenue_adj",
-                 min_year_films: int = 20):
+                 min_year_films: int = 20, min_keywords: int = 2):
         self.window_days = window_days
         self.hit_quantile = hit_quantile
         self.threshold = threshold
@@ -110,6 +115,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         self.embedding = embedding
         self.target = target
         self.min_year_films = min_year_films
+        self.min_keywords = min_keywords
 
     # ------------------------------------------------------------------ checks and embeddings
     def _check_params(self) -> None:
@@ -125,6 +131,8 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
             ("embedding", self.embedding in _EMBEDDINGS, f"one of {_EMBEDDINGS}"),
             ("min_year_films", isinstance(self.min_year_films, int | np.integer)
              and self.min_year_films >= 1, "an int >= 1"),
+            ("min_keywords", isinstance(self.min_keywords, int | np.integer)
+             and self.min_keywords >= 1, "an int >= 1"),
         ]
         for name, ok, accepted in checks:
             if not ok:
@@ -134,7 +142,8 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
     def _embed(self, films: pd.DataFrame):
         """Unit-norm keyword embeddings (rows of zeros for films without keywords) and a mask."""
         docs = _keyword_docs(films["keywords"])
-        present = np.array([bool(d) for d in docs])
+        present = np.array([len(set(d)) >= self.min_keywords for d in docs], dtype=bool)
+        docs = [d if ok else [] for d, ok in zip(docs, present, strict=True)]
         if self.embedding == "tfidf":
             return self.vectorizer_.transform(docs).tocsr(), present
         out = self.encoder_.transform(pd.DataFrame({"keywords": docs}))
@@ -151,6 +160,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         if missing:
             raise SchemaError(f"CopycatIndex needs columns {missing}; got {list(films.columns)}")
         films = films.reset_index(drop=True)
+        self.revenue_column_ = target
         docs = _keyword_docs(films["keywords"])
         if self.embedding == "tfidf":
             if not any(docs):
@@ -234,13 +244,14 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         emb, present = self._embed(films)
         colls = (_collections(films["collection"]) if "collection" in films.columns
                  else np.full(n, "", dtype=object))
-        rows_ok = np.flatnonzero((days != _NO_DAY) & present)
         dated = np.flatnonzero(days != _NO_DAY)
-        for day in np.unique(days[dated]):
+        # rows grouped by release day in one sort (a mask per day would be quadratic)
+        dated = dated[np.argsort(days[dated], kind="stable")]
+        unique_days, starts = np.unique(days[dated], return_index=True)
+        for day, group in zip(unique_days, np.split(dated, starts[1:]), strict=True):
             hits = self._hits(int(day))
-            group = dated[days[dated] == day]
             out["copycat_n_hits"][group] = len(hits)
-            rows = np.intersect1d(group, rows_ok)
+            rows = group[present[group]]
             if not len(rows):
                 continue
             sims = self._similarities(emb[rows], hits) if len(hits) else np.zeros((len(rows), 0))
@@ -271,8 +282,9 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
     def nearest_hits(self, film: pd.Series | pd.DataFrame, n: int = 5) -> pd.DataFrame:
         """The ``n`` recent hits most similar to one film, as known on its release date.
 
-        Returns a frame with ``film_id``, ``title``, ``release_date``, ``revenue``,
-        ``similarity`` and ``franchise`` (same collection), most similar first.
+        Returns a frame with ``film_id``, ``title``, ``release_date``, ``revenue`` (the
+        ``revenue_column_`` fit on, constant 2017 dollars by default), ``similarity`` and
+        ``franchise`` (same collection), most similar first.
         """
         self._check_fitted()
         row = film.iloc[0] if isinstance(film, pd.DataFrame) else film

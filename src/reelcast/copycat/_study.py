@@ -137,12 +137,15 @@ def verdict_lines(result: dict) -> list[str]:
         sign = ("positive" if flag["ci_low"] > 0 else "negative" if flag["ci_high"] < 0
                 else "not distinguishable from zero")
         pct = 100 * (np.exp(flag["coef"]) - 1)
-        shrink_n, shrink_s = b.get("flag_x_extra_similar"), b.get("flag_x_sim_above_tau")
-        lines.append(
-            f"{label} films (n={entry['n']}, copycats={entry['n_copycat']}): copycat premium "
-            f"{_fmt(flag)} log revenue ({pct:+.0f}%), {sign}; per extra similar hit "
-            f"{_fmt(shrink_n)}, per unit of similarity above tau {_fmt(shrink_s)} "
-            "(the paper expects both negative).")
+        head = (f"{label} films (n={entry['n']}, copycats={entry['n_copycat']}): copycat premium "
+                f"{_fmt(flag)} log revenue ({pct:+.0f}%), {sign}; ")
+        if b:
+            lines.append(head + f"per extra similar hit {_fmt(b.get('flag_x_extra_similar'))}, "
+                         f"per unit of similarity above tau {_fmt(b.get('flag_x_sim_above_tau'))} "
+                         "(the paper expects both negative).")
+        else:
+            lines.append(head + "too few copycats (< 30) to estimate how the premium changes "
+                         "with the number of similar hits and the similarity.")
     abl = result["ablation"]
     lines.append(f"Dropping the copycat features changes test RMSE by "
                  f"{abl['rmse_change_without']:+.4f} [{abl['ci_low']:+.4f}, {abl['ci_high']:+.4f}] "

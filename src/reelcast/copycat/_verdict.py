@@ -29,9 +29,10 @@ __all__ = ["analysis_frame", "ols", "copycat_regressions", "sensitivity", "DEFAU
 DEFAULT_GRID: dict[str, tuple] = {
     "window_days": (365, 730, 1095),
     "hit_quantile": (0.8, 0.9, 0.95),
-    "threshold": (0.3, 0.4, 0.5),
+    "threshold": (0.2, 0.3, 0.4, 0.5),
 }
 _MIN_ROWS = 30
+_MIN_COPYCATS_B = 30
 
 
 def _franchise(films: pd.DataFrame) -> np.ndarray:
@@ -121,7 +122,8 @@ def copycat_regressions(frame: pd.DataFrame, threshold: float) -> dict:
     """Specs A and B for non-franchise and franchise films: the copycat coefficients.
 
     Returns ``{group: {"n": rows, "n_copycat": flagged, "A": {term: stats}, "B": {...}}}``;
-    a group with fewer than 30 rows or no copycat is reported with its counts only.
+    a group with fewer than 30 rows or no copycat is reported with its counts only, spec B needs
+    at least 30 copycats.
     """
     result = {}
     for group, mask in (("non_franchise", ~frame["franchise_film"]),
@@ -129,7 +131,10 @@ def copycat_regressions(frame: pd.DataFrame, threshold: float) -> dict:
         sub = frame.loc[mask.to_numpy()]
         entry = {"n": int(len(sub)), "n_copycat": int(sub["copycat_flag"].sum())}
         if len(sub) >= _MIN_ROWS and entry["n_copycat"] > 0:
-            for spec in ("A", "B"):
+            # the interactions are identified by the copycats alone: too few, and one film
+            # with two similar hits decides the slope
+            specs = ("A", "B") if entry["n_copycat"] >= _MIN_COPYCATS_B else ("A",)
+            for spec in specs:
                 table = ols(sub["log_revenue"].to_numpy(float), _design(sub, threshold, spec))
                 entry[spec] = {t: {k: float(v) for k, v in table.loc[t].items()}
                                for t in _KEEP if t in table.index}

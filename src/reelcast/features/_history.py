@@ -3,7 +3,9 @@
 For every entity (an actor, a director, a company, a keyword, a collection) ``fit`` records the
 films it appeared in with their release dates, log revenues and ratings. ``transform`` answers, for
 each row, questions about the entity's films released **strictly before** the row's release date:
-how many, their mean and max log revenue, their mean rating, and the years since the last one. A
+how many, their mean and max log revenue, their mean rating and audience size (log votes), and
+the years since the last one. Earlier films' ratings and votes are public by then; the row's own
+never enter. A
 film never sees itself or anything released on or after its own date, so features of past films
 do not change when the future changes (tested in ``tests/test_history.py``).
 """
@@ -19,7 +21,7 @@ from .._errors import NotFittedError, SchemaError
 __all__ = ["EntityHistory", "TalentHistory", "DEFAULT_ROLES"]
 
 _DAY = np.int64(86_400_000_000_000)  # nanoseconds
-_STATS = ("n", "mean_logrev", "max_logrev", "mean_rating", "years_since")
+_STATS = ("n", "mean_logrev", "max_logrev", "mean_rating", "mean_logvotes", "years_since")
 
 # role -> (source column, how many entries of the list count: None = all)
 DEFAULT_ROLES: dict[str, tuple[str, int | None]] = {
@@ -56,7 +58,9 @@ class EntityHistory:
     """Cumulative, date-sorted statistics of one role's entities (a plain helper, not an estimator)."""
 
     def __init__(self, records: pd.DataFrame):
-        # records: entity, day, logrev (NaN if unknown), rating (NaN if unknown)
+        # records: entity, day, logrev, rating, logvotes (each NaN if unknown)
+        if "logvotes" not in records.columns:  # model directories written before votes were kept
+            records = records.assign(logvotes=np.nan)
         records = records.sort_values(["entity", "day"], kind="mergesort").reset_index(drop=True)
         self.records = records
         codes, uniques = pd.factorize(records["entity"], sort=False)
@@ -68,11 +72,21 @@ class EntityHistory:
         rating = records["rating"].to_numpy(float)
         has_rev = ~np.isnan(logrev)
         has_rat = ~np.isnan(rating)
-        self._cum_n = np.arange(1, len(records) + 1)
-        self._cum_rev_n = np.cumsum(has_rev)
-        self._cum_rev = np.cumsum(np.where(has_rev, logrev, 0.0))
-        self._cum_rat_n = np.cumsum(has_rat)
-        self._cum_rat = np.cumsum(np.where(has_rat, rating, 0.0))
+        # cumulative sums restart for each entity, so an entity's later records (or any other
+        # entity's) cannot change, even in the last bit, what an earlier date sees
+        votes = records["logvotes"].to_numpy(float)
+        has_votes = ~np.isnan(votes)
+
+        def cumsum(values):
+            return pd.Series(values).groupby(codes).cumsum().to_numpy(float)
+
+        self._cum_n = cumsum(np.ones(len(records)))
+        self._cum_rev_n = cumsum(has_rev.astype(float))
+        self._cum_rev = cumsum(np.where(has_rev, logrev, 0.0))
+        self._cum_rat_n = cumsum(has_rat.astype(float))
+        self._cum_rat = cumsum(np.where(has_rat, rating, 0.0))
+        self._cum_votes_n = cumsum(has_votes.astype(float))
+        self._cum_votes = cumsum(np.where(has_votes, votes, 0.0))
         grouped = pd.Series(np.where(has_rev, logrev, -np.inf)).groupby(codes)
         self._cum_max = grouped.cummax().to_numpy(float)
         first = np.r_[0, np.flatnonzero(np.diff(self._code)) + 1] if len(codes) else np.array([], int)
@@ -94,22 +108,23 @@ class EntityHistory:
             start = self._start[c]
             valid = pos >= start
             p = np.where(valid, pos, 0)
-            before = np.where(start > 0, start - 1, -1)
 
             def _cum(arr):
-                base = np.where(before >= 0, arr[np.maximum(before, 0)], 0)
-                return np.where(valid, arr[p] - base, 0)
+                return np.where(valid, arr[p], 0.0)
 
             cnt = _cum(self._cum_n)
             rev_n, rev = _cum(self._cum_rev_n), _cum(self._cum_rev)
             rat_n, rat = _cum(self._cum_rat_n), _cum(self._cum_rat)
+            votes_n, votes = _cum(self._cum_votes_n), _cum(self._cum_votes)
             with np.errstate(invalid="ignore", divide="ignore"):
                 mean_rev = np.where(rev_n > 0, rev / np.maximum(rev_n, 1), np.nan)
                 mean_rat = np.where(rat_n > 0, rat / np.maximum(rat_n, 1), np.nan)
+                mean_votes = np.where(votes_n > 0, votes / np.maximum(votes_n, 1), np.nan)
             max_rev = np.where(valid, self._cum_max[p], np.nan)
             max_rev[~np.isfinite(max_rev)] = np.nan
             since = np.where(valid, (days[known] - self._day[p]) / 365.25, np.nan)
-            for name, arr in zip(_STATS, (cnt, mean_rev, max_rev, mean_rat, since), strict=True):
+            arrays = (cnt, mean_rev, max_rev, mean_rat, mean_votes, since)
+            for name, arr in zip(_STATS, arrays, strict=True):
                 out[name][known] = arr
         return pd.DataFrame(out, index=entities.index)
 
@@ -151,6 +166,9 @@ class TalentHistory(TransformerMixin, BaseEstimator):
         logrev = np.where(revenue > 0, np.log(np.where(revenue > 0, revenue, 1.0)), np.nan)
         rating = (pd.to_numeric(films["rating"], errors="coerce").to_numpy(float)
                   if "rating" in films.columns else np.full(len(films), np.nan))
+        votes = (pd.to_numeric(films["vote_count"], errors="coerce").to_numpy(float)
+                 if "vote_count" in films.columns else np.full(len(films), np.nan))
+        logvotes = np.log1p(np.where(votes >= 0, votes, np.nan))
         dated = days != np.iinfo(np.int64).min
         self.histories_ = {}
         for role, (column, top) in roles.items():
@@ -158,7 +176,8 @@ class TalentHistory(TransformerMixin, BaseEstimator):
             ex = ex[dated[ex["row"].to_numpy()]]
             rows = ex["row"].to_numpy()
             records = pd.DataFrame({"entity": ex["entity"].to_numpy(), "day": days[rows],
-                                    "logrev": logrev[rows], "rating": rating[rows]})
+                                    "logrev": logrev[rows], "rating": rating[rows],
+                                    "logvotes": logvotes[rows]})
             self.histories_[role] = EntityHistory(records)
         self.feature_names_out_ = [f"{role}_{agg}" for role in roles for agg in _role_aggs()]
         return self
@@ -185,7 +204,7 @@ class TalentHistory(TransformerMixin, BaseEstimator):
 
 def _role_aggs() -> tuple[str, ...]:
     return ("n_known", "films_sum", "films_max", "logrev_mean", "logrev_max", "logrev_best_mean",
-            "rating_mean", "years_since_min")
+            "rating_mean", "logvotes_best_mean", "years_since_min")
 
 
 def _aggregate(role: str, stats: pd.DataFrame, n_rows: int) -> pd.DataFrame:
@@ -200,6 +219,7 @@ def _aggregate(role: str, stats: pd.DataFrame, n_rows: int) -> pd.DataFrame:
         "logrev_max": g["max_logrev"].max(),
         "logrev_best_mean": g["mean_logrev"].max(),
         "rating_mean": g["mean_rating"].mean(),
+        "logvotes_best_mean": g["mean_logvotes"].max(),
         "years_since_min": g["years_since"].min(),
     })
     frame = frame.reindex(range(n_rows))

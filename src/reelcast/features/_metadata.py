@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._errors import NotFittedError, SchemaError
+from ..data._cpi import to_2017_dollars
 from ..data._schema import GENRES
 
 __all__ = ["MetadataFeatures", "CERTIFICATIONS"]
@@ -57,9 +58,13 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         films = films.reset_index(drop=True)
         col = lambda name: films[name] if name in films.columns else pd.Series([pd.NA] * len(films))  # noqa: E731
         date = pd.to_datetime(films["release_date"], errors="coerce")
+        # constant-2017 dollars from the shipped CPI; years past the series (upcoming films) use
+        # the last year's prices rather than dropping the budget's most useful form
+        years = date.dt.year.clip(lower=1913, upper=2017)
+        budget_adj = to_2017_dollars(pd.to_numeric(col("budget"), errors="coerce"), years)
         out = {
             "log_budget": _log(col("budget")),
-            "log_budget_adj": _log(col("budget_adj")),
+            "log_budget_adj": _log(pd.Series(budget_adj)),
             "year": date.dt.year.to_numpy(float),
             "month": date.dt.month.to_numpy(float),
             "weekday": date.dt.weekday.to_numpy(float),
@@ -93,7 +98,9 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         lang = col("original_language").astype("string")
         lang = lang.where(lang.isin(self.languages_), other="other").fillna("missing")
         frame["language"] = pd.Categorical(lang, categories=[*self.languages_, "other", "missing"])
-        frame["is_english"] = (col("original_language").astype("string") == "en").fillna(False).to_numpy(float)
+        # unknown language stays unknown (NaN), not "not English"
+        frame["is_english"] = (col("original_language").astype("string") == "en").astype(
+            "Float64").to_numpy(float, na_value=np.nan)
         cert = col("certification").astype("string")
         cert = cert.where(cert.isin(CERTIFICATIONS), other="NR").fillna("missing")
         frame["certification"] = pd.Categorical(cert, categories=[*CERTIFICATIONS, "missing"])

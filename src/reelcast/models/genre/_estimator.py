@@ -296,7 +296,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         try:
             config = json.loads((directory / "config.json").read_text())
             state = load_file(str(directory / "model.safetensors"))
-        except (OSError, ValueError) as exc:
+        except Exception as exc:  # missing files, bad JSON, a corrupt safetensors header
             raise ArtifactError(f"no readable genre model in {str(directory)!r}: {exc}") from exc
         if config.get("format") != _FORMAT:
             raise ArtifactError(f"genre model format {config.get('format')!r} in {str(directory)!r}; expected {_FORMAT}")
