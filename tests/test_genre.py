@@ -103,17 +103,19 @@ def test_text_only_model_learns_genre_words():
     films = make_market(100, seed=3)  # synthetic overviews name their genres: the LSTM must learn it
     clf = GenreClassifier(text="lstm", image=None, min_label_count=3, max_epochs=8, patience=8,
                           lr=2e-2, batch_size=32, max_len=24).fit(films)
-    y = clf._label_matrix(films["genres"].tolist())
+    y = clf.label_matrix(films["genres"].tolist())
     assert multilabel_metrics(y, clf.predict_proba(films))["roc_auc_macro"] > 0.75
 
 
 def test_missing_inputs_give_nan_rows_and_are_skipped_in_fit(market):
     films, _ = market
-    films = films.copy()
+    complete = films["genres"].map(len).gt(0) & films["overview"].fillna("").str.strip().ne("")
+    films = films[complete].reset_index(drop=True)
     films.loc[films.index[:3], "poster_file"] = None
     films.loc[films.index[3], "overview"] = ""
     films["genres"] = [[] if i == 4 else g for i, g in enumerate(films["genres"])]
-    clf = GenreClassifier(text="lstm", image="features", **_FAST).fit(films)
+    clf = GenreClassifier(text="lstm", image="features", **{**_FAST, "min_label_count": 1})
+    clf.fit(films)
     assert clf.n_skipped_ == 5
     proba = clf.predict_proba(films)
     assert np.isnan(proba[:4]).all() and np.isfinite(proba[4:]).all()
@@ -146,3 +148,33 @@ def test_not_fitted_and_bad_artifacts(tmp_path):
     (tmp_path / "model.safetensors").write_bytes(b"junk")
     with pytest.raises(ArtifactError):
         GenreClassifier.load(tmp_path)
+
+
+def test_parameter_contract():
+    # reads overview text and poster files from DataFrame columns: sklearn's numeric-array checks
+    # do not apply; the parameter contract does
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_set_params,
+    )
+
+    for check in (check_no_attributes_set_in_init, check_get_params_invariance, check_set_params):
+        check("GenreClassifier", GenreClassifier(text="minilm", image="cnn", fusion="gmu"))
+
+
+@pytest.mark.realdata
+def test_real_films_text_and_poster(real_corpus, data_dir):
+    from reelcast.data import load_corpus
+
+    films = load_corpus(real_corpus)
+    films = films[films["poster_file"].notna() & films["genres"].map(len).gt(0)
+                  & films["overview"].fillna("").str.strip().ne("")]
+    films = films.sample(400, random_state=0)
+    train, test = films.iloc[:300], films.iloc[300:]
+    clf = GenreClassifier(text="lstm", image="features", fusion="gmu", root=data_dir,
+                          min_label_count=30, max_epochs=6, patience=6, lr=3e-3, max_len=48)
+    clf.fit(train)
+    assert clf.n_skipped_ == 0  # every corpus poster is readable
+    m = multilabel_metrics(clf.label_matrix(test["genres"].tolist()), clf.predict_proba(test))
+    assert m["n"] == 100 and m["roc_auc_macro"] > 0.6

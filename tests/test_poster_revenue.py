@@ -157,3 +157,15 @@ def test_head_regressor_on_features_learns():
 )
 def test_head_regressor_sklearn_checks(estimator, check):
     check(estimator)
+
+
+def test_poster_regressor_parameter_contract():
+    # reads poster files named in a DataFrame column: sklearn's numeric-array checks do not apply
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_set_params,
+    )
+
+    for check in (check_no_attributes_set_in_init, check_get_params_invariance, check_set_params):
+        check("PosterRevenueRegressor", PosterRevenueRegressor(arch="resnet50", max_epochs=3))

@@ -167,3 +167,15 @@ def test_poster_embeddings_cache_and_weights(tmp_path):
 def test_poster_embeddings_bad_arch():
     with pytest.raises(InputError, match="'arch'.*got 'vgg'"):
         PosterEmbeddings(arch="vgg").fit()
+
+
+def test_poster_embeddings_parameter_contract():
+    # reads image files named in a DataFrame column: sklearn's numeric-array checks do not apply
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_set_params,
+    )
+
+    for check in (check_no_attributes_set_in_init, check_get_params_invariance, check_set_params):
+        check("PosterEmbeddings", PosterEmbeddings(arch="resnet50", image_size=(64, 48)))

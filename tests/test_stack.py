@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from reelcast._errors import ArtifactError, InputError, NotFittedError
 from reelcast.models.stack import (
@@ -13,6 +14,7 @@ from reelcast.models.stack import (
     RATING_PRIOR,
     EnsembleSelection,
     StackedRegressor,
+    StackForecaster,
     TimeOrderedFolds,
     load_stack,
 )
@@ -22,6 +24,15 @@ from reelcast.models.tabular import RandomForestModel
 TINY_GBM = {"n_estimators": 40, "learning_rate": 0.1, "min_child_samples": 5,
             "early_stopping_rounds": 10, "n_jobs": 1}
 TINY = [("lgbm", TINY_GBM), ("rf", {"n_estimators": 20, "n_jobs": 1})]
+
+
+@parametrize_with_checks([
+    StackedRegressor(preset="fast", models=[("lgbm", {**TINY_GBM, "min_child_samples": 3})],
+                     n_folds=2, min_train_fraction=0.5, ensemble_iterations=5)
+])
+def test_sklearn_compatible(estimator, check):
+    # without ``time`` the rows are taken to be in time order, so sklearn's checks apply as is
+    check(estimator)
 
 
 def _problem(n: int = 300, seed: int = 0):
@@ -45,8 +56,9 @@ def _problem(n: int = 300, seed: int = 0):
 
 
 def _tiny(**kw) -> StackedRegressor:
-    return StackedRegressor(preset="fast", models=TINY, n_layers=2, n_folds=3,
-                            min_train_fraction=0.3, ensemble_iterations=20, **kw)
+    params = {"preset": "fast", "models": TINY, "n_layers": 2, "n_folds": 3,
+              "min_train_fraction": 0.3, "ensemble_iterations": 20}
+    return StackedRegressor(**{**params, **kw})
 
 
 class TimeSpy(RegressorMixin, BaseEstimator):
@@ -82,7 +94,7 @@ def test_oof_predictions_never_use_a_later_or_same_time_row():
 @pytest.mark.parametrize(
     ("times", "n_folds", "min_train", "expected_valid"),
     [
-        ([1, 2, 3, 4, 5, 6], 2, 0.34, [[2, 3], [4, 5]]),
+        ([1, 2, 3, 4, 5, 6], 2, 0.33, [[2, 3], [4, 5]]),
         ([1, 1, 1, 2, 2, 3, 3, 4], 2, 0.3, [[3, 4, 5, 6], [7]]),  # ties move boundaries forward
         ([5, 4, 3, 2, 1, 0], 1, 0.5, [[0, 1, 2]]),  # unsorted input: positions of the latest rows
     ],
@@ -126,7 +138,9 @@ def test_caruana_weights(columns, n_iterations, expected):
     ens = EnsembleSelection(n_iterations).fit(P, y)
     np.testing.assert_allclose(ens.weights_, expected)
     assert ens.weights_.sum() == pytest.approx(1.0)
-    assert np.all(np.diff(ens.trajectory_) <= 1e-12) or n_iterations == 1  # never gets worse
+    # the kept weights are the best step of the greedy path
+    kept = np.sqrt(np.mean((ens.predict(P) - y) ** 2))
+    assert kept == pytest.approx(ens.trajectory_.min())
 
 
 @pytest.mark.parametrize(
@@ -210,7 +224,7 @@ def test_rating_prior_is_cross_fitted_for_films_whose_rating_was_seen():
 def test_time_column_by_name_is_not_a_feature():
     X, y, dates, _ = _problem(200)
     stack = _tiny(n_layers=1, pretrain_mode="none").fit(X.assign(when=dates), y, time="when")
-    assert "when" not in stack.feature_names_in_
+    assert "when" not in stack.feature_names_in_ and "when" not in stack.columns_
     np.testing.assert_allclose(stack.predict(X.assign(when=dates)), stack.predict(X))
 
 
@@ -253,3 +267,22 @@ def test_predict_before_fit_and_unsaveable_models(tmp_path):
     with pytest.raises(ArtifactError, match="TimeSpy"):
         stack.save(tmp_path / "s")
     assert not (tmp_path / "s").exists()
+
+
+def test_stack_forecaster_on_films(monkeypatch):
+    from reelcast.data import make_market
+    from reelcast.models.stack import _presets
+
+    tiny = {**_presets.PRESETS["fast"], "models": TINY, "n_folds": 2,
+            "ensemble_iterations": 5}
+    monkeypatch.setitem(_presets.PRESETS, "fast", tiny)
+    films = make_market(300, seed=4)
+    train = films[films["release_date"] < "2012-01-01"]
+    test = films[films["release_date"] >= "2012-01-01"]
+    model = StackForecaster(preset="fast", differences=True).fit(train, history=films)
+    # ratings of films after the last training film are never a pretraining target
+    assert 0 < model.n_pretrain_ <= len(train)
+    assert (RATING_PRIOR in model.stack_.layers_[0][0][1].feature_names_in_)
+    assert any(c.startswith("diff_") for c in model.stack_.columns_)
+    pred = model.predict(test)
+    assert pred.shape == (len(test),) and np.isfinite(pred).all()

@@ -115,3 +115,20 @@ def test_minilm_bad_model_folder(tmp_path):
 
     with pytest.raises(ArtifactError, match="config.json missing"):
         MiniLMEncoder(model_path=tmp_path).fit()
+
+
+# Both encoders read a text column of a DataFrame, so sklearn's generic checks (numeric arrays)
+# do not apply; the parameter contract does.
+@pytest.mark.parametrize("estimator", [TfidfSvdEncoder(n_components=4), MiniLMEncoder(batch_size=8)])
+def test_sklearn_parameter_contract(estimator):
+    from sklearn.base import clone
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_set_params,
+    )
+
+    name = type(estimator).__name__
+    for check in (check_no_attributes_set_in_init, check_get_params_invariance, check_set_params):
+        check(name, estimator)
+    assert clone(estimator).get_params() == estimator.get_params()

@@ -97,6 +97,7 @@ def train_genres(
     image: Annotated[str, typer.Option(help="Image branch: cnn, resnet18, resnet18-frozen, features or none.")] = "resnet18-frozen",
     fusion: Annotated[str, typer.Option(help="concat, add, multiply, max, gate or gmu.")] = "gmu",
     max_epochs: Annotated[int, typer.Option(help="Most training epochs.")] = 20,
+    min_label_count: Annotated[int, typer.Option(help="Predict genres with at least N training films.")] = 20,
     cache: Annotated[Path | None, typer.Option("--cache", help="Pixel/embedding cache folder.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
@@ -118,6 +119,7 @@ def train_genres(
     clf = GenreClassifier(text=None if text == "none" else text,
                           image=None if image == "none" else image, fusion=fusion, root=root,
                           cache_dir=cache, max_epochs=max_epochs, seed=seed,
+                          min_label_count=min_label_count,
                           show_progress=progress)
     clf.fit(films)
     clf.save(out)

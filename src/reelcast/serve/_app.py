@@ -57,6 +57,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
     """Build the app for ``model_dir``; raises ``ArtifactError`` if its hashes do not verify."""
     fastapi = require("fastapi", "serve")
     from fastapi import File, Form, Request, UploadFile
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import HTMLResponse, JSONResponse
     from starlette.concurrency import run_in_threadpool
 
@@ -76,6 +77,16 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
     @app.exception_handler(ReelcastError)
     async def _reelcast_error(request, exc):  # bad input is the client's: 422, never a 500
         return JSONResponse(status_code=422, content={"detail": str(exc).splitlines()[0]})
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request, exc):
+        # FastAPI's default echoes the offending input, which fails to encode for NaN/Infinity
+        # (a 500); name the field and the problem in one line instead, without the raw value
+        parts = []
+        for err in exc.errors()[:3]:
+            field = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+            parts.append(f"{field}: {err.get('msg', 'invalid')}")
+        return JSONResponse(status_code=422, content={"detail": "; ".join(parts) or "invalid"})
 
     @app.middleware("http")
     async def _body_limit(request, call_next):

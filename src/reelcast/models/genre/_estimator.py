@@ -146,7 +146,8 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         valid = np.isfinite(vectors).all(axis=1)
         return torch.from_numpy(np.nan_to_num(vectors)), valid
 
-    def _label_matrix(self, y) -> np.ndarray:
+    def label_matrix(self, y) -> np.ndarray:
+        """0/1 matrix ``(n, len(labels_))`` of genre lists (genres outside ``labels_`` ignored)."""
         out = np.zeros((len(y), len(self.labels_)), dtype=np.float32)
         index = {g: j for j, g in enumerate(self.labels_)}
         for i, genres in enumerate(y):
@@ -173,7 +174,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         if not pool:
             raise InputError(f"no genre has min_label_count={self.min_label_count} films to learn from")
         self.labels_ = pool
-        Y = self._label_matrix(y)
+        Y = self.label_matrix(y)
         if self.text == "lstm":
             self.vocab_ = WordVocabulary.fit(X[self.text_column].tolist(), max_size=int(self.vocab_size))
         elif self.text == "minilm":

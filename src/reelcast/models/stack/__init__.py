@@ -7,16 +7,19 @@
 
 from ._artifact import load_stack
 from ._caruana import EnsembleSelection
+from ._films import DIFFERENCE_COLUMNS, StackForecaster
 from ._folds import TimeOrderedFolds
 from ._presets import PRESETS, PRETRAIN_MODES
 from ._pretrain import RATING_PRIOR
 from ._stacker import StackedRegressor
 
 __all__ = [
+    "DIFFERENCE_COLUMNS",
     "PRESETS",
     "PRETRAIN_MODES",
     "RATING_PRIOR",
     "EnsembleSelection",
+    "StackForecaster",
     "StackedRegressor",
     "TimeOrderedFolds",
     "load_stack",

@@ -61,7 +61,12 @@ def save_stack(stack, path) -> Path:
             "class": "StackedRegressor",
             "params": _jsonable(stack.get_params()),
             "config": _jsonable(stack.config_),
-            "feature_names_in": [str(c) for c in stack.feature_names_in_],
+            "columns": stack.columns_,
+            "feature_names_in": (
+                [str(c) for c in stack.feature_names_in_]
+                if hasattr(stack, "feature_names_in_") else None
+            ),
+            "n_features_in": int(stack.n_features_in_),
             "time_column": stack.time_column_,
             "pretrain_mode": stack.pretrain_mode_,
             "layers": layers,
@@ -92,8 +97,10 @@ def load_stack(path):
                             f"this reelcast reads {STACK_FORMAT_VERSION}")
     stack = StackedRegressor(**state["params"])
     stack.config_ = state["config"]
-    stack.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
-    stack.n_features_in_ = len(stack.feature_names_in_)
+    stack.columns_ = list(state["columns"])
+    if state["feature_names_in"] is not None:
+        stack.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
+    stack.n_features_in_ = int(state["n_features_in"])
     stack.time_column_ = state["time_column"]
     stack.pretrain_mode_ = state["pretrain_mode"]
     stack.layers_ = [[(name, load_model(path / f"layer{i}" / name)) for name in names]

@@ -14,9 +14,10 @@ class EnsembleSelection:
 
     Start from an empty ensemble; at each of ``n_iterations`` steps add (with replacement)
     the candidate whose inclusion gives the lowest RMSE of the averaged prediction. A model's
-    weight is how often it was picked divided by ``n_iterations``, so the weights are
+    weight is how often it was picked divided by the number of picks, so the weights are
     non-negative and sum to 1. Picking a model again is how it gains weight; ties go to the
-    earlier candidate (deterministic).
+    earlier candidate (deterministic). Because every step must add a model, the error can rise;
+    the weights are those of the step with the lowest error (``n_selected_``).
 
     Parameters
     ----------
@@ -41,7 +42,7 @@ class EnsembleSelection:
             )
         counts = np.zeros(P.shape[1], dtype=np.int64)
         total = np.zeros(len(y))
-        trajectory = []
+        trajectory, history = [], []
         for step in range(1, int(self.n_iterations) + 1):
             candidates = (total[:, None] + P) / step
             rmse = np.sqrt(np.mean((candidates - y[:, None]) ** 2, axis=0))
@@ -49,8 +50,11 @@ class EnsembleSelection:
             counts[best] += 1
             total += P[:, best]
             trajectory.append(float(rmse[best]))
-        self.counts_ = counts
-        self.weights_ = counts / counts.sum()
+            history.append(counts.copy())
+        # a forced pick can make the ensemble worse: keep the best prefix (Caruana et al. §2)
+        self.n_selected_ = int(np.argmin(trajectory)) + 1
+        self.counts_ = history[self.n_selected_ - 1]
+        self.weights_ = self.counts_ / self.counts_.sum()
         self.trajectory_ = np.asarray(trajectory)
         return self
 

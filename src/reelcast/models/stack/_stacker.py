@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import check_array, column_or_1d
 
 from ..._errors import InputError
 from ..tabular import TabularModel, make_model
-from ..tabular._base import ModelNotFittedError
+from ..tabular._base import ModelNotFittedError, validate_columns
 from ._caruana import EnsembleSelection
 from ._folds import TimeOrderedFolds, as_time_array
 from ._presets import PRESETS, PRETRAIN_MODES
@@ -124,24 +124,34 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
         return out
 
     # -- input ---------------------------------------------------------------------------------
-    def _frame(self, X) -> pd.DataFrame:
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        return tags
+
+    def _frame(self, X, reset: bool) -> pd.DataFrame:
+        """Check columns like sklearn does; arrays become frames with columns ``x0, x1, …``."""
         if isinstance(X, pd.DataFrame):
-            return X
+            validate_columns(self, X, reset=reset)
+            # column labels are matched by name as strings (saved artifacts hold strings)
+            return X if all(isinstance(c, str) for c in X.columns) else X.rename(columns=str)
         try:
             array = check_array(X, dtype=np.float64, ensure_all_finite="allow-nan",
                                 input_name="X")
         except ValueError as exc:
             raise InputError(str(exc)) from exc
+        validate_columns(self, array, reset=reset)
         return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
-    def _split_time(self, X: pd.DataFrame, time):
-        if time is None:  # rows are taken to be in time order already
-            return X, np.arange(len(X), dtype=np.float64), None
-        if isinstance(time, str):
-            if time not in X.columns:
-                raise InputError(f"The 'time' column {time!r} is not in X.")
-            return X.drop(columns=[time]), as_time_array(X[time], len(X)), time
-        return X, as_time_array(time, len(X)), None
+    @staticmethod
+    def _time_column(X, time):
+        """Take the time column out of ``X`` when ``time`` names one."""
+        if not isinstance(time, str):
+            return X, None
+        if not isinstance(X, pd.DataFrame) or time not in X.columns:
+            raise InputError(f"The 'time' column {time!r} is not in X.")
+        return X.drop(columns=[time]), X[time]
 
     # -- fit -----------------------------------------------------------------------------------
     def fit(self, X, y, time=None, pretrain=None):
@@ -159,18 +169,27 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
             rating pretraining set. Ratings are a target here, never an input.
         """
         config = self.resolved_config()
-        X = self._frame(X)
+        X, time_values = self._time_column(X, time)
+        self.time_column_ = time if time_values is not None else None
+        X = self._frame(X, reset=True)
+        if time_values is not None:
+            keys = as_time_array(time_values, len(X))
+        elif time is None:  # rows are taken to be in time order already
+            keys = np.arange(len(X), dtype=np.float64)
+        else:
+            keys = as_time_array(time, len(X))
         if y is None:
             raise InputError("StackedRegressor requires y to be passed, but the target y is None.")
         try:
-            y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y").ravel()
+            y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64, input_name="y"),
+                             warn=True)
         except ValueError as exc:
             raise InputError(str(exc)) from exc
         if len(y) != len(X):
             raise InputError(f"X has {len(X)} rows but y has {len(y)}.")
-        X, keys, self.time_column_ = self._split_time(X, time)
-        self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
-        self.n_features_in_ = X.shape[1]
+        if len(X) < 2:
+            raise InputError(f"X has {len(X)} sample; the stack needs at least 2 samples.")
+        self.columns_ = [str(c) for c in X.columns]
 
         # internal order = time order, so each base model's early stopping reads its latest rows
         order = np.argsort(keys, kind="stable")
@@ -216,8 +235,12 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
                 init = pretrained.get(name) if layer == 0 else None
                 kwargs = {"init_model": init} if init is not None else {}
                 rounds = []
+                fold_spec = clone(spec)
+                if "refit" in fold_spec.get_params():
+                    # a fold model only predicts its block: no second training after stopping
+                    fold_spec.set_params(refit=False)
                 for tr, va in folds:
-                    model = clone(spec).fit(inputs.iloc[tr], ys[rows[tr]], **kwargs)
+                    model = clone(fold_spec).fit(inputs.iloc[tr], ys[rows[tr]], **kwargs)
                     oof[va, j] = model.predict(inputs.iloc[va])
                     rounds.append(getattr(model, "best_rounds_", None))
                     tick(f"layer {layer + 1} {name}")
@@ -257,13 +280,13 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
                 "This StackedRegressor is not fitted yet; call fit(X, y, time=...) first.")
 
     def _inputs(self, X) -> pd.DataFrame:
-        X = self._frame(X)
-        if self.time_column_ is not None and self.time_column_ in X.columns:
+        if isinstance(X, pd.DataFrame) and self.time_column_ in X.columns:
             X = X.drop(columns=[self.time_column_])
-        missing = [c for c in self.feature_names_in_ if c not in X.columns]
+        X = self._frame(X, reset=False)
+        missing = [c for c in self.columns_ if c not in X.columns]
         if missing:
             raise InputError(f"X lacks the feature columns {missing[:10]} seen in fit")
-        X = X[list(self.feature_names_in_)]
+        X = X[self.columns_]
         if self.prior_model_ is not None:
             X = X.assign(**{RATING_PRIOR: self.prior_model_.predict(X)})
         return X.reset_index(drop=True)
@@ -282,6 +305,7 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The ensemble's prediction (the target's scale, e.g. log revenue)."""
+        self._check_fitted()
         return self.ensemble_.predict(self.predict_layers(X)[-1].to_numpy())
 
     @property

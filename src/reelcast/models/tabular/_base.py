@@ -24,11 +24,11 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
-from ..._errors import ArtifactError, InputError, NotFittedError
+from ..._errors import ArtifactError, InputError, NotFittedError, SchemaError
 from ..._io import atomic_dir, write_json
 from ._prep import TablePrep, _as_numeric_array
 
-__all__ = ["TabularModel", "ModelNotFittedError", "FORMAT_VERSION"]
+__all__ = ["TabularModel", "ModelNotFittedError", "FORMAT_VERSION", "validate_columns"]
 
 FORMAT_VERSION = 1
 _MIN_VALIDATION_ROWS = 10
@@ -106,7 +106,7 @@ class TabularModel(RegressorMixin, BaseEstimator):
             standardised on its own). Only for classes with ``supports_init_model``.
         """
         X = _checked(X)
-        validate_data(self, X, reset=True, skip_check_array=True)
+        validate_columns(self, X, reset=True)
         y = self._check_y(y)
         if init_model is not None:
             if not isinstance(init_model, type(self)):
@@ -154,7 +154,7 @@ class TabularModel(RegressorMixin, BaseEstimator):
         """Predict the target for ``X`` (same columns as in ``fit``)."""
         self._check_fitted()
         X = _checked(X)
-        validate_data(self, X, reset=False, skip_check_array=True)
+        validate_columns(self, X, reset=False)
         Xe = self.prep_.encode(X)
         return self._predict_native(Xe) * self.y_std_ + self.y_mean_
 
@@ -212,6 +212,15 @@ class TabularModel(RegressorMixin, BaseEstimator):
             model.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
         model._load_native(path, state["native"])
         return model
+
+
+def validate_columns(estimator, X, reset: bool) -> None:
+    """sklearn's feature-count and feature-name checks, as a one-line ``SchemaError``."""
+    try:
+        validate_data(estimator, X, reset=reset, skip_check_array=True)
+    except ValueError as exc:
+        lines = [line.strip(" -") for line in str(exc).splitlines() if line.strip()]
+        raise SchemaError("; ".join(lines)) from exc
 
 
 def _checked(X):
