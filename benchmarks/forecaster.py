@@ -31,12 +31,15 @@ RESULTS = Path(__file__).parent / "results"
 class PlainLightGBM:
     """LightGBM on budget, calendar, runtime, genres and list counts only: no history."""
 
+    def __init__(self, n_jobs: int = 1):
+        self.n_jobs = n_jobs
+
     def fit(self, films, y=None):
         import lightgbm as lgb
 
         self.features_ = MetadataFeatures().fit(films)
         self.model_ = lgb.LGBMRegressor(n_estimators=600, learning_rate=0.03, verbose=-1,
-                                        n_jobs=2, random_state=0, deterministic=True,
+                                        n_jobs=self.n_jobs, random_state=0, deterministic=True,
                                         force_row_wise=True)
         self.model_.fit(self.features_.transform(films), log_revenue(films))
         return self
@@ -86,10 +89,13 @@ def main(argv=None) -> int:
     parser.add_argument("--data", default=os.environ.get("REELCAST_DATA", "../shared/data"))
     parser.add_argument("--corpus", default="artifacts/corpus")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--n-jobs", type=int, default=1,
+                        help="LightGBM threads (1 is fastest when other jobs share the cores)")
     args = parser.parse_args(argv)
     films = _corpus(args)
-    models = {"plain LightGBM (budget, dates, genres, counts)": PlainLightGBM,
-              "reelcast forecaster (LightGBM + as-of history)": BoxOfficeForecaster}
+    models = {"plain LightGBM (budget, dates, genres, counts)": lambda: PlainLightGBM(args.n_jobs),
+              "reelcast forecaster (LightGBM + as-of history)":
+                  lambda: BoxOfficeForecaster(n_jobs=args.n_jobs)}
     result = evaluate(films, models, random=True)
     timings = {}
     train = films[pd.to_datetime(films["release_date"]) < "2014-01-01"]
