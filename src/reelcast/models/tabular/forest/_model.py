@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -76,9 +77,18 @@ class _ForestModel(TabularModel):
 
     def _predict_native(self, X: np.ndarray) -> np.ndarray:
         X32 = np.ascontiguousarray(X, dtype=np.float32)
+
+        def one(tree) -> np.ndarray:
+            return tree.predict(X32).reshape(len(X32), -1)[:, 0]
+
+        if self.n_jobs > 1 and len(self.model_) > 1:  # the C traversal releases the GIL
+            with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
+                parts = list(pool.map(one, self.model_))
+        else:
+            parts = [one(tree) for tree in self.model_]
         total = np.zeros(X.shape[0], dtype=np.float64)
-        for tree in self.model_:
-            total += tree.predict(X32).reshape(len(X32), -1)[:, 0]
+        for part in parts:  # a fixed order: the sum does not depend on the threads
+            total += part
         return total / len(self.model_)
 
     def _save_native(self, path: Path) -> dict:
