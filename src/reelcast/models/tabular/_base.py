@@ -73,6 +73,12 @@ class TabularModel(RegressorMixin, BaseEstimator):
     def _load_native(self, path: Path, state: dict) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _store_params(self, params: dict) -> None:
+        """Keep each ``__init__`` argument as is, under its own name (sklearn's contract)."""
+        for key, value in params.items():
+            if key not in ("self", "__class__"):
+                setattr(self, key, value)
+
     # -- sklearn -------------------------------------------------------------------------------
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

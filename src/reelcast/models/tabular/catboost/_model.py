@@ -56,15 +56,7 @@ class CatBoostModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.depth = depth
-        self.l2_leaf_reg = l2_leaf_reg
-        self.early_stopping_rounds = early_stopping_rounds
-        self.validation_fraction = validation_fraction
-        self.refit = refit
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     def _pool(self, cb, X, y=None):
         cats = [j for j, c in enumerate(self.prep_.categorical) if c]

@@ -56,12 +56,7 @@ class _ForestModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self.n_estimators = n_estimators
-        self.max_features = max_features
-        self.min_samples_leaf = min_samples_leaf
-        self.max_depth = max_depth
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     def _train(self, X, y, X_val, y_val, init, n_rounds=None):
         forest = self._sklearn_class(

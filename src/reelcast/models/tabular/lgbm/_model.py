@@ -70,18 +70,7 @@ class LGBMModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.min_child_samples = min_child_samples
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_lambda = reg_lambda
-        self.early_stopping_rounds = early_stopping_rounds
-        self.validation_fraction = validation_fraction
-        self.refit = refit
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     def _native_params(self) -> dict:
         return {

@@ -84,18 +84,7 @@ class TabularNetModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self.hidden_sizes = hidden_sizes
-        self.dropout = dropout
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.early_stopping_rounds = early_stopping_rounds
-        self.validation_fraction = validation_fraction
-        self.refit = refit
-        self.finetune_lr_factor = finetune_lr_factor
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     # -- tensors -------------------------------------------------------------------------------
     def _tensors(self, X: np.ndarray, bundle: _Bundle, y=None):

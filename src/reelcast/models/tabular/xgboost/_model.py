@@ -57,18 +57,7 @@ class XGBModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.max_depth = max_depth
-        self.min_child_weight = min_child_weight
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_lambda = reg_lambda
-        self.early_stopping_rounds = early_stopping_rounds
-        self.validation_fraction = validation_fraction
-        self.refit = refit
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     def _native_params(self) -> dict:
         return {
