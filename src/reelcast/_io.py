@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,29 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["atomic_dir", "atomic_file", "file_sha256", "frame_sha256", "write_json"]
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported.
+
+    A directory cannot be renamed over a non-empty one, so replacing a folder with two renames
+    leaves an instant where it does not exist; the exchange has no such instant.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # an old libc
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):  # fs without support
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 @contextlib.contextmanager
@@ -27,6 +53,12 @@ def atomic_dir(target: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         yield tmp
+        if target.exists() and _exchange(tmp, target):
+            # one atomic step: a kill at any moment leaves either the old or the new complete
+            # version at ``target``; ``tmp`` now holds the old one
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        # fallback (no renameat2): two renames, with a moment where ``target`` is missing
         old = None
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")

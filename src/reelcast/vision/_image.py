@@ -60,11 +60,16 @@ def resolve_image_path(path: str | os.PathLike, root: str | os.PathLike | None =
     """
     if path is None or str(path).strip() == "":
         raise ImageError(f"poster path is empty: {path!r}")
+    if "\x00" in str(path):  # the OS would refuse it with a bare ValueError
+        raise ImageError(f"poster path contains a NUL byte: {str(path)[:200]!r}")
     path = Path(path)
-    if root is None:
-        return path.resolve()
-    base = Path(root).resolve()
-    full = (path if path.is_absolute() else base / path).resolve()
+    try:
+        if root is None:
+            return path.resolve()
+        base = Path(root).resolve()
+        full = (path if path.is_absolute() else base / path).resolve()
+    except (OSError, RuntimeError) as exc:  # a name too long, a symlink loop
+        raise ImageError(f"poster path {str(path)[:200]!r} cannot be resolved: {exc}") from None
     if not full.is_relative_to(base):
         raise ImageError(f"poster path {str(path)!r} resolves outside the allowed root {str(base)!r}")
     return full
@@ -117,14 +122,18 @@ def read_image_file(
     :func:`load_image_bytes`.
     """
     full = resolve_image_path(path, root)
-    if not full.is_file():
-        raise ImageError(f"poster file not found: {str(path)!r}")
-    size = full.stat().st_size
-    if size == 0:
-        raise ImageError(f"poster file is empty (0 bytes): {str(path)!r}")
-    if size > max_bytes:
-        raise ImageError(f"poster file {str(path)!r} is {size} bytes; the limit is {max_bytes}")
-    return full.read_bytes()
+    try:
+        if not full.is_file():
+            raise ImageError(f"poster file not found: {str(path)[:200]!r}")
+        size = full.stat().st_size
+        if size == 0:
+            raise ImageError(f"poster file is empty (0 bytes): {str(path)!r}")
+        if size > max_bytes:
+            raise ImageError(f"poster file {str(path)!r} is {size} bytes; the limit is {max_bytes}")
+        return full.read_bytes()
+    except OSError as exc:  # unreadable: permissions, a name too long, an I/O error
+        raise ImageError(f"poster file {str(path)[:200]!r} cannot be read: "
+                         f"{exc.strerror or exc}") from None
 
 
 def load_image_bytes(
