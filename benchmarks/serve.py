@@ -4,7 +4,8 @@ Run: ``python -m benchmarks.serve (--model DIR | --corpus DIR | --market N) [--r
 [--runs 3]``. Starts ``reelcast serve`` in a subprocess on 127.0.0.1, sends sequential requests
 with ``httpx`` and writes ``benchmarks/results/serve.json`` and ``serve.md``: p50/p95 of
 single-film forecasts (metadata only, and with a 500×750 JPEG poster) and batch throughput,
-each the median over ``--runs`` runs.
+each the median over ``--runs`` runs, plus the server process's CPU time per request (read from
+``/proc``: on a shared, loaded machine it says what a request costs, whatever the queueing).
 """
 
 from __future__ import annotations
@@ -79,7 +80,16 @@ def _times(send, n: int, warmup: int = 3) -> list[float]:
     return out
 
 
-def _measure(base: str, n: int, batch_rows: int) -> dict:
+def _cpu_ms(pid: int) -> float:
+    """User + system CPU time of a process so far, in ms (Linux ``/proc``; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(base: str, n: int, batch_rows: int, pid: int) -> dict:
     import httpx
 
     poster = _poster()
@@ -93,15 +103,20 @@ def _measure(base: str, n: int, batch_rows: int) -> dict:
             res.raise_for_status()
             return res
 
-        meta = _times(lambda: ok(client.post("/forecast", json=FILM)), n)
+        cpu0 = _cpu_ms(pid)
+        meta = _times(lambda: ok(client.post("/forecast", json=FILM)), n, warmup=0)
+        cpu1 = _cpu_ms(pid)
         with_poster = _times(lambda: ok(client.post(
             "/forecast/poster", data=form, files={"poster": ("p.jpg", poster, "image/jpeg")})), n)
+        cpu2 = _cpu_ms(pid)
         batch = _times(lambda: ok(client.post(
             "/forecast/batch", files={"file": ("f.csv", csv, "text/csv")})), 3, warmup=1)
     return {"metadata_p50_ms": float(np.percentile(meta, 50)),
             "metadata_p95_ms": float(np.percentile(meta, 95)),
             "poster_p50_ms": float(np.percentile(with_poster, 50)),
             "poster_p95_ms": float(np.percentile(with_poster, 95)),
+            "metadata_server_cpu_ms": (cpu1 - cpu0) / n,
+            "poster_server_cpu_ms": (cpu2 - cpu1) / (n + 3),  # with its 3 warm-up requests
             "batch_rows_per_s": batch_rows / (statistics.median(batch) / 1000)}
 
 
@@ -137,7 +152,12 @@ def main(argv: list[str] | None = None) -> int:
                 if proc.poll() is not None or time.time() > deadline:
                     raise SystemExit("the server did not start")
                 time.sleep(0.3)
-            runs = [_measure(base, args.requests, args.batch_rows) for _ in range(args.runs)]
+            for _ in range(3):  # warm the server up before the first timed request
+                httpx.post(f"{base}/forecast", json=FILM, timeout=60).raise_for_status()
+            load = os.getloadavg()[0]
+            runs = [_measure(base, args.requests, args.batch_rows, proc.pid)
+                    for _ in range(args.runs)]
+            load = max(load, os.getloadavg()[0])
             manifest = httpx.get(f"{base}/model").json()
         finally:
             proc.terminate()
@@ -147,19 +167,23 @@ def main(argv: list[str] | None = None) -> int:
               else f"synthetic market of {args.market} films")
     out = {"result": result, "runs": runs, "requests_per_run": args.requests,
            "batch_rows": args.batch_rows, "source": source,
-           "n_features": len(manifest.get("features", [])), "cpu_count": os.cpu_count()}
+           "n_features": len(manifest.get("features", [])), "cpu_count": os.cpu_count(),
+           "load_average_1min_max": load}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "serve.json").write_text(json.dumps(out, indent=2))
     md = f"""## Web service latency (issue #8)
 
 `python -m benchmarks.serve` — `reelcast serve` (uvicorn, one process) on 127.0.0.1, sequential
 `httpx` requests, {args.requests} per kind per run, median of {args.runs} runs; {source}.
-Single-film responses include the 80%/95% intervals, 5 comparables and TreeSHAP explanation.
+Single-film responses include the 80%/95% intervals, 5 comparables, the TreeSHAP explanation,
+the predicted rating, genre probabilities (overview; with the poster also poster features) and
+the nearest recent hits. 1-minute load average during the runs: up to {load:.1f} on
+{os.cpu_count()} cores; "server CPU" is the server process's CPU time per request.
 
-| request | p50 (ms) | p95 (ms) | goal p50 |
-|---|---:|---:|---:|
-| `POST /forecast` (metadata only) | {result['metadata_p50_ms']:.1f} | {result['metadata_p95_ms']:.1f} | 50 |
-| `POST /forecast/poster` (500×750 JPEG) | {result['poster_p50_ms']:.1f} | {result['poster_p95_ms']:.1f} | 300 |
+| request | p50 (ms) | p95 (ms) | server CPU (ms) | goal p50 |
+|---|---:|---:|---:|---:|
+| `POST /forecast` (metadata only) | {result['metadata_p50_ms']:.1f} | {result['metadata_p95_ms']:.1f} | {result['metadata_server_cpu_ms']:.1f} | 50 |
+| `POST /forecast/poster` (500×750 JPEG) | {result['poster_p50_ms']:.1f} | {result['poster_p95_ms']:.1f} | {result['poster_server_cpu_ms']:.1f} | 300 |
 
 Batch: `POST /forecast/batch` with {args.batch_rows} rows: {result['batch_rows_per_s']:.0f} films/s.
 """

@@ -34,6 +34,30 @@ def test_forecast_prints_and_writes_json(model_dir, tmp_path, capsys):
     assert data["warnings"] == []
 
 
+def test_forecast_shows_rating_genres_and_hits(model_dir, tmp_path, capsys):
+    from PIL import Image
+
+    poster = tmp_path / "p.png"
+    Image.new("RGB", (120, 180), (10, 120, 200)).save(poster)
+    out = tmp_path / "fc.json"
+    assert main(["forecast", "--model", str(model_dir), *_FLAGS, "--overview",
+                 "Two detectives chase a killer through the city.", "--keywords",
+                 "murder|detective|city", "--poster", str(poster), "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "predicted rating:" in text and "genre probabilities (from overview)" in text
+    assert "copycat of a recent hit:" in text and "poster skipped" in text
+    data = json.loads(out.read_text())
+    assert 0 <= data["rating"] <= 10 and data["genres"] and data["hits"]["hits"]
+
+
+def test_an_unreadable_poster_flag_is_one_line(model_dir, tmp_path, capsys):
+    bad = tmp_path / "p.png"
+    bad.write_bytes(b"not an image")
+    assert main(["forecast", "--model", str(model_dir), *_FLAGS, "--poster", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "poster" in err and "\n" not in err
+
+
 def test_forecast_from_a_json_file_with_flag_override(model_dir, tmp_path, capsys):
     film = tmp_path / "film.json"
     film.write_text(json.dumps({"title": "From File", "release_date": "2018-01-05",

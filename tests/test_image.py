@@ -76,6 +76,15 @@ def _jpeg_bytes(size=(40, 60)) -> bytes:
     return buf.getvalue()
 
 
+_FUZZ_TIFF = bytes.fromhex(
+    "49492a00080000000a0000010400010000001800000001010400010000002400000002010300030000008600"
+    "000003010300010000000100000006010300010000000200000011010a00010000008c000000150103000100"
+    "0000030000001601040001000000240000001701040001000000200a00001c01030001000000010000000000"
+    "0000080008000800000000000000000000000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000"
+)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "kwargs", "message"),
     [
@@ -87,6 +96,8 @@ def _jpeg_bytes(size=(40, 60)) -> bytes:
         ("large.png", _png_header_claiming(7_000, 7_000), {}, "49000000 pixels; the limit is 40000000"),
         ("big.jpg", _jpeg_bytes((100, 100)), {"max_pixels": 5_000}, "the limit is 5000"),
         ("heavy.jpg", _jpeg_bytes(), {"max_bytes": 100}, "the limit is 100"),
+        # found by the CI fuzz run: a TIFF whose rational tag makes Pillow raise TypeError
+        ("rational.tif", _FUZZ_TIFF, {}, "truncated or corrupt: TypeError"),
     ],
 )
 def test_bad_files_raise_image_error_naming_the_file(tmp_path, name, content, kwargs, message):

@@ -49,3 +49,35 @@ def test_report_command(tmp_path, capsys):
                  str(SEED), "--out", str(out)]) == 0
     assert "interval coverage" in capsys.readouterr().out
     assert out.read_text().startswith("<!doctype html>")
+
+
+def test_report_error_by_decade(report):
+    decades = report.by_decade
+    assert list(decades["decade"]) == sorted(decades["decade"]) and len(decades) >= 1
+    assert (decades["n_test"] >= 50).all() and (decades["n_train"] >= 500).all()
+    assert "Error by decade" in render_report(report)
+
+
+def test_decade_backtest_trains_only_on_earlier_films():
+    import pandas as pd
+
+    from reelcast.forecast._report import decade_backtest
+
+    seen = []
+
+    class Recorder:
+        def fit(self, films, history):
+            self.mean_ = float(pd.to_numeric(films["revenue"]).pipe(lambda r: r[r > 0]).map(
+                __import__("math").log).mean())
+            seen.append((pd.to_datetime(films["release_date"]).max(),
+                         pd.to_datetime(history["release_date"]).max()))
+            return self
+
+        def predict(self, films):
+            return [self.mean_] * len(films)
+
+    table = decade_backtest(tiny_films(), Recorder, min_train=100, min_test=20)
+    assert len(table) == len(seen) >= 2
+    for decade, (train_max, history_max) in zip(table["decade"], seen, strict=True):
+        start = pd.Timestamp(f"{decade[:4]}-01-01")
+        assert train_max < start and history_max < start

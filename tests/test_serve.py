@@ -46,7 +46,8 @@ FORM = {"title": "Night Harbor", "release_date": "2018-05-04", "budget": "900000
 
 def test_health_model_and_openapi(client):
     assert client.get("/health").json() == {"status": "ok", "intervals": True,
-                                            "comparables": True,
+                                            "comparables": True, "rating": True,
+                                            "genres": True, "hits": True,
                                             "n_features": client.get("/health").json()[
                                                 "n_features"]}
     manifest = client.get("/model").json()
@@ -186,6 +187,25 @@ def test_page_post_renders_the_forecast(client):
     assert 'id="comparables"' in html and "png 120×180" in html
     assert "&lt;b&gt;Bold&lt;/b&gt;" in html and "<b>Bold</b>" not in html
     assert 'value="Action" checked' in html
+
+
+def test_forecast_json_has_rating_genres_and_hits(client):
+    data = client.post("/forecast", json=FILM | {"overview": "A detective hunts a killer.",
+                                                 "keywords": ["murder", "detective"]}).json()
+    assert 0 <= data["rating"] <= 10 and data["genre_sources"] == ["overview"]
+    assert data["genres"] and all(0 <= p <= 1 for p in data["genres"].values())
+    assert data["hits"]["copycat"] in (True, False) and data["hits"]["n_recent_hits"] > 0
+
+
+def test_page_shows_rating_genres_and_hits_blocks(client):
+    res = client.post("/", data=FORM | {"genres": ["Action"], "overview": "A <i>heist</i>.",
+                                        "keywords": "heist, bank robbery"},
+                      files={"poster": ("p.png", _png(), "image/png")})
+    assert res.status_code == 200
+    for block in ("forecast", "interval", "explanation", "comparables", "rating", "genres",
+                  "hits"):
+        assert f'id="{block}"' in res.text
+    assert "Predicted rating: <strong>" in res.text and "<i>heist</i>" not in res.text
 
 
 def test_page_post_without_poster(client):

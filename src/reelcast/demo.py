@@ -50,6 +50,12 @@ def _score_table(scores: dict) -> Table:
     return table
 
 
+def _copycat(hits: dict | None) -> str:
+    if hits is None or hits["copycat"] is None:
+        return "–"
+    return f"{'yes' if hits['copycat'] else 'no'} ({hits['max_similarity']:.2f})"
+
+
 def main() -> int:
     from .evaluation import evaluate, revenue_films
     from .forecast import (
@@ -76,7 +82,10 @@ def main() -> int:
     model = BoxOfficeForecaster().fit(scored, history=films)
     save_forecaster(model, work / "model", metrics=result.temporal["reelcast lgbm"],
                     extra={"n_train": len(scored), "data": kind})
-    info = attach_product_files(work / "model", films)
+    data = os.environ.get("REELCAST_DATA")
+    real = kind == "real" and data is not None
+    info = attach_product_files(work / "model", films, poster_root=data if real else None,
+                                poster_cache=work / "poster_cache" if real else None)
     product = load_product_model(work / "model")
     console.print(f"saved and reloaded {work / 'model'} ({len(scored):,} films); conformal "
                   f"intervals calibrated on {info.get('n_calibration', '?')} films of 2012–2013")
@@ -84,7 +93,8 @@ def main() -> int:
     console.rule("[bold]4. forecasts for three upcoming films (2018: the future of this data)")
     examples = resources.files("reelcast.resources") / "example_films.csv"
     new, _ = read_new_films(examples.read_bytes())
-    table = Table("film", "release", "budget", "forecast", "80% interval", "95% interval")
+    table = Table("film", "release", "budget", "forecast", "80% interval", "95% interval",
+                  "rating", "top genre", "copycat")
     forecasts = []
     for _, film in new.iterrows():
         fc = forecast_film(product, film.to_frame().T)
@@ -93,7 +103,9 @@ def main() -> int:
         fmt = lambda x: f"${x / 1e6:,.0f}M" if x is not None else "?"  # noqa: E731
         table.add_row(fc.title, fc.release_date, fmt(fc.budget), fmt(fc.revenue_usd),
                       f"{fmt(iv['80']['low'])}–{fmt(iv['80']['high'])}" if "80" in iv else "–",
-                      f"{fmt(iv['95']['low'])}–{fmt(iv['95']['high'])}" if "95" in iv else "–")
+                      f"{fmt(iv['95']['low'])}–{fmt(iv['95']['high'])}" if "95" in iv else "–",
+                      "–" if fc.rating is None else f"{fc.rating:.1f}",
+                      next(iter(fc.genres), "–"), _copycat(fc.hits))
     console.print(table)
     first = forecasts[0]
     console.print(f"\n[bold]{first.title}[/bold]: comparable earlier films")
@@ -103,6 +115,12 @@ def main() -> int:
     console.print("  what moved the forecast (log units):")
     for c in first.contributions[:6]:
         console.print(f"    {c['feature']} = {c['value']}: {c['log']:+.2f}")
+    if first.genres:
+        console.print("  genre probabilities (" + " + ".join(first.genre_sources) + "): "
+                      + ", ".join(f"{g} {p:.0%}" for g, p in list(first.genres.items())[:4]))
+    for hit in (first.hits or {}).get("hits", [])[:3]:
+        console.print(f"  recent hit {hit['title']} ({hit['release_date'][:4]}): similarity "
+                      f"{hit['similarity']:.2f}, ${hit['revenue'] / 1e6:,.0f}M (2017 $)")
     console.print(f"done in {time.perf_counter() - start:.0f} s; model in {work / 'model'}")
     return 0
 

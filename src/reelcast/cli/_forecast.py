@@ -45,8 +45,39 @@ def render_forecast(fc) -> None:
         table.add_row(c["feature"], shown, f"{c['log']:+.3f}", f"×{c['factor']:.2f}",
                       f"{c['usd'] / 1e6:+,.1f}M")
     console.print(table)
+    _render_extras(console, fc)
     for w in fc.warnings:
         console.print(f"[yellow]warning:[/yellow] {w}")
+
+
+def _render_extras(console, fc) -> None:
+    """Predicted rating, genre probabilities and the nearest recent hits."""
+    from rich.table import Table
+
+    if fc.rating is not None:
+        console.print(f"predicted rating: [bold]{fc.rating:.1f}[/bold] / 10")
+    if fc.genres:
+        top = list(fc.genres.items())[:6]
+        console.print(f"genre probabilities (from {' + '.join(fc.genre_sources)}): "
+                      + ", ".join(f"{g} {p:.0%}" for g, p in top))
+    hits = fc.hits
+    if hits is None:
+        return
+    if hits["copycat"] is None:
+        console.print(f"copycat: not assessed (too few keywords); {hits['n_recent_hits']} recent "
+                      f"hits in the {hits['window_days']} days before release")
+        return
+    verdict = "yes" if hits["copycat"] else "no"
+    console.print(f"copycat of a recent hit: [bold]{verdict}[/bold] (max similarity "
+                  f"{hits['max_similarity']:.2f}, threshold {hits['threshold']:.2f}; "
+                  f"{hits['n_similar']} of {hits['n_recent_hits']} recent hits similar)")
+    if hits["hits"]:
+        table = Table("recent hit", "released", "similarity", "gross (2017 $)", "franchise",
+                      title="nearest recent hits (keyword TF-IDF cosine)")
+        for h in hits["hits"]:
+            table.add_row(h["title"], h["release_date"], f"{h['similarity']:.2f}",
+                          _money(h["revenue"]), "yes" if h["franchise"] else "")
+        console.print(table)
 
 
 def forecast(
@@ -68,6 +99,8 @@ def forecast(
     film_json: Annotated[Path | None, typer.Option(
         "--film", help="Read the film from a JSON object file (flags override its fields).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the forecast as JSON.")] = None,
+    poster: Annotated[Path | None, typer.Option(
+        help="Poster image (JPEG/PNG/GIF/WebP) for the genre probabilities.")] = None,
 ) -> None:
     """Forecast one film: worldwide gross, 80%/95% intervals, comparables and explanation."""
     from .._io import write_json
@@ -91,7 +124,12 @@ def forecast(
     record |= {k: v for k, v in flags.items() if v is not None}
     if "poster" in record:
         raise InputError("poster: the CLI forecast does not read posters; use the web service")
-    fc = forecast_film(model, record)
+    image = None
+    if poster is not None:
+        from ..vision._image import load_image_bytes, read_image_file
+
+        image = load_image_bytes(read_image_file(str(poster)), name="--poster")
+    fc = forecast_film(model, record, poster_image=image)
     render_forecast(fc)
     if json_out is not None:
         write_json(json_out, fc.to_dict())

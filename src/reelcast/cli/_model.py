@@ -30,13 +30,27 @@ def train(
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory (reelcast corpus build).")] = None,
     market: Annotated[int | None, typer.Option(help="Train on a synthetic market of N films.")] = None,
     until: Annotated[str | None, typer.Option(help="Train only on films released before DATE.")] = None,
-    n_estimators: Annotated[int, typer.Option(help="Boosting rounds.")] = 1500,
+    n_estimators: Annotated[int | None, typer.Option(
+        help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
     intervals: Annotated[bool, typer.Option(
         help="Calibrate 80%/95% intervals on 2012–2013 and store comparables.")] = True,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    domain: Annotated[str, typer.Option(help="film, or anime (the MAL score model).")] = "film",
+    text: Annotated[str, typer.Option(
+        help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
+    head: Annotated[str, typer.Option(help="anime: lgbm or mlp.")] = "lgbm",
+    text_cache: Annotated[Path | None, typer.Option(
+        help="anime: MiniLM embedding cache folder.")] = None,
 ) -> None:
-    """Train the box-office forecaster and save it as a model directory."""
+    """Train the box-office forecaster (or, with --domain anime, the anime score model)."""
     import pandas as pd
+
+    if domain == "anime":
+        _train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
+        return
+    if domain != "film":
+        raise InputError(f"--domain must be film or anime, got {domain!r}")
+    n_estimators = 1500 if n_estimators is None else n_estimators
 
     from .._io import frame_sha256
     from ..evaluation import revenue_films
@@ -69,6 +83,77 @@ def train(
                        "comparables stored")
 
 
+def _load_anime(corpus: Path | None, market: int | None, seed: int):
+    if corpus is not None:
+        from ..data import load_anime
+
+        return load_anime(corpus)
+    if market is not None:
+        from ..data import make_anime_market
+
+        return make_anime_market(market, seed=seed)
+    raise InputError("give --corpus DIR (a built corpus) or --market N (a synthetic market)")
+
+
+def _train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache) -> None:
+    from ..models.anime import train_anime_model
+
+    info = train_anime_model(_load_anime(corpus, market, seed), out, until=until, text=text, head=head,
+                             n_estimators=600 if n_estimators is None else n_estimators,
+                             cache_dir=text_cache, random_state=seed)
+    typer.echo(f"trained the anime score model on {info['n_train']:,} scored titles "
+               f"(synopsis: {info['text_encoder']}); saved to {out}")
+    m = info["metrics"]
+    if m:
+        typer.echo(f"holdout ({m['split']}): MSE {m['mse']:.4f} on (score-1)/9, "
+                   f"R² {m['r2']:.3f}, Spearman {m['spearman']:.3f}")
+
+
+def _evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text,
+                    text_cache) -> None:
+    from .._io import write_json
+    from ..models.anime import evaluate_anime_model
+
+    result = evaluate_anime_model(_load_anime(corpus, market, seed), cut_year=cut_year,
+                                  random=random, text=text, cache_dir=text_cache,
+                                  n_estimators=600 if n_estimators is None else n_estimators,
+                                  random_state=seed)
+    for name, split in result.items():
+        typer.echo(f"{name} split: {split['split']}; MSE on (score-1)/9")
+        for label, m in (("training mean", split["mean"]),
+                         (f"anime lgbm ({split['text_encoder']})", split["model"])):
+            typer.echo(f"  {label:<24} MSE {m['mse']:.4f}  R² {m['r2']:.3f}  "
+                       f"Spearman {m['spearman']:.3f}  MAE {m['mae']:.3f}")
+    if out is not None:
+        write_json(out, result)
+        typer.echo(f"wrote {out}")
+
+
+def _model_domain(model: Path) -> str:
+    """``"anime"`` when the manifest says so; anything else goes down the film path unchanged."""
+    import json
+
+    try:
+        return json.loads((Path(model) / "manifest.json").read_text()).get("domain") or "film"
+    except (OSError, ValueError, AttributeError):
+        return "film"
+
+
+def _predict_anime(model: Path, input: Path, output: Path) -> None:
+    from .._io import atomic_file
+    from ..models.anime import load_anime_model, read_anime_csv
+
+    scorer = load_anime_model(model)
+    anime = read_anime_csv(input)
+    table = anime[["title", "start_date"]].copy()
+    table["start_date"] = table["start_date"].dt.strftime("%Y-%m-%d")
+    table["predicted_mal_score"] = np.round(scorer.predict(anime), 3)
+    with atomic_file(output, "w") as fh:
+        table.to_csv(fh, index=False)
+    typer.echo(table.to_string(index=False))
+    typer.echo(f"wrote {len(table)} predicted MAL scores to {output}")
+
+
 def evaluate(
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory.")] = None,
     market: Annotated[int | None, typer.Option(help="Evaluate on a synthetic market of N films.")] = None,
@@ -77,11 +162,25 @@ def evaluate(
     test_end: Annotated[str, typer.Option(help="Day after the test period.")] = "2018-01-01",
     random: Annotated[bool, typer.Option(help="Also score a random split (shown beside).")] = False,
     rolling: Annotated[bool, typer.Option(help="Rolling-origin CV by year (2012–2017).")] = True,
-    n_estimators: Annotated[int, typer.Option(help="Boosting rounds.")] = 1500,
+    n_estimators: Annotated[int | None, typer.Option(
+        help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    domain: Annotated[str, typer.Option(help="film, or anime (the MAL score model).")] = "film",
+    cut_year: Annotated[int, typer.Option(help="anime: first year of the test period.")] = 2015,
+    text: Annotated[str, typer.Option(
+        help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
+    text_cache: Annotated[Path | None, typer.Option(
+        help="anime: MiniLM embedding cache folder.")] = None,
 ) -> None:
     """Temporal evaluation of the forecaster beside the mean and budget-only baselines."""
     from .._io import write_json
+
+    if domain == "anime":
+        _evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text, text_cache)
+        return
+    if domain != "film":
+        raise InputError(f"--domain must be film or anime, got {domain!r}")
+    n_estimators = 1500 if n_estimators is None else n_estimators
     from ..evaluation import evaluate as run
     from ..evaluation import format_table
     from ..forecast import BoxOfficeForecaster
@@ -114,7 +213,10 @@ def predict(
     input: Annotated[Path, typer.Option("--input", help="CSV of new films (see README).")],
     output: Annotated[Path, typer.Option(help="CSV of forecasts to write.")],
 ) -> None:
-    """Forecast worldwide revenue for the films in a CSV."""
+    """Forecast worldwide revenue for the films in a CSV (or MAL scores, for an anime model)."""
+    if _model_domain(model) == "anime":
+        _predict_anime(model, input, output)
+        return
     from .._io import atomic_file
     from ..forecast import load_forecaster
     from ..forecast._input import read_new_films

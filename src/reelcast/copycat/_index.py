@@ -17,6 +17,11 @@ For a film released on day ``t``:
 * **similarity** is the cosine of keyword embeddings: TF-IDF of the keyword lists (``"tfidf"``;
   the IDF weights are a vocabulary statistic learned in ``fit`` from the keyword lists, never from
   revenues) or MiniLM sentence embeddings of the joined keywords (``"minilm"``, a fixed model);
+* **poster similarity** (optional, ``similarity="poster"`` or ``"both"``): the cosine of the
+  handcrafted :class:`~reelcast.vision.PosterFeatures` standardized by the history's mean and
+  standard deviation (learned in ``fit``). ``"both"`` concatenates the unit keyword vector and
+  the unit poster vector, each scaled by 1/√2, so the cosine is the mean of the two cosines (a
+  film missing one modality gets half the other's similarity);
 * **franchise vs non-franchise**: hits in the film's own collection (its predecessors) are scored
   apart (``copycat_franchise_*``) from hits of other franchises or none (``copycat_*``);
 * films with fewer than ``min_keywords`` keywords are not embedded (their features are NaN and,
@@ -49,6 +54,7 @@ FEATURES = ("copycat_n_hits", "copycat_max_sim", "copycat_n_similar", "copycat_t
 FRANCHISE_FEATURES = ("copycat_franchise_max_sim", "copycat_franchise_n_similar",
                       "copycat_franchise_flag", "copycat_franchise_nearest_logrev")
 _EMBEDDINGS = ("tfidf", "minilm")
+_SIMILARITIES = ("keywords", "poster", "both")
 
 
 def _days(dates) -> np.ndarray:
@@ -96,6 +102,11 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         Year-to-date films needed before the current year's own threshold is used.
     min_keywords : int, default 2
         Keywords a film needs to be embedded (see the module docstring).
+    similarity : {"keywords", "poster", "both"}, default "keywords"
+        What two films' similarity is the cosine of (see the module docstring).
+    poster_root, poster_cache : path-like, optional
+        Where relative ``poster_file`` paths are resolved and poster features are cached
+        (``similarity`` "poster" or "both").
 
     Examples
     --------
@@ -107,7 +118,8 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
 
     def __init__(self, window_days: int = 730, hit_quantile: float = 0.9, threshold: float = 0.5,
                  top_k: int = 5, embedding: str = "tfidf", target: str = "revenue_adj",
-                 min_year_films: int = 20, min_keywords: int = 2):
+                 min_year_films: int = 20, min_keywords: int = 2, similarity: str = "keywords",
+                 poster_root=None, poster_cache=None):
         self.window_days = window_days
         self.hit_quantile = hit_quantile
         self.threshold = threshold
@@ -116,6 +128,9 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         self.target = target
         self.min_year_films = min_year_films
         self.min_keywords = min_keywords
+        self.similarity = similarity
+        self.poster_root = poster_root
+        self.poster_cache = poster_cache
 
     # ------------------------------------------------------------------ checks and embeddings
     def _check_params(self) -> None:
@@ -129,6 +144,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
             ("top_k", isinstance(self.top_k, int | np.integer) and self.top_k >= 1,
              "an int >= 1"),
             ("embedding", self.embedding in _EMBEDDINGS, f"one of {_EMBEDDINGS}"),
+            ("similarity", self.similarity in _SIMILARITIES, f"one of {_SIMILARITIES}"),
             ("min_year_films", isinstance(self.min_year_films, int | np.integer)
              and self.min_year_films >= 1, "an int >= 1"),
             ("min_keywords", isinstance(self.min_keywords, int | np.integer)
@@ -139,7 +155,33 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
                 raise InputError(f"The '{name}' parameter of CopycatIndex must be {accepted}, "
                                  f"got {getattr(self, name)!r} instead.")
 
-    def _embed(self, films: pd.DataFrame):
+    def _poster_features(self, films: pd.DataFrame) -> np.ndarray:
+        """Handcrafted poster features (NaN rows where a poster is missing or unreadable)."""
+        from ..vision import PosterFeatures
+
+        if "poster_file" not in films.columns:
+            raise SchemaError("CopycatIndex with poster similarity needs column 'poster_file'")
+        feats = PosterFeatures(root=self.poster_root, cache_dir=self.poster_cache)
+        return feats.fit(films).transform(films).to_numpy(float)
+
+    def _embed(self, films: pd.DataFrame, posters: np.ndarray | None = None):
+        """Unit-norm embeddings (zero rows for films that cannot be compared) and a mask."""
+        if self.similarity == "keywords":
+            return self._embed_keywords(films)
+        raw = self._poster_features(films) if posters is None else posters
+        has_poster = np.isfinite(raw).all(axis=1)
+        z = np.where(has_poster[:, None], (raw - self.poster_mean_) / self.poster_scale_, 0.0)
+        norm = np.linalg.norm(z, axis=1, keepdims=True)
+        z = np.divide(z, norm, out=np.zeros_like(z), where=norm > 0)
+        if self.similarity == "poster":
+            return z, has_poster
+        kw, has_kw = self._embed_keywords(films)
+        half = 1.0 / np.sqrt(2.0)
+        if sp.issparse(kw):  # keep TF-IDF sparse: the history's vocabulary is wide
+            return (sp.hstack([kw, sp.csr_matrix(z)]) * half).tocsr(), has_kw | has_poster
+        return np.hstack([kw, z]) * half, has_kw | has_poster
+
+    def _embed_keywords(self, films: pd.DataFrame):
         """Unit-norm keyword embeddings (rows of zeros for films without keywords) and a mask."""
         docs = _keyword_docs(films["keywords"])
         present = np.array([len(set(d)) >= self.min_keywords for d in docs], dtype=bool)
@@ -187,7 +229,17 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
                          else np.arange(len(hist)).astype(str))
         self.title_ = (hist["title"].astype(str).to_numpy() if "title" in hist.columns
                        else self.film_id_)
-        self.emb_, self.has_kw_ = self._embed(hist)
+        posters = None
+        if self.similarity != "keywords":
+            posters = self._poster_features(hist)
+            ok = np.isfinite(posters).all(axis=1)
+            if not ok.any():
+                raise InputError("The 'poster_file' column has no readable poster in any film "
+                                 "with revenue; poster similarity needs some.")
+            self.poster_mean_ = posters[ok].mean(axis=0)
+            scale = posters[ok].std(axis=0)
+            self.poster_scale_ = np.where(scale > 1e-12, scale, 1.0)
+        self.emb_, self.has_kw_ = self._embed(hist, posters)
         self.year_threshold_ = {int(yr): float(np.quantile(self.logrev_[self.year_ == yr],
                                                            self.hit_quantile))
                                 for yr in np.unique(self.year_)}
@@ -279,16 +331,17 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         return np.asarray(self.feature_names_out_, dtype=object)
 
     # ------------------------------------------------------------------ explanation
-    def nearest_hits(self, film: pd.Series | pd.DataFrame, n: int = 5) -> pd.DataFrame:
-        """The ``n`` recent hits most similar to one film, as known on its release date.
+    def hit_similarities(self, film: pd.Series | pd.DataFrame) -> dict:
+        """Every recent hit of one film as known on its release date, most similar first.
 
-        Returns a frame with ``film_id``, ``title``, ``release_date``, ``revenue`` (the
-        ``revenue_column_`` fit on, constant 2017 dollars by default), ``similarity`` and
-        ``franchise`` (same collection), most similar first.
+        Returns ``{"positions"`` (rows of the fitted history), ``"similarity"``,
+        ``"franchise"`` (same collection) and ``"comparable"`` (the film has an embedding;
+        when not, every similarity is 0)``}``.
         """
         self._check_fitted()
         row = film.iloc[0] if isinstance(film, pd.DataFrame) else film
-        frame = pd.DataFrame([row]).reset_index(drop=True)
+        frame = (film.iloc[:1].reset_index(drop=True) if isinstance(film, pd.DataFrame)
+                 else pd.DataFrame([row]))
         day = int(_days(frame["release_date"])[0])
         if day == _NO_DAY:
             raise InputError(f"The 'release_date' of the film must be a date, got "
@@ -296,11 +349,24 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         emb, present = self._embed(frame)
         hits = self._hits(day)
         sims = self._similarities(emb, hits)[0] if len(hits) and present[0] else np.zeros(len(hits))
-        top = np.argsort(-sims, kind="stable")[:n]
+        order = np.argsort(-sims, kind="stable")
         coll = _collections(frame["collection"])[0] if "collection" in frame.columns else ""
+        return {"positions": hits[order], "similarity": sims[order],
+                "franchise": (self.collection_[hits[order]] == coll) & (coll != ""),
+                "comparable": bool(present[0])}
+
+    def nearest_hits(self, film: pd.Series | pd.DataFrame, n: int = 5) -> pd.DataFrame:
+        """The ``n`` recent hits most similar to one film, as known on its release date.
+
+        Returns a frame with ``film_id``, ``title``, ``release_date``, ``revenue`` (the
+        ``revenue_column_`` fit on, constant 2017 dollars by default), ``similarity`` and
+        ``franchise`` (same collection), most similar first.
+        """
+        found = self.hit_similarities(film)
+        top = found["positions"][:n]
         return pd.DataFrame({
-            "film_id": self.film_id_[hits[top]], "title": self.title_[hits[top]],
-            "release_date": pd.to_datetime(self.day_[hits[top]], unit="D"),
-            "revenue": np.exp(self.logrev_[hits[top]]), "similarity": sims[top],
-            "franchise": (self.collection_[hits[top]] == coll) & (coll != ""),
+            "film_id": self.film_id_[top], "title": self.title_[top],
+            "release_date": pd.to_datetime(self.day_[top], unit="D"),
+            "revenue": np.exp(self.logrev_[top]), "similarity": found["similarity"][:n],
+            "franchise": found["franchise"][:n],
         })

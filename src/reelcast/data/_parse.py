@@ -92,7 +92,9 @@ def _text(value: Any) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     # mojibake first: a UTF-8 "à" read as Latin-1 ends in a no-break space
-    return fix_mojibake(str(value)).replace("\xa0", " ").strip()
+    text = fix_mojibake(str(value)).replace("\xa0", " ").strip()
+    # bytes skip the placeholder check above (b"" or b"Unknown" are missing too)
+    return None if is_missing(text) else text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
         k = max(1, min(self.n_components, matrix.shape[1] - 1))
         svd = TruncatedSVD(n_components=k, random_state=self.random_state).fit(matrix)
         self.vocabulary_ = list(tfidf.get_feature_names_out())
+        self._index = None
         self.idf_ = tfidf.idf_.astype(float)
         self.components_ = svd.components_.astype(float)
         return self
@@ -52,7 +53,10 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
             raise NotFittedError("This KeywordTopics is not fitted yet; call fit(films) first.")
         from scipy import sparse
 
-        index = {word: i for i, word in enumerate(self.vocabulary_)}
+        index = getattr(self, "_index", None)
+        if index is None or len(index) != len(self.vocabulary_):
+            # built once, not per call: a one-film forecast paid ~2 ms for it
+            index = self._index = {word: i for i, word in enumerate(self.vocabulary_)}
         rows, cols, vals = [], [], []
         for r, doc in enumerate(_docs(films[self.column])):
             counts: dict[int, int] = {}

@@ -1,8 +1,11 @@
-"""One film in, one actionable forecast out: point, 80%/95% intervals, comparables, explanation."""
+"""One film in, one actionable forecast out: point, 80%/95% intervals, comparables, explanation,
+predicted rating, genre probabilities (from the overview and/or poster) and nearest recent hits."""
 
 from __future__ import annotations
 
+import functools
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -13,6 +16,8 @@ from .._errors import InputError
 from ._artifact import load_forecaster, read_manifest
 from ._explain import explain_film, load_comparables, nearest_comparables, save_comparables
 from ._forecaster import BoxOfficeForecaster
+from ._genres import load_genres, poster_vector, save_genres
+from ._hits import film_hits, load_hits, save_hits
 from ._input import films_from_records
 from ._intervals import (
     ConformalIntervals,
@@ -21,6 +26,7 @@ from ._intervals import (
     load_intervals,
     save_intervals,
 )
+from ._rating import load_rating, predict_rating, save_rating
 
 __all__ = ["FilmForecast", "ProductModel", "attach_product_files", "forecast_batch",
            "forecast_film", "load_product_model"]
@@ -34,21 +40,30 @@ class ProductModel:
     intervals: ConformalIntervals | None = None
     comparables: pd.DataFrame | None = None
     manifest: dict = field(default_factory=dict)
+    rating: object | None = None  # a LightGBM booster on the forecaster's features
+    genres: object | None = None  # a GenreProbabilities
+    hits: object | None = None  # a CopycatIndex refit on the saved hits table
 
 
 def load_product_model(model_dir: str | Path) -> ProductModel:
     """Load a model directory, refusing it unless every manifest hash verifies."""
-    forecaster = load_forecaster(model_dir)  # verifies intervals.json/comparables too
+    forecaster = load_forecaster(model_dir)  # verifies every file listed in the manifest
     return ProductModel(forecaster, load_intervals(model_dir), load_comparables(model_dir),
-                        read_manifest(model_dir))
+                        read_manifest(model_dir), rating=load_rating(model_dir),
+                        genres=load_genres(model_dir), hits=load_hits(model_dir))
 
 
 def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
-                         calib_start: str = "2012-01-01", calib_end: str = "2014-01-01") -> dict:
-    """Calibrate intervals and save the comparables pool into a saved model directory.
+                         calib_start: str = "2012-01-01", calib_end: str = "2014-01-01",
+                         posters: bool = True, poster_root=None, poster_cache=None) -> dict:
+    """Calibrate intervals and save what a forecast shows beside the point into a model directory.
 
-    The calibration model has the saved forecaster's parameters and is trained on ``films``
-    before ``calib_start``. Returns the calibration info.
+    Everything is learned from ``films`` only (the training data): the conformal intervals (a
+    calibration model with the saved forecaster's parameters, trained before ``calib_start``),
+    the comparables pool, the rating model (films with >= 10 votes), the genre model (overview
+    and, when ``posters`` and the poster files can be read from ``poster_root``, poster
+    features; ``poster_cache`` caches those) and the hits table of the copycat index.
+    Returns the calibration info with ``rating`` and ``genres`` provenance added.
     """
     films = _without_attrs(films)
     model = load_forecaster(model_dir)
@@ -58,7 +73,20 @@ def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
         calib_end=calib_end)
     save_intervals(model_dir, intervals, info)
     save_comparables(model_dir, model, films)
-    return {**info, "quantiles_log": {str(k): v for k, v in intervals.quantiles_.items()}}
+    out = {**info, "quantiles_log": {str(k): v for k, v in intervals.quantiles_.items()}}
+    out["rating"] = _optional(save_rating, model_dir, model, films)
+    out["genres"] = _optional(save_genres, model_dir, films, posters=posters,
+                              poster_root=poster_root, poster_cache=poster_cache)
+    out["hits"] = _optional(save_hits, model_dir, films)
+    return out
+
+
+def _optional(step, *args, **kwargs) -> dict:
+    """Run one optional product step; too little data for it is reported, not fatal."""
+    try:
+        return step(*args, **kwargs)
+    except InputError as exc:
+        return {"skipped": str(exc).splitlines()[0]}
 
 
 @dataclass
@@ -78,6 +106,10 @@ class FilmForecast:
     baseline_usd: float | None
     contributions: list[dict]
     warnings: list[str] = field(default_factory=list)
+    rating: float | None = None
+    genres: dict[str, float] = field(default_factory=dict)
+    genre_sources: list[str] = field(default_factory=list)
+    hits: dict | None = None
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (no NaN or infinity: unbounded ends become ``None``)."""
@@ -116,7 +148,8 @@ def _intervals(product: ProductModel, log_pred: np.ndarray) -> list[dict[str, di
     return out
 
 
-def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5) -> FilmForecast:
+def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5,
+                  poster_image=None, n_hits: int = 5) -> FilmForecast:
     """Forecast one film given as a dict of the new-film format (see ``reelcast.forecast._input``).
 
     Parameters
@@ -127,16 +160,21 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
         ``title`` and ``release_date`` are required; a frame must already be validated.
     top, k : int
         Number of contributions and comparables to return.
+    poster_image : PIL image or RGB array, optional
+        The decoded poster (already size-checked by the caller): used for genre probabilities.
+    n_hits : int
+        Number of nearest recent hits to return.
     """
     product = _as_product(model)
     frame = films_from_records([film], first_row=None) if isinstance(film, dict) else film
     if len(frame) != 1:
         raise InputError(f"forecast_film takes one film, got {len(frame)}")
     forecaster = product.forecaster
-    # the feature table is the slow part: build it once for forecast, explanation, comparables
+    # the feature table is the slow part: build it once for every output below
     X = forecaster.transform(frame)
-    explanation = explain_film(forecaster, frame, top=top, features=X)
-    log_pred = np.array([explanation["forecast_log"]])  # TreeSHAP sums exactly to the forecast
+    # TreeSHAP is the costliest step and LightGBM releases the GIL while it runs: compute it on
+    # the other core while this thread does comparables, rating, genres and hits
+    shap = _executor().submit(explain_film, forecaster, frame, top=top, features=X)
     comparables = ([] if product.comparables is None else
                    nearest_comparables(product.comparables, forecaster, frame, k=k, features=X))
     warnings = []
@@ -145,6 +183,12 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
     if product.comparables is None:
         warnings.append("model has no comparables table (run reelcast calibrate)")
     row = frame.iloc[0]
+    rating = (None if product.rating is None
+              else float(predict_rating(product.rating, X)[0]))
+    genres, sources = _genres(product, row, poster_image, warnings)
+    hits = None if product.hits is None else film_hits(product.hits, frame, n=n_hits)
+    explanation = shap.result()
+    log_pred = np.array([explanation["forecast_log"]])  # TreeSHAP sums exactly to the forecast
     budget = row["budget"]
     return FilmForecast(
         title=str(row["title"]),
@@ -153,19 +197,48 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
         revenue_usd=float(np.exp(log_pred[0])), log_revenue=float(log_pred[0]),
         intervals=_intervals(product, log_pred)[0], comparables=comparables,
         baseline_usd=explanation["baseline_usd"], contributions=explanation["contributions"],
-        warnings=warnings,
+        warnings=warnings, rating=rating, genres=genres, genre_sources=sources, hits=hits,
     )
 
 
+@functools.cache
+def _executor() -> ThreadPoolExecutor:
+    # two: concurrent requests (the server's thread pool) need not queue behind one another
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="reelcast-shap")
+
+
+def _genres(product: ProductModel, row: pd.Series, poster_image,
+            warnings: list[str]) -> tuple[dict, list]:
+    """Genre probabilities from whatever modality the film brings; none → no output."""
+    overview = row.get("overview")
+    overview = overview if isinstance(overview, str) and overview.strip() else None
+    if overview is None and poster_image is None:
+        return {}, []
+    if product.genres is None:
+        warnings.append("model has no genre model; genre probabilities skipped")
+        return {}, []
+    vector = None
+    if poster_image is not None:
+        vector = poster_vector(poster_image)
+        if vector is None:
+            warnings.append("genres: poster features could not be computed; poster skipped")
+    proba, used, notes = product.genres.predict(overview, vector)
+    warnings.extend(notes)
+    return proba, used
+
+
 def forecast_batch(model, films: pd.DataFrame) -> list[dict]:
-    """Point forecasts and intervals (no explanations) for validated new films."""
+    """Point forecasts, intervals and predicted ratings (no explanations) for validated films."""
     product = _as_product(model)
-    log_pred = product.forecaster.predict(films)
+    X = product.forecaster.transform(films)
+    log_pred = np.asarray(product.forecaster.model_.predict(X), float)
+    ratings = (predict_rating(product.rating, X) if product.rating is not None
+               else [None] * len(films))
     out = []
-    for (_, row), pred, band in zip(films.iterrows(), log_pred, _intervals(product, log_pred),
-                                    strict=True):
+    for (_, row), pred, band, rating in zip(films.iterrows(), log_pred,
+                                            _intervals(product, log_pred), ratings, strict=True):
         out.append({"title": str(row["title"]),
                     "release_date": pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
                     "revenue_usd": float(np.exp(pred)), "log_revenue": float(pred),
-                    "intervals": band})
+                    "intervals": band, "rating": None if rating is None else float(rating)})
     return out

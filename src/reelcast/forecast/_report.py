@@ -4,7 +4,9 @@ The model directory is trained on every film, so it cannot grade itself. The rep
 saved model's parameters on films before ``train_end``, calibrates intervals on
 ``[calib_start, train_end)`` with a model trained before ``calib_start``, and scores the films in
 ``[train_end, test_end)``: predicted vs actual, residuals by year / budget tier / genre, interval
-calibration and the booster's gain importance.
+calibration and the booster's gain importance. Error by decade is a backtest: for each decade, the
+same parameters trained on every film released before it and tested on its films, beside the
+budget-only baseline.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ..evaluation._baselines import log_revenue
+from ..evaluation._baselines import BudgetOnlyBaseline, log_revenue
 from ..evaluation._metrics import regression_metrics
 from ..evaluation._split import revenue_films, temporal_split
 from ._forecaster import BoxOfficeForecaster
@@ -42,6 +44,7 @@ class EvaluationReport:
     by_genre: pd.DataFrame
     importance: pd.DataFrame
     windows: dict
+    by_decade: pd.DataFrame | None = None  # backtest: train before each decade, test on it
 
 
 def _groups(frame: pd.DataFrame, key) -> pd.DataFrame:
@@ -52,10 +55,41 @@ def _groups(frame: pd.DataFrame, key) -> pd.DataFrame:
     return out.reset_index()
 
 
+def decade_backtest(films: pd.DataFrame, make, *, test_end: str = "2018-01-01",
+                    min_train: int = 500, min_test: int = 50) -> pd.DataFrame:
+    """Error by decade: for each decade D, train on films released before D and test on D's films.
+
+    Decades with fewer than ``min_train`` earlier films or ``min_test`` films of their own (with
+    revenue) are left out. The last decade ends at ``test_end``.
+    """
+    scored = revenue_films(films)
+    dates = pd.to_datetime(scored["release_date"], errors="coerce")
+    all_dates = pd.to_datetime(films["release_date"], errors="coerce")
+    end = pd.Timestamp(test_end)
+    rows = []
+    for start in range(int(dates.dt.year.min()) // 10 * 10, end.year + 1, 10):
+        t0, t1 = pd.Timestamp(f"{start}-01-01"), min(pd.Timestamp(f"{start + 10}-01-01"), end)
+        train, test = scored[dates < t0], scored[(dates >= t0) & (dates < t1)]
+        if len(train) < min_train or len(test) < min_test:
+            continue
+        model = make().fit(train, history=films[all_dates < t0])
+        y = log_revenue(test)
+        median = float(np.median(log_revenue(train)))
+        m = regression_metrics(y, model.predict(test), train_median=median)
+        base = regression_metrics(y, BudgetOnlyBaseline().fit(train).predict(test))
+        rows.append({"decade": f"{start}s", "n_train": len(train), "n_test": len(test),
+                     "r2": m["r2"], "rmse": m["rmse"], "mae": m["mae"],
+                     "within_2x": m["within_2x"], "budget_only_rmse": base["rmse"]})
+    return pd.DataFrame(rows)
+
+
 def evaluation_report(films: pd.DataFrame, params: dict | None = None, *,
                       calib_start: str = "2012-01-01", train_end: str = "2014-01-01",
-                      test_end: str = "2018-01-01") -> EvaluationReport:
-    """Refit ``BoxOfficeForecaster(**params)`` on the past and grade it on the test window."""
+                      test_end: str = "2018-01-01", decades: bool = True) -> EvaluationReport:
+    """Refit ``BoxOfficeForecaster(**params)`` on the past and grade it on the test window.
+
+    ``decades`` adds the by-decade backtest (one more fit per decade).
+    """
     films = _without_attrs(films)
     params = dict(params or {})
     make = lambda: BoxOfficeForecaster(**params)  # noqa: E731
@@ -93,6 +127,7 @@ def evaluation_report(films: pd.DataFrame, params: dict | None = None, *,
         coverage=coverage, by_year=_groups(frame, year), by_budget=_groups(frame, tier),
         by_genre=_groups(exploded.rename(columns={"genres": "genre"}), "genre"),
         importance=importance,
+        by_decade=decade_backtest(films, make, test_end=test_end) if decades else None,
         windows={**info, "train_end": train_end, "test_end": test_end, "n_test": len(test),
                  "n_train_final": len(train)})
 
@@ -149,6 +184,14 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, float_format=lambda x: f"{x:,.3f}", border=0, escape=True)
 
 
+def _decades(rep: EvaluationReport) -> str:
+    if rep.by_decade is None or rep.by_decade.empty:
+        return ""
+    return ("<h2>Error by decade</h2><p>Backtest: for each decade, the same parameters trained on "
+            "every film released before it and tested on that decade's films, beside the "
+            "budget-only baseline's RMSE.</p>" + _table(rep.by_decade))
+
+
 def render_report(rep: EvaluationReport, title: str = "reelcast evaluation report") -> str:
     """A self-contained HTML page (plots embedded as PNG data URIs, no external files)."""
     plots = _plots(rep)
@@ -170,5 +213,6 @@ split-conformal, calibrated on {w['n_calibration']:,} films in
 <h2>Residuals</h2>{plots[1]}
 <h3>By year</h3>{_table(rep.by_year)}<h3>By budget tier</h3>{_table(rep.by_budget)}
 <h3>By genre</h3>{_table(rep.by_genre)}
+{_decades(rep)}
 <h2>Importance</h2>{plots[3]}
 </body></html>"""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .._errors import ImageError, InputError, ReelcastError, require
 
-__all__ = ["LIMITS", "create_app", "sniff_image"]
+__all__ = ["LIMITS", "create_app", "decode_poster", "sniff_image"]
 
 LIMITS = {
     "max_body_bytes": 12_000_000,     # whole request; checked from Content-Length first
@@ -43,14 +43,20 @@ def read_upload(upload, limit: int, field: str) -> bytes:
 
 def poster_info(data: bytes, max_pixels: int) -> dict:
     """Validate poster bytes fully in memory; return what the forecast reports about it."""
+    return decode_poster(data, max_pixels)[0]
+
+
+def decode_poster(data: bytes, max_pixels: int):
+    """Validate and decode poster bytes in memory: ``(info, RGB image)``."""
     from ..vision._image import load_image_bytes
 
     if not data:
         raise ImageError("poster: the uploaded file is empty (0 bytes)")
     kind = sniff_image(data)
     img = load_image_bytes(data, name="poster", max_pixels=max_pixels)
-    return {"format": kind, "width": img.width, "height": img.height, "bytes": len(data),
+    info = {"format": kind, "width": img.width, "height": img.height, "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest()}
+    return info, img
 
 
 def create_app(model_dir: str | Path, *, limits: dict | None = None):
@@ -71,7 +77,8 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
     app = fastapi.FastAPI(
         title="reelcast", version=str(product.manifest.get("versions", {}).get("reelcast", "")),
         description="Pre-release worldwide box-office forecasts with conformal intervals, "
-                    "comparable earlier films and TreeSHAP explanations.")
+                    "comparable earlier films, TreeSHAP explanations, a predicted rating, "
+                    "genre probabilities (overview and/or poster) and the nearest recent hits.")
     app.state.product = product
 
     @app.exception_handler(ReelcastError)
@@ -101,6 +108,8 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
         """Liveness plus what the loaded model offers."""
         return {"status": "ok", "intervals": product.intervals is not None,
                 "comparables": product.comparables is not None,
+                "rating": product.rating is not None, "genres": product.genres is not None,
+                "hits": product.hits is not None,
                 "n_features": len(product.manifest.get("features", []))}
 
     @app.get("/model")
@@ -110,7 +119,8 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
 
     @app.post("/forecast")
     def forecast(film: FilmRequest) -> dict:
-        """Forecast one film: point, 80%/95% intervals, comparables, explanation."""
+        """Forecast one film: point, 80%/95% intervals, comparables, explanation, predicted
+        rating, genre probabilities (with an overview) and the nearest recent hits."""
         return forecast_film(product, film.model_dump(exclude_none=True)).to_dict()
 
     @app.post("/forecast/batch")
@@ -131,23 +141,24 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
         keywords: str | None = Form(None), overview: str | None = Form(None, max_length=20_000),
     ) -> dict:
         """Forecast one film with its poster (multipart form; lists are ``|``-separated)."""
-        info = poster_info(read_upload(poster, lim["max_poster_bytes"], "poster"),
-                           lim["max_poster_pixels"])
+        info, image = decode_poster(read_upload(poster, lim["max_poster_bytes"], "poster"),
+                                    lim["max_poster_pixels"])
         record = {"title": title, "release_date": release_date, "budget": budget,
                   "genres": genres, "cast": cast, "directors": directors,
                   "keywords": keywords, "overview": overview,
                   "poster": f"upload:{info['sha256'][:16]}"}
-        out = forecast_film(product, {k: v for k, v in record.items() if v is not None}).to_dict()
+        out = forecast_film(product, {k: v for k, v in record.items() if v is not None},
+                            poster_image=image).to_dict()
         return {**out, "poster": info}
 
     def _page_forecast(values: dict, upload):
         record = form_to_record(values)
-        info = None
+        info = image = None
         if upload is not None and not isinstance(upload, str) and upload.filename:
-            info = poster_info(read_upload(upload, lim["max_poster_bytes"], "poster"),
-                               lim["max_poster_pixels"])
+            info, image = decode_poster(read_upload(upload, lim["max_poster_bytes"], "poster"),
+                                        lim["max_poster_pixels"])
             record["poster"] = f"upload:{info['sha256'][:16]}"
-        return forecast_film(product, record), info
+        return forecast_film(product, record, poster_image=image), info
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:

@@ -124,11 +124,55 @@ def _result(result, poster: dict | None) -> str:
 <section id="result">
 <h2>{escape(result.title)} <small>({escape(result.release_date)})</small></h2>
 <p>Forecast worldwide gross</p><p class="big" id="forecast">{_money(result.revenue_usd)}</p>
-<ul id="intervals">{bands}</ul>{poster_line}{warnings}
+<div id="interval"><ul id="intervals">{bands}</ul></div>{poster_line}{warnings}
+{_rating(result)}
+<div id="explanation">
 <h3>Why: feature contributions (TreeSHAP, baseline {_money(result.baseline_usd)})</h3>
 {explanation_svg(result.contributions)}
+</div>
 {comps}
+{_genres(result)}
+{_hits(result)}
 </section>"""
+
+
+def _rating(result) -> str:
+    if result.rating is None:
+        return '<p id="rating">Predicted rating: not available for this model.</p>'
+    return (f'<p id="rating">Predicted rating: <strong>{result.rating:.1f}</strong> / 10 '
+            "(pre-release model of the audience rating)</p>")
+
+
+def _genres(result) -> str:
+    if not result.genres:
+        return ('<div id="genres"><h3>Genre probabilities</h3><p>Give an overview or a poster '
+                "to see genre probabilities.</p></div>")
+    rows = "".join(
+        f'<tr><td>{escape(g)}</td><td class=num>{p:.0%}</td><td><svg width="120" height="10">'
+        f'<rect width="{120 * p:.1f}" height="10" fill="#1565c0"/></svg></td></tr>'
+        for g, p in list(result.genres.items())[:8])
+    return (f'<div id="genres"><h3>Genre probabilities <small>(from '
+            f'{escape(" + ".join(result.genre_sources))})</small></h3><table>{rows}</table></div>')
+
+
+def _hits(result) -> str:
+    hits = result.hits
+    if hits is None:
+        return '<div id="hits"><h3>Nearest recent hits</h3><p>Not available.</p></div>'
+    if hits["copycat"] is None:
+        verdict = "not assessed: give at least two keywords"
+    else:
+        verdict = (f"{'yes' if hits['copycat'] else 'no'} (max similarity "
+                   f"{hits['max_similarity']:.2f}, threshold {hits['threshold']:.2f})")
+    rows = "".join(
+        f"<tr><td>{escape(h['title'])}</td><td>{escape(h['release_date'])}</td>"
+        f"<td class=num>{h['similarity']:.2f}</td><td class=num>{_money(h['revenue'])}</td>"
+        f"<td>{'franchise' if h['franchise'] else ''}</td></tr>" for h in hits["hits"])
+    table = ("<table><tr><th>recent hit</th><th>released</th><th>similarity</th>"
+             f"<th>gross (2017 $)</th><th></th></tr>{rows}</table>") if rows else ""
+    return (f'<div id="hits"><h3>Nearest recent hits</h3><p>{hits["n_recent_hits"]} hits in the '
+            f"{hits['window_days']} days before release. Copycat of a recent hit: "
+            f'<span id="copycat">{escape(verdict)}</span></p>{table}</div>')
 
 
 def render_page(product, values: dict | None = None, *, result=None, poster: dict | None = None,

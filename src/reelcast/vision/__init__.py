@@ -4,31 +4,43 @@ Everything here works with no pretrained weights and no network. ``torch`` and `
 ``vision`` extra) are imported by the submodules that need them.
 """
 
-from ._cnn_embedder import PosterEmbeddings, state_sha256
-from ._embeddings import EmbeddingCache, bytes_key, text_key
-from ._image import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_PIXELS,
-    load_image,
-    load_image_bytes,
-    read_image_file,
-    resolve_image_path,
-    to_rgb,
-)
-from ._pixels import PosterBatch, check_image_size, is_missing_path, normalize_pixels, poster_pixels
-from ._poster_features import PosterFeatures, poster_feature_names, poster_features_from_array
-from ._resnet import (
-    ARCHITECTURES,
-    IMAGENET_MEAN,
-    IMAGENET_STD,
-    ResNet,
-    find_local_weights,
-    load_weights,
-    read_state_dict,
-    resnet,
-    resnet18,
-    resnet50,
-)
+from __future__ import annotations
+
+import importlib
+
+# torch and cv2 take seconds to import: a name's module loads on first use, not with the package
+_WHERE = {
+    'ARCHITECTURES': '_resnet',
+    'DEFAULT_MAX_BYTES': '_image',
+    'DEFAULT_MAX_PIXELS': '_image',
+    'EmbeddingCache': '_embeddings',
+    'IMAGENET_MEAN': '_resnet',
+    'IMAGENET_STD': '_resnet',
+    'PosterBatch': '_pixels',
+    'PosterEmbeddings': '_cnn_embedder',
+    'PosterFeatures': '_poster_features',
+    'ResNet': '_resnet',
+    'bytes_key': '_embeddings',
+    'check_image_size': '_pixels',
+    'find_local_weights': '_resnet',
+    'is_missing_path': '_pixels',
+    'load_image': '_image',
+    'load_image_bytes': '_image',
+    'load_weights': '_resnet',
+    'normalize_pixels': '_pixels',
+    'poster_feature_names': '_poster_features',
+    'poster_features_from_array': '_poster_features',
+    'poster_pixels': '_pixels',
+    'read_image_file': '_image',
+    'read_state_dict': '_resnet',
+    'resnet': '_resnet',
+    'resnet18': '_resnet',
+    'resnet50': '_resnet',
+    'resolve_image_path': '_image',
+    'state_sha256': '_cnn_embedder',
+    'text_key': '_embeddings',
+    'to_rgb': '_image',
+}
 
 __all__ = [
     "ARCHITECTURES",
@@ -62,3 +74,15 @@ __all__ = [
     "text_key",
     "to_rgb",
 ]
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__)

@@ -171,7 +171,17 @@ def load_image_bytes(
         raise ImageError(f"poster {name!r} exceeds the decompression limit: {exc}") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:  # truncated or corrupt data
         raise ImageError(f"poster {name!r} is truncated or corrupt: {exc}") from exc
-    return to_rgb(img)
+    except Exception as exc:  # noqa: BLE001
+        # Pillow's plugins raise TypeError, IndexError, struct.error... on crafted headers (a
+        # fuzzer found a TIFF whose rational tag crashes the decoder); the bytes are untrusted,
+        # so any decoder failure is a corrupt image, never a traceback
+        raise ImageError(f"poster {name!r} is truncated or corrupt: "
+                         f"{type(exc).__name__}: {exc}") from exc
+    try:
+        return to_rgb(img)
+    except Exception as exc:  # noqa: BLE001  (same reasoning: a mode Pillow cannot convert)
+        raise ImageError(f"poster {name!r} cannot be converted to RGB from mode {img.mode!r}: "
+                         f"{type(exc).__name__}: {exc}") from exc
 
 
 def to_rgb(img: Image.Image) -> Image.Image:

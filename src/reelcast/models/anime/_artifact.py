@@ -1,0 +1,213 @@
+"""Anime model directories: JSON manifest + native files, verified by sha256 on load. No pickle.
+
+Layout::
+
+    manifest.json      format, domain "anime", versions, features, training-data hash, metrics,
+                       sha256 of every other file
+    config.json        estimator parameters and fitted state (vocabularies, scalers)
+    text_tfidf.npz     TF-IDF vocabulary, idf and SVD components (numpy, allow_pickle=False)
+    lgbm_model.txt     LightGBM's text format (head "lgbm")
+    text_score.npz     ridge text-score coefficients (head "lgbm" with a text block)
+    net.safetensors    network weights (head "mlp")
+
+A MiniLM text block stores nothing: the encoder is the fixed offline all-MiniLM-L6-v2.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from ..._errors import ArtifactError
+from ..._io import atomic_dir, file_sha256, write_json
+from ._features import AnimeFeatures
+from ._model import AnimePopularityModel
+from ._text_score import TextScore
+
+__all__ = ["ANIME_FORMAT", "save_anime_model", "load_anime_model", "read_anime_manifest"]
+
+ANIME_FORMAT = "reelcast.anime/1"
+
+
+def _versions() -> dict[str, str]:
+    import lightgbm
+    import sklearn
+    import torch
+
+    from ... import __version__
+
+    return {"reelcast": __version__, "python": platform.python_version(),
+            "lightgbm": lightgbm.__version__, "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__, "torch": torch.__version__}
+
+
+def _tfidf_state(encoder) -> tuple[dict, dict[str, np.ndarray]]:
+    vocab = encoder.vectorizer_.vocabulary_
+    terms = np.empty(len(vocab), dtype=object)
+    for term, idx in vocab.items():
+        terms[idx] = term
+    config = {"column": encoder.column, "n_components": encoder.n_components,
+              "ngram_range": list(encoder.ngram_range), "prefix": encoder.prefix,
+              "list_mode": bool(encoder.list_mode_),
+              "feature_names": list(encoder.feature_names_out_)}
+    arrays = {"terms": terms.astype(str), "idf": encoder.vectorizer_.idf_.astype(np.float64),
+              "components": encoder.svd_.components_.astype(np.float64)}
+    return config, arrays
+
+
+def _tfidf_restore(config: dict, arrays) -> object:
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from ...text import TfidfSvdEncoder
+    from ...text._tfidf import _identity_tokens
+
+    enc = TfidfSvdEncoder(column=config["column"], n_components=config["n_components"],
+                          ngram_range=tuple(config["ngram_range"]), prefix=config["prefix"])
+    vocab = {str(t): i for i, t in enumerate(arrays["terms"].tolist())}
+    kwargs = dict(sublinear_tf=True, dtype=np.float32, vocabulary=vocab)
+    if config["list_mode"]:
+        kwargs.update(analyzer=_identity_tokens)
+    else:
+        kwargs.update(ngram_range=tuple(config["ngram_range"]), strip_accents="unicode",
+                      stop_words="english")
+    vectorizer = TfidfVectorizer(**kwargs)
+    vectorizer.fit([[]] if config["list_mode"] else [""])  # fixed vocabulary: fit learns no terms
+    vectorizer.idf_ = np.asarray(arrays["idf"], np.float64)
+    svd = TruncatedSVD(n_components=len(config["feature_names"]))
+    svd.components_ = np.asarray(arrays["components"], np.float64)
+    svd.n_features_in_ = svd.components_.shape[1]
+    enc.vectorizer_, enc.svd_, enc.list_mode_ = vectorizer, svd, config["list_mode"]
+    enc.feature_names_out_ = np.asarray(config["feature_names"], dtype=object)
+    return enc
+
+
+def _json_params(model: AnimePopularityModel) -> dict:
+    params = model.get_params()
+    # the embedding cache is a property of the machine, not of the model: never saved
+    params["cache_dir"] = None
+    params["minilm_path"] = None if params["minilm_path"] is None else str(params["minilm_path"])
+    return params
+
+
+def save_anime_model(model: AnimePopularityModel, out_dir: str | Path, *,
+                     training_data_hash: str | None = None, metrics: dict | None = None,
+                     extra: dict | None = None) -> Path:
+    """Write a fitted model to ``out_dir`` atomically (a failed save leaves an older one intact)."""
+    model._check_fitted()
+    out_dir = Path(out_dir)
+    with atomic_dir(out_dir) as tmp:
+        config = {"format": ANIME_FORMAT, "params": _json_params(model),
+                  "text_used": model.text_used_, "train_mean": model.train_mean_,
+                  "features": model.features_.state() if model.features_ is not None else None}
+        if model.text_used_ == "tfidf":
+            config["tfidf"], arrays = _tfidf_state(model.text_encoder_)
+            np.savez(tmp / "text_tfidf.npz", **arrays)
+        if model.head == "lgbm":
+            model.booster_.save_model(str(tmp / "lgbm_model.txt"))
+            if model.text_score_ is not None:
+                np.savez(tmp / "text_score.npz", coef=model.text_score_.coef_,
+                         intercept=np.array([model.text_score_.intercept_]))
+        else:
+            from safetensors.torch import save_file
+
+            state = {k: v.detach().cpu().contiguous() for k, v in model.net_.state_dict().items()}
+            save_file(state, str(tmp / "net.safetensors"))
+            config["net"] = {"d_text": model.net_.d_text, "d_tab": model.net_.d_tab,
+                             "tab_center": model.tab_center_.tolist(),
+                             "tab_scale": model.tab_scale_.tolist()}
+        write_json(tmp / "config.json", config)
+        files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        write_json(tmp / "manifest.json", {
+            "format": ANIME_FORMAT, "domain": "anime",
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "versions": _versions(), "target": "MAL score 1-10; trained on (score - 1) / 9",
+            "text_encoder": model.text_used_, "head": model.head,
+            "features": list(model.feature_names_in_),
+            "training_data_sha256": training_data_hash, "metrics": metrics or {},
+            "files": {str(p.relative_to(tmp)): file_sha256(p) for p in files}, **(extra or {})})
+    return out_dir
+
+
+def read_anime_manifest(model_dir: str | Path) -> dict:
+    """The manifest of an anime model directory, after checking format and every file's hash."""
+    model_dir = Path(model_dir)
+    path = model_dir / "manifest.json"
+    if not path.is_file():
+        raise ArtifactError(f"{model_dir} is not a reelcast model directory (no manifest.json)")
+    try:
+        manifest = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{path} is not valid JSON: {exc}") from exc
+    if manifest.get("format") != ANIME_FORMAT:
+        raise ArtifactError(f"{model_dir}: format {manifest.get('format')!r} is not "
+                            f"{ANIME_FORMAT!r}")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or "config.json" not in files:
+        raise ArtifactError(f"{model_dir}: manifest lists no config.json")
+    for rel, digest in files.items():
+        file = model_dir / rel
+        if not file.is_file():
+            raise ArtifactError(f"{model_dir}: file {rel} listed in the manifest is missing")
+        if file_sha256(file) != digest:
+            raise ArtifactError(f"{model_dir}: file {rel} does not match its sha256 in the "
+                                f"manifest (modified or corrupt); refusing to load")
+    return manifest
+
+
+def load_anime_model(model_dir: str | Path, *, cache_dir=None) -> AnimePopularityModel:
+    """Load a model written by :func:`save_anime_model`, refusing tampered or foreign files.
+
+    ``cache_dir`` overrides the saved MiniLM embedding cache folder.
+    """
+    model_dir = Path(model_dir)
+    manifest = read_anime_manifest(model_dir)
+    try:
+        config = json.loads((model_dir / "config.json").read_text())
+        params = dict(config["params"])
+        if cache_dir is not None:
+            params["cache_dir"] = str(cache_dir)
+        model = AnimePopularityModel(**params)
+        model.text_used_, model.train_mean_ = config["text_used"], float(config["train_mean"])
+        model.features_ = (AnimeFeatures.from_state(config["features"])
+                           if config["features"] is not None else None)
+        model.feature_names_in_ = list(manifest["features"])
+        model.n_features_in_ = len(model.feature_names_in_)
+        model.text_encoder_ = None
+        if model.text_used_ == "tfidf":
+            with np.load(model_dir / "text_tfidf.npz", allow_pickle=False) as arrays:
+                model.text_encoder_ = _tfidf_restore(config["tfidf"], arrays)
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise ArtifactError(f"{model_dir}: config.json is incomplete or inconsistent: {exc}") from exc
+    if model.text_used_ == "minilm":
+        from ...text import MiniLMEncoder
+
+        model.text_encoder_ = MiniLMEncoder(column="synopsis", cache_dir=params["cache_dir"],
+                                            model_path=params["minilm_path"]).fit()
+    if model.head == "lgbm":
+        import lightgbm as lgb
+
+        model.booster_ = lgb.Booster(model_file=str(model_dir / "lgbm_model.txt"))
+        model.text_score_ = None
+        if (model_dir / "text_score.npz").is_file():
+            with np.load(model_dir / "text_score.npz", allow_pickle=False) as arrays:
+                model.text_score_ = TextScore()
+                model.text_score_.coef_ = np.asarray(arrays["coef"], np.float64)
+                model.text_score_.intercept_ = float(arrays["intercept"][0])
+    else:
+        from safetensors.torch import load_file
+
+        from ._net import AnimeNet
+
+        net = config["net"]
+        model.tab_center_ = np.asarray(net["tab_center"], np.float32)
+        model.tab_scale_ = np.asarray(net["tab_scale"], np.float32)
+        model.net_ = AnimeNet(net["d_text"], net["d_tab"], hidden=int(params["hidden"]),
+                              fusion=params["fusion"], dropout=float(params["dropout"]))
+        model.net_.load_state_dict(load_file(str(model_dir / "net.safetensors")))
+        model.net_.eval()
+    return model
