@@ -42,3 +42,14 @@ def test_real_history_ignores_the_future(films):
     other = PreReleaseFeatures(keyword_topics=0).fit(altered).transform(sample)
     cols = [c for c in base.columns if c != "language"]
     pd.testing.assert_frame_equal(base[cols], other[cols])
+
+
+def test_real_interval_coverage_is_within_three_points(films):
+    """Issue #8: conformal intervals calibrated on 2012–2013 hold their level on 2014–2017."""
+    from reelcast.forecast import BoxOfficeForecaster
+    from reelcast.forecast._report import evaluation_report
+
+    rep = evaluation_report(films, BoxOfficeForecaster(n_jobs=1).get_params(), decades=False)
+    assert rep.windows["n_calibration"] > 1000 and rep.windows["n_test"] > 2000
+    for level in ("80", "95"):
+        assert abs(rep.coverage[level]["gap"]) <= 0.03, (level, rep.coverage[level])
