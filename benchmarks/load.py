@@ -129,6 +129,7 @@ def run_load(model_dir: str | Path, *, clients: int = 50, seconds: float = 60.0,
     import httpx
 
     port = _free_port()
+    load_before = os.getloadavg()[0]  # other jobs on the machine, before ours adds to it
     with tempfile.TemporaryDirectory(prefix="reelcast-load-") as tmp:
         log_path = Path(tmp) / "server.log"
         proc = start_server(Path(model_dir), port, log_path)
@@ -139,6 +140,7 @@ def run_load(model_dir: str | Path, *, clients: int = 50, seconds: float = 60.0,
             result["server_alive_after"] = proc.poll() is None
             log = log_path.read_text(errors="replace")
             result["server_tracebacks"] = log.count("Traceback")
+            result["load_average_before"] = round(load_before, 2)
         finally:
             proc.terminate()
             try:
@@ -159,7 +161,8 @@ def write_results(result: dict, out_dir: Path = RESULTS) -> str:
 async clients send `POST /forecast` back to back (each a different film) for
 {result['seconds']:g} s; {result.get('source', '')}. Each answer carries the point forecast,
 80%/95% intervals, 5 comparables and the TreeSHAP explanation. Machine: {result.get('cpu_count')}
-CPUs, shared with other jobs while this ran.
+CPUs; 1-minute load average before the run: {result.get('load_average_before', '?')} (what
+other jobs were doing; the server and clients then use both cores).
 
 | clients | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | throughput (req/s) |
 |---:|---:|---:|---:|---:|---:|---:|---:|
