@@ -14,15 +14,14 @@ import argparse
 import io
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.load import _free_port, start_server
 
 RESULTS = Path(__file__).parent / "results"
 FILM = {"title": "Night Harbor", "release_date": "2018-05-04", "budget": 90_000_000,
@@ -51,12 +50,6 @@ def _model_dir(args, work: Path) -> Path:
     out = save_forecaster(model, work / "model")
     attach_product_files(out, films)
     return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _poster() -> bytes:
@@ -135,23 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = _model_dir(args, Path(tmp))
         port = _free_port()
-        env = os.environ | {"OMP_NUM_THREADS": "1"}
-        proc = subprocess.Popen([sys.executable, "-m", "reelcast", "serve", "--model",
-                                 str(model_dir), "--port", str(port)], env=env)
+        proc = start_server(model_dir, port, Path(tmp) / "server.log")
         base = f"http://127.0.0.1:{port}"
         try:
             import httpx
 
-            deadline = time.time() + 120
-            while True:
-                try:
-                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.3)
             for _ in range(3):  # warm the server up before the first timed request
                 httpx.post(f"{base}/forecast", json=FILM, timeout=60).raise_for_status()
             load = os.getloadavg()[0]

@@ -266,3 +266,18 @@ def test_copycat_hits_command(capsys):
     out = capsys.readouterr().out
     assert film_id in out and "nearest recent hits" in out
     assert main(["copycat-hits", "--market", "400", "--film", "no such film"]) == 1
+
+
+def test_similarity_robustness_matches_the_copycat_share(market_planted):
+    from reelcast.copycat import similarity_robustness
+
+    films = market_planted
+    # the same keyword measure twice: the second τ must come back (close to) the reference one
+    table = similarity_robustness(films, measures=(("tfidf", "keywords"), ("tfidf", "keywords")),
+                                  reference_threshold=0.4, progress=False)
+    assert list(table["threshold"])[0] == 0.4
+    ref, other = table.iloc[0], table.iloc[1]
+    assert abs(other["copycat_share"] - ref["copycat_share"]) < 0.01
+    assert other["non_franchise_A_copycat_flag_lo"] > 0.1  # the planted premium, again
+    with pytest.raises(InputError):
+        similarity_robustness(films, measures=(("word2vec", "keywords"),), progress=False)

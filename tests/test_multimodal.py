@@ -332,3 +332,36 @@ def test_modality_dropout_equals_a_missing_modality():
     dropped = net.train()(batch)
     torch.testing.assert_close(dropped, net.eval()(missing))
     assert not torch.allclose(net.eval()(batch), dropped)
+
+
+def test_stacked_embedding_comes_from_one_early_network(market):
+    from reelcast.forecast import BoxOfficeForecaster
+    from reelcast.models.multimodal import NetworkStackedForecaster
+
+    films, visual = market
+    train, test = films.iloc[:N_TRAIN], films.iloc[N_TRAIN:]
+    stacked = NetworkStackedForecaster(
+        BoxOfficeForecaster(n_estimators=40, n_jobs=1),
+        _fast(poster_encoder=PrecomputedEncoder(visual), max_epochs=5), n_folds=3,
+        embedding_components=4).fit(train, history=films)
+    X = stacked.transform(test)
+    pcs = [f"mm_pc{i}" for i in range(4)]
+    assert list(stacked.feature_names_in_[-4:]) == pcs
+    assert np.isfinite(X[pcs].to_numpy()).all() and np.isfinite(stacked.predict(test)).all()
+    assert stacked.embed_network_ is not stacked.network_
+    # the embedding network trained only on the earliest films, and those get no embedding
+    scored = train[np.isfinite(log_revenue(train))].reset_index(drop=True)
+    dates = pd.to_datetime(scored["release_date"])
+    seen = np.zeros(len(scored), bool)
+    seen[stacked.embed_seen_] = True
+    assert 0.25 < seen.mean() < 0.4
+    assert dates[seen].max() < dates[~seen].min()
+    assert np.isnan(stacked.train_pcs_[seen]).all() and np.isfinite(stacked.train_pcs_[~seen]).all()
+
+
+def test_stacked_embedding_rejects_bad_components(market):
+    from reelcast.models.multimodal import NetworkStackedForecaster
+
+    films, _ = market
+    with pytest.raises(InputError, match="embedding_components"):
+        NetworkStackedForecaster(embedding_components=-1).fit(films.iloc[:N_TRAIN])

@@ -17,7 +17,8 @@ from rich.table import Table
 
 from ._errors import ReelcastError
 
-console = Console()
+# a pipe or CI log has no terminal width: rich would squeeze the tables to 80 columns
+console = Console(width=None if sys.stdout.isatty() else 120)
 
 
 def _films(work: Path):
@@ -114,7 +115,8 @@ def main() -> int:
                       f"${comp['revenue'] / 1e6:,.0f}M")
     console.print("  what moved the forecast (log units):")
     for c in first.contributions[:6]:
-        console.print(f"    {c['feature']} = {c['value']}: {c['log']:+.2f}")
+        value = f"{c['value']:.4g}" if isinstance(c["value"], float) else c["value"]
+        console.print(f"    {c['feature']} = {value}: {c['log']:+.2f}")
     if first.genres:
         console.print("  genre probabilities (" + " + ".join(first.genre_sources) + "): "
                       + ", ".join(f"{g} {p:.0%}" for g, p in list(first.genres.items())[:4]))

@@ -13,15 +13,14 @@ from .._errors import InputError, ReelcastError
 __all__ = ["register"]
 
 
-def _load_films(corpus: Path | None, market: int | None, seed: int):
-    from ..data import make_market
+def _load_films(corpus: Path | None, market: int | None, seed: int, *, anime: bool = False):
+    """The corpus's films (or anime), or a synthetic market of ``market`` titles."""
+    from .. import data
 
     if corpus is not None:
-        from ..data import load_corpus
-
-        return load_corpus(corpus)
+        return (data.load_anime if anime else data.load_corpus)(corpus)
     if market is not None:
-        return make_market(market, seed=seed)
+        return (data.make_anime_market if anime else data.make_market)(market, seed=seed)
     raise InputError("give --corpus DIR (a built corpus) or --market N (a synthetic market)")
 
 
@@ -84,15 +83,7 @@ def train(
 
 
 def _load_anime(corpus: Path | None, market: int | None, seed: int):
-    if corpus is not None:
-        from ..data import load_anime
-
-        return load_anime(corpus)
-    if market is not None:
-        from ..data import make_anime_market
-
-        return make_anime_market(market, seed=seed)
-    raise InputError("give --corpus DIR (a built corpus) or --market N (a synthetic market)")
+    return _load_films(corpus, market, seed, anime=True)
 
 
 def _train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache) -> None:

@@ -108,6 +108,16 @@ def _sensitivity_plot(result: dict) -> str:
     return _png(fig)
 
 
+def _robustness_parts(result: dict) -> list[str]:
+    rows = result.get("robustness") or []
+    if not rows:
+        return []
+    keep = ("embedding", "similarity", "threshold", "n_films", "copycat_share")
+    table = [{k: v for k, v in r.items() if k in keep or k.endswith("n_copycat")
+              or "_A_copycat_flag" in k} for r in rows]
+    return ["<h2>Similarity measures (τ matched to the same copycat share)</h2>", _table(table)]
+
+
 def render_html(result: dict, title: str = "reelcast copycat study") -> str:
     """The report page: verdict first, then importance, effects, regressions, sensitivity."""
     data = result["data"]
@@ -139,6 +149,7 @@ def render_html(result: dict, title: str = "reelcast copycat study") -> str:
         _effects_plot(result),
         "<h2>Regressions (OLS, HC1 robust 95% CI)</h2>", _table(verdict_rows),
         "<h2>Sensitivity over W, q, τ</h2>", _sensitivity_plot(result), _table(sens_rows),
+        *_robustness_parts(result),
         "<h2>Test metrics of the study model</h2>", _table([result["test_metrics"]]),
         f"<p>timings (s): {html.escape(str(result['timings_s']))}</p>",
     ]

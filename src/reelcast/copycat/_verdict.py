@@ -23,7 +23,8 @@ from .._errors import InputError
 from ..data._schema import GENRES
 from ._index import CopycatIndex
 
-__all__ = ["analysis_frame", "ols", "copycat_regressions", "sensitivity", "DEFAULT_GRID"]
+__all__ = ["analysis_frame", "ols", "copycat_regressions", "sensitivity", "similarity_robustness",
+           "DEFAULT_GRID", "MEASURES"]
 
 # one-at-a-time sensitivity around the defaults (W, q, τ)
 DEFAULT_GRID: dict[str, tuple] = {
@@ -142,6 +143,21 @@ def copycat_regressions(frame: pd.DataFrame, threshold: float) -> dict:
     return result
 
 
+def _flat_cells(reg: dict) -> dict:
+    """``copycat_regressions`` output as flat columns: counts, coefficient and CI per group."""
+    row = {}
+    for group, entry in reg.items():
+        row[f"{group}_n"], row[f"{group}_n_copycat"] = entry["n"], entry["n_copycat"]
+        for spec, term in (("A", "copycat_flag"), ("B", "flag_x_extra_similar"),
+                           ("B", "flag_x_sim_above_tau")):
+            cell = entry.get(spec, {}).get(term)
+            key = f"{group}_{spec}_{term}"
+            row[key] = cell["coef"] if cell else np.nan
+            row[f"{key}_lo"] = cell["ci_low"] if cell else np.nan
+            row[f"{key}_hi"] = cell["ci_high"] if cell else np.nan
+    return row
+
+
 def sensitivity(films: pd.DataFrame, history: pd.DataFrame | None = None,
                 grid: dict | None = None, base: dict | None = None,
                 progress: bool = True) -> pd.DataFrame:
@@ -165,16 +181,47 @@ def sensitivity(films: pd.DataFrame, history: pd.DataFrame | None = None,
         index = CopycatIndex(**params).fit(history)
         frame = analysis_frame(films, index.transform(films))
         reg = copycat_regressions(frame, index.threshold)
-        row = {"varied": name or "default", "window_days": index.window_days,
-               "hit_quantile": index.hit_quantile, "threshold": index.threshold}
-        for group, entry in reg.items():
-            row[f"{group}_n"], row[f"{group}_n_copycat"] = entry["n"], entry["n_copycat"]
-            for spec, term in (("A", "copycat_flag"), ("B", "flag_x_extra_similar"),
-                               ("B", "flag_x_sim_above_tau")):
-                cell = entry.get(spec, {}).get(term)
-                key = f"{group}_{spec}_{term}"
-                row[key] = cell["coef"] if cell else np.nan
-                row[f"{key}_lo"] = cell["ci_low"] if cell else np.nan
-                row[f"{key}_hi"] = cell["ci_high"] if cell else np.nan
-        rows.append(row)
+        rows.append({"varied": name or "default", "window_days": index.window_days,
+                     "hit_quantile": index.hit_quantile, "threshold": index.threshold,
+                     **_flat_cells(reg)})
+    return pd.DataFrame(rows)
+
+
+# the similarity measures the verdict is re-estimated under: (embedding, similarity)
+MEASURES: tuple[tuple[str, str], ...] = (("tfidf", "keywords"), ("minilm", "keywords"),
+                                         ("tfidf", "poster"), ("tfidf", "both"))
+
+
+def similarity_robustness(films: pd.DataFrame, history: pd.DataFrame | None = None,
+                          measures=MEASURES, reference_threshold: float = 0.3,
+                          base: dict | None = None, progress: bool = True) -> pd.DataFrame:
+    """The spec-A/B verdict under each similarity measure, with τ matched by copycat share.
+
+    Cosines of different embeddings live on different scales (MiniLM keyword cosines run far
+    higher than TF-IDF ones), so one τ would flag very different numbers of films. The first
+    measure at ``reference_threshold`` sets the share of films flagged; every other measure gets
+    the τ that flags the same share of its films (the quantile of ``copycat_max_sim``). Each row:
+    the measure, its τ, counts and coefficients per group, as in :func:`sensitivity`.
+    """
+    from rich.progress import track
+
+    base = dict(base or {})
+    history = films if history is None else history
+    rows, share = [], None
+    for embedding, similarity in track(list(measures), description="copycat similarity measures",
+                                       disable=not progress, transient=True):
+        params = dict(base, embedding=embedding, similarity=similarity,
+                      threshold=reference_threshold)
+        index = CopycatIndex(**params).fit(history)
+        frame = analysis_frame(films, index.transform(films))
+        if share is None:
+            share = float(frame["copycat_flag"].mean())
+        else:  # the τ that flags the reference share of this measure's films
+            tau = float(np.clip(np.quantile(frame["copycat_max_sim"], 1 - share), 0.0, 1.0))
+            index.set_params(threshold=round(tau, 4))
+            frame = analysis_frame(films, index.transform(films))
+        reg = copycat_regressions(frame, index.threshold)
+        rows.append({"embedding": embedding, "similarity": similarity,
+                     "threshold": index.threshold, "n_films": int(len(frame)),
+                     "copycat_share": float(frame["copycat_flag"].mean()), **_flat_cells(reg)})
     return pd.DataFrame(rows)

@@ -16,7 +16,6 @@ A MiniLM text block stores nothing: the encoder is the fixed offline all-MiniLM-
 from __future__ import annotations
 
 import json
-import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,15 +33,11 @@ ANIME_FORMAT = "reelcast.anime/1"
 
 
 def _versions() -> dict[str, str]:
-    import lightgbm
-    import sklearn
     import torch
 
-    from ... import __version__
+    from ...forecast._artifact import library_versions
 
-    return {"reelcast": __version__, "python": platform.python_version(),
-            "lightgbm": lightgbm.__version__, "scikit-learn": sklearn.__version__,
-            "numpy": np.__version__, "torch": torch.__version__}
+    return {**library_versions(), "torch": torch.__version__}
 
 
 def _tfidf_state(encoder) -> tuple[dict, dict[str, np.ndarray]]:
