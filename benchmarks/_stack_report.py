@@ -72,4 +72,11 @@ def markdown(report: dict) -> str:
         lines += [f"Machine: {machine['cpus']} CPUs shared with other jobs; load average "
                   f"{machine['loadavg_start'][0]:.1f} at start, {machine['loadavg_end'][0]:.1f} at "
                   f"end; total run {machine['total_seconds'] / 60:.0f} min.", ""]
+    retimed = report.get("retimed")
+    if retimed:
+        lines += [f"The {' and '.join(retimed['presets'])} rows of the preset table were re-timed "
+                  f"later by `python -m benchmarks.stack --timings-only` (load average "
+                  f"{retimed['loadavg_start'][0]:.1f} at start, {retimed['loadavg_end'][0]:.1f} "
+                  "at end); the best preset and AutoGluon rows, and every fit-time column of the "
+                  "score tables, are from the full run above, on the loaded machine.", ""]
     return "\n".join(lines) + "\n"

@@ -80,17 +80,43 @@ def markdown(result: dict, seconds: float) -> str:
         for row in result["robustness"]:
             lines.append(f"| {row['embedding']} | {row['similarity']} | {row['threshold']:.3f} | "
                          f"{row['n_films']:,} | " + " | ".join(_flag_cells(row)) + " |")
+        lines += ["", "Spec B on the same measures (does the premium shrink with more similar hits "
+                  "and higher similarity? the paper says both interactions are negative):", "",
+                  "| embedding | similarity | group | × extra similar hits | × similarity above τ |",
+                  "|---|---|---|---|---|"]
+        for row in result["robustness"]:
+            for group in ("non_franchise", "franchise"):
+                cells = [_ci(_cell(row, f"{group}_B_{t}"))
+                         for t in ("flag_x_extra_similar", "flag_x_sim_above_tau")]
+                lines.append(f"| {row['embedding']} | {row['similarity']} | "
+                             f"{group.replace('_', '-')} | " + " | ".join(cells) + " |")
+        lines += ["", _robustness_summary(result["robustness"])]
     return "\n".join(lines) + "\n"
+
+
+def _cell(row: dict, key: str) -> dict | None:
+    if row.get(key) is None:
+        return None
+    return {"coef": row[key], "ci_low": row[f"{key}_lo"], "ci_high": row[f"{key}_hi"]}
 
 
 def _flag_cells(row: dict) -> list[str]:
     cells = []
     for group in ("non_franchise", "franchise"):
-        key = f"{group}_A_copycat_flag"
-        cell = (None if row.get(key) is None else
-                {"coef": row[key], "ci_low": row[f"{key}_lo"], "ci_high": row[f"{key}_hi"]})
-        cells += [f"{row.get(f'{group}_n_copycat', 0):,}", _ci(cell)]
+        cells += [f"{row.get(f'{group}_n_copycat', 0):,}", _ci(_cell(row, f"{group}_A_copycat_flag"))]
     return cells
+
+
+def _robustness_summary(rows: list[dict]) -> str:
+    """One sentence: under which measures each group's premium (spec A) excludes zero."""
+    parts = []
+    for group in ("non_franchise", "franchise"):
+        sig = [f"{r['embedding']}/{r['similarity']} ({r[f'{group}_A_copycat_flag']:+.3f})"
+               for r in rows if (c := _cell(r, f"{group}_A_copycat_flag"))
+               and (c["ci_low"] > 0 or c["ci_high"] < 0)]
+        parts.append(f"{group.replace('_', '-')} films: "
+                     + (", ".join(sig) if sig else "none") + f" of {len(rows)} measures")
+    return ("Premium (spec A) distinguishable from zero — " + "; ".join(parts) + ".")
 
 
 def _robustness(films, args) -> list[dict]:
