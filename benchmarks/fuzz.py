@@ -269,7 +269,7 @@ def run_target(target: str, seconds: float, *, seed: int = 0, engine: str = "aut
 # ---------------------------------------------------------------------------------------------
 # report
 # ---------------------------------------------------------------------------------------------
-def write_results(runs: list[FuzzRun], out_dir: Path = RESULTS) -> None:
+def write_results(runs: list[FuzzRun], out_dir: Path = RESULTS, seed: int | None = None) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     data = {"runs": [dataclasses.asdict(r) for r in runs],
             "total_iterations": sum(r.iterations for r in runs),
@@ -280,7 +280,8 @@ def write_results(runs: list[FuzzRun], out_dir: Path = RESULTS) -> None:
              "`python -m benchmarks.fuzz --seconds N`: atheris (coverage-guided libFuzzer) when "
              "installed, else the built-in mutation fuzzer. A finding is an exception the target "
              "must never raise (parsers: any; new-film CSV: anything but ReelcastError; images: "
-             "anything but ImageError), or an input over 10 s / 2 GB.", "",
+             "anything but ImageError), or an input over 10 s / 2 GB."
+             + (f" This run: `--seed {seed}`." if seed is not None else ""), "",
              "| target | engine | seconds | iterations | iterations/s | findings |",
              "|---|---|---:|---:|---:|---:|"]
     for r in runs:
@@ -316,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{target}: {run.engine}, {run.iterations:,} inputs in {run.seconds:.0f} s, "
               f"{len(run.findings)} findings", flush=True)
         runs.append(run)
-    write_results(runs, args.out)
+    write_results(runs, args.out, seed=args.seed)
     print(f"wrote {args.out / 'fuzz.md'}")
     return 1 if any(r.findings for r in runs) else 0
 
