@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -60,7 +61,7 @@ def _markdown(rep, seconds: float) -> str:
         ratio = float((hi - lo).median())
         gap = 100 * (cov["coverage"] - cov["nominal"])
         lines.append(f"| {level}% | {cov['nominal']:.0%} | {cov['coverage']:.1%} | {gap:+.1f} | "
-                     f"×{__import__('math').exp(ratio):,.0f} |")
+                     f"×{math.exp(ratio):,.0f} |")
     lines += ["", "Measured coverage by test year:", "",
               "| year | films | 80% | 95% |", "|---|---:|---:|---:|"]
     p = rep.predictions

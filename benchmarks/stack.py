@@ -202,14 +202,22 @@ def preset_timings(split: Split, results: dict, args, log) -> dict:
             model, secs = results["fitted"][(mode, False)]
             runs.append(secs)
         repeats = args.best_repeats if preset == "best" else args.repeats
-        while len(runs) < repeats:
-            model, secs = _timed(lambda p=preset: _stack(split, p, "preset", args.quick))
-            runs.append(secs)
-        out[preset] = {"fit_seconds": runs, "fit_seconds_median": statistics.median(runs),
-                       "pretrain_mode": mode,
-                       "predict_seconds": _latency(model.predict, split.X_test)}
+        out[preset] = _time_preset(split, preset, repeats, args.quick, runs, model)
         log(f"timing {preset}: {out[preset]}")
     return out
+
+
+def _time_preset(split: Split, preset: str, repeats: int, quick: bool, runs=(),
+                 model=None) -> dict:
+    """Fit ``preset`` until ``repeats`` fit times exist (``runs`` already measured, ``model`` the
+    last fit), then time predictions of the last model."""
+    runs = list(runs)
+    while len(runs) < repeats:
+        model, secs = _timed(lambda: _stack(split, preset, "preset", quick))
+        runs.append(secs)
+    return {"fit_seconds": runs, "fit_seconds_median": statistics.median(runs),
+            "pretrain_mode": PRESETS[preset]["pretrain_mode"],
+            "predict_seconds": _latency(model.predict, split.X_test)}
 
 
 def _retime(split: Split, args, log) -> int:
@@ -219,15 +227,8 @@ def _retime(split: Split, args, log) -> int:
     load_start = os.getloadavg()
     started = time.perf_counter()
     for preset in ("fast", "default"):
-        runs, model = [], None
-        for _ in range(args.repeats):
-            model, secs = _timed(lambda p=preset: _stack(split, p, "preset", args.quick))
-            runs.append(secs)
-            log(f"timing {preset}: {secs:.0f}s")
-        report["timings"][preset] = {
-            "fit_seconds": runs, "fit_seconds_median": statistics.median(runs),
-            "pretrain_mode": PRESETS[preset]["pretrain_mode"],
-            "predict_seconds": _latency(model.predict, split.X_test)}
+        report["timings"][preset] = _time_preset(split, preset, args.repeats, args.quick)
+        log(f"timing {preset}: {report['timings'][preset]}")
     report["retimed"] = {"presets": ["fast", "default"], "loadavg_start": load_start,
                          "loadavg_end": os.getloadavg(),
                          "total_seconds": time.perf_counter() - started}

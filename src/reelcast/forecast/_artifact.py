@@ -109,14 +109,20 @@ def verify(model_dir: str | Path, *, strict_versions: bool = True) -> dict:
                 f"{model_dir} was saved with {lib} {saved[lib]}, this is {now[lib]}: "
                 f"retrain the model or install {lib}=={saved[lib]}"
             )
-    for rel, digest in manifest.get("files", {}).items():
+    verify_files(model_dir, manifest.get("files", {}))
+    return manifest
+
+
+def verify_files(model_dir: str | Path, files: dict[str, str]) -> None:
+    """Refuse a model directory unless every listed file exists and matches its sha256."""
+    model_dir = Path(model_dir)
+    for rel, digest in files.items():
         path = model_dir / rel
         if not path.is_file():
             raise ArtifactError(f"{model_dir}: file {rel} listed in the manifest is missing")
         if file_sha256(path) != digest:
             raise ArtifactError(f"{model_dir}: file {rel} does not match its sha256 in the "
                                 f"manifest (modified or corrupt); refusing to load")
-    return manifest
 
 
 def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:

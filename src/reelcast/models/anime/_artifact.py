@@ -130,27 +130,17 @@ def save_anime_model(model: AnimePopularityModel, out_dir: str | Path, *,
 
 def read_anime_manifest(model_dir: str | Path) -> dict:
     """The manifest of an anime model directory, after checking format and every file's hash."""
+    from ...forecast._artifact import read_manifest, verify_files
+
     model_dir = Path(model_dir)
-    path = model_dir / "manifest.json"
-    if not path.is_file():
-        raise ArtifactError(f"{model_dir} is not a reelcast model directory (no manifest.json)")
-    try:
-        manifest = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{path} is not valid JSON: {exc}") from exc
+    manifest = read_manifest(model_dir)
     if manifest.get("format") != ANIME_FORMAT:
         raise ArtifactError(f"{model_dir}: format {manifest.get('format')!r} is not "
                             f"{ANIME_FORMAT!r}")
     files = manifest.get("files")
     if not isinstance(files, dict) or "config.json" not in files:
         raise ArtifactError(f"{model_dir}: manifest lists no config.json")
-    for rel, digest in files.items():
-        file = model_dir / rel
-        if not file.is_file():
-            raise ArtifactError(f"{model_dir}: file {rel} listed in the manifest is missing")
-        if file_sha256(file) != digest:
-            raise ArtifactError(f"{model_dir}: file {rel} does not match its sha256 in the "
-                                f"manifest (modified or corrupt); refusing to load")
+    verify_files(model_dir, files)
     return manifest
 
 
