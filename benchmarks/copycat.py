@@ -21,6 +21,8 @@ import os
 import time
 from pathlib import Path
 
+from benchmarks import load_or_build_corpus
+
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -145,12 +147,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from reelcast.copycat import StudyConfig, run_study, write_report
-    from reelcast.data import build_corpus, load_corpus
-
-    corpus = Path(args.corpus)
-    if not (corpus / "films.parquet").exists():
-        build_corpus(args.data, corpus)
-    films = load_corpus(corpus)
+    films = load_or_build_corpus(args.corpus, args.data)
     out = Path(args.out)
     started = time.perf_counter()
     if args.robustness_only:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import load_or_build_corpus
 from reelcast.evaluation import evaluate, markdown_table
 from reelcast.evaluation._baselines import log_revenue
 from reelcast.features import MetadataFeatures
@@ -46,15 +47,6 @@ class PlainLightGBM:
 
     def predict(self, films):
         return self.model_.predict(self.features_.transform(films))
-
-
-def _corpus(args) -> pd.DataFrame:
-    from reelcast.data import build_corpus, load_corpus
-
-    corpus = Path(args.corpus)
-    if not (corpus / "films.parquet").exists():
-        build_corpus(args.data, corpus)
-    return load_corpus(corpus)
 
 
 def _markdown(result, timings) -> str:
@@ -92,7 +84,7 @@ def main(argv=None) -> int:
     parser.add_argument("--n-jobs", type=int, default=1,
                         help="LightGBM threads (1 is fastest when other jobs share the cores)")
     args = parser.parse_args(argv)
-    films = _corpus(args)
+    films = load_or_build_corpus(args.corpus, args.data)
     models = {"plain LightGBM (budget, dates, genres, counts)": lambda: PlainLightGBM(args.n_jobs),
               "reelcast forecaster (LightGBM + as-of history)":
                   lambda: BoxOfficeForecaster(n_jobs=args.n_jobs)}

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from benchmarks import load_or_build_corpus
 from reelcast.models.genre import GenreClassifier, multilabel_metrics
 from reelcast.models.poster_revenue import (
     PosterRevenueRegressor,
@@ -54,12 +55,7 @@ PUBLISHED_GENRE = {"per_label_accuracy": 0.8755, "roc_auc": 0.822, "mmimdb_gmu_m
 
 
 def _films(args) -> pd.DataFrame:
-    from reelcast.data import build_corpus, load_corpus
-
-    corpus = Path(args.corpus)
-    if not (corpus / "films.parquet").exists():
-        build_corpus(args.data, corpus)
-    films = load_corpus(corpus)
+    films = load_or_build_corpus(args.corpus, args.data)
     films = films[films["poster_file"].notna()].reset_index(drop=True)
     if args.quick:
         films = films.sample(min(len(films), 400), random_state=0).reset_index(drop=True)

@@ -15,19 +15,11 @@ import os
 import time
 from pathlib import Path
 
+from benchmarks import load_or_build_corpus
 from reelcast.forecast import BoxOfficeForecaster
 from reelcast.forecast._report import evaluation_report, render_report
 
 RESULTS = Path(__file__).parent / "results"
-
-
-def _corpus(args):
-    from reelcast.data import build_corpus, load_corpus
-
-    corpus = Path(args.corpus)
-    if not (corpus / "films.parquet").exists():
-        build_corpus(args.data, corpus)
-    return load_corpus(corpus)
 
 
 def _fmt_table(frame, columns) -> list[str]:
@@ -86,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    films = _corpus(args)
+    films = load_or_build_corpus(args.corpus, args.data)
     rep = evaluation_report(films, BoxOfficeForecaster().get_params())
     seconds = time.perf_counter() - start
     args.out.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from benchmarks import load_or_build_corpus  # noqa: E402
 from benchmarks._stack_report import PUBLISHED, markdown  # noqa: E402
 from reelcast.evaluation import (  # noqa: E402
     random_split,
@@ -302,12 +303,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     load_start = os.getloadavg()
 
-    from reelcast.data import build_corpus, load_corpus
-
-    corpus = Path(args.corpus)
-    if not (corpus / "films.parquet").exists():
-        build_corpus(args.data, corpus)
-    films = load_corpus(corpus).set_index("film_id", drop=False)
+    films = load_or_build_corpus(args.corpus, args.data).set_index("film_id", drop=False)
     X, secs = _timed(lambda: PreReleaseFeatures().fit(films).transform(films))
     X.index = films.index
     log(f"features: {X.shape} in {secs:.1f}s")
