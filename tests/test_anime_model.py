@@ -221,6 +221,17 @@ def test_tampered_artifact_is_refused(anime, tmp_path, victim):
         load_anime_model(tmp_path / "m")
 
 
+@pytest.mark.parametrize(("library", "saved"), [("lightgbm", "99.0.0"), ("reelcast", "7.0.0")])
+def test_artifact_from_another_major_version_is_refused(anime, tmp_path, library, saved):
+    save_anime_model(AnimePopularityModel(**FAST).fit(anime), tmp_path / "m")
+    path = tmp_path / "m" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["versions"][library] = saved
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError, match=rf"saved with {library} {saved}, this is .*retrain"):
+        load_anime_model(tmp_path / "m")
+
+
 def test_foreign_or_missing_artifact_is_refused(anime, tmp_path):
     with pytest.raises(ArtifactError, match="no manifest"):
         load_anime_model(tmp_path)

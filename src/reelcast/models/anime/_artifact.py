@@ -130,7 +130,7 @@ def save_anime_model(model: AnimePopularityModel, out_dir: str | Path, *,
 
 def read_anime_manifest(model_dir: str | Path) -> dict:
     """The manifest of an anime model directory, after checking format and every file's hash."""
-    from ...forecast._artifact import read_manifest, verify_files
+    from ...forecast._artifact import check_versions, read_manifest, verify_files
 
     model_dir = Path(model_dir)
     manifest = read_manifest(model_dir)
@@ -140,6 +140,7 @@ def read_anime_manifest(model_dir: str | Path) -> dict:
     files = manifest.get("files")
     if not isinstance(files, dict) or "config.json" not in files:
         raise ArtifactError(f"{model_dir}: manifest lists no config.json")
+    check_versions(model_dir, manifest.get("versions", {}))
     verify_files(model_dir, files)
     return manifest
 
