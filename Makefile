@@ -6,7 +6,7 @@ SHARED_DATA := $(abspath $(wildcard ../shared/data))
 REELCAST_DATA ?= $(SHARED_DATA)
 export REELCAST_DATA
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench bench-env clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,5 +29,16 @@ test: setup
 bench: setup
 	$(BIN)/python -m benchmarks.forecaster
 
+# AutoGluon pins older pandas/pyarrow than reelcast: it gets its own interpreter, used only by
+# `python -m benchmarks.stack` (which runs benchmarks/_stack_autogluon.py with it)
+.venv-bench/.installed:
+	$(PY) -m venv .venv-bench
+	.venv-bench/bin/pip install -q --upgrade pip
+	.venv-bench/bin/pip install -q torch==2.13.0
+	.venv-bench/bin/pip install -q torch==2.13.0 "autogluon.tabular[lightgbm,catboost,xgboost]==1.6.*" pyarrow
+	touch $@
+
+bench-env: .venv-bench/.installed
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-bench build *.egg-info
