@@ -221,6 +221,15 @@ def _time_preset(split: Split, preset: str, repeats: int, quick: bool, runs=(),
             "predict_seconds": _latency(model.predict, split.X_test)}
 
 
+def _save(out: Path, report: dict) -> int:
+    """Write ``stack.json`` and ``stack.md`` into ``out`` and print the Markdown."""
+    (out / "stack.json").write_text(json.dumps(report, indent=2, default=str))
+    text = markdown(report)
+    (out / "stack.md").write_text(text)
+    print(text)
+    return 0
+
+
 def _retime(split: Split, args, log) -> int:
     """Fresh fit-time medians of the fast and default presets, written into the saved report."""
     out = Path(args.out)
@@ -233,11 +242,7 @@ def _retime(split: Split, args, log) -> int:
     report["retimed"] = {"presets": ["fast", "default"], "loadavg_start": load_start,
                          "loadavg_end": os.getloadavg(),
                          "total_seconds": time.perf_counter() - started}
-    (out / "stack.json").write_text(json.dumps(report, indent=2, default=str))
-    text = markdown(report)
-    (out / "stack.md").write_text(text)
-    print(text)
-    return 0
+    return _save(out, report)
 
 
 def _rerun_best(split: Split, args, log) -> int:
@@ -250,16 +255,17 @@ def _rerun_best(split: Split, args, log) -> int:
     out = Path(args.out)
     report = json.loads((out / "stack.json").read_text())
     load_start, started = os.getloadavg(), time.perf_counter()
-    runs, rmses, best = [], [], None
+    runs, rmses, best, scores = [], [], None, None
     for i in range(args.best_repeats):
         best, secs = _timed(lambda: _stack(split, "best", "preset", args.quick))
         runs.append(secs)
-        rmses.append(_score(split, best.predict(split.X_test))["rmse"])
+        scores = _score(split, best.predict(split.X_test))
+        rmses.append(scores["rmse"])
         log(f"best run {i + 1}: {secs:.0f}s, log-RMSE {rmses[-1]:.4f}")
     timing = _time_preset(split, "best", len(runs), args.quick, runs, best)
     report["timings"]["best"] = timing
     report["splits"]["temporal"]["rows"]["reelcast best preset"] = {
-        **_score(split, best.predict(split.X_test)), "fit_seconds": timing["fit_seconds_median"],
+        **scores, "fit_seconds": timing["fit_seconds_median"],
         "weights": best.weights, "rmse_runs": rmses}
     ag_runs = []
     for i in range(args.autogluon_repeats):
@@ -272,11 +278,7 @@ def _rerun_best(split: Split, args, log) -> int:
     report["best_rerun"] = {"best_repeats": len(runs), "autogluon_repeats": len(ag_runs),
                             "loadavg_start": load_start, "loadavg_end": os.getloadavg(),
                             "total_seconds": time.perf_counter() - started}
-    (out / "stack.json").write_text(json.dumps(report, indent=2, default=str))
-    text = markdown(report)
-    (out / "stack.md").write_text(text)
-    print(text)
-    return 0
+    return _save(out, report)
 
 
 def _median_autogluon(runs: list[dict]) -> dict:
@@ -383,11 +385,7 @@ def main(argv=None) -> int:
                          "total_seconds": time.perf_counter() - started}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "stack.json").write_text(json.dumps(report, indent=2, default=str))
-    text = markdown(report)
-    (out / "stack.md").write_text(text)
-    print(text)
-    return 0
+    return _save(out, report)
 
 
 if __name__ == "__main__":
