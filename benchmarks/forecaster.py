@@ -59,8 +59,8 @@ def _markdown(result, timings, reference) -> str:
         "",
         f"Temporal split: train < {result.train_end} ({result.n_train:,} films), test "
         f"[{result.train_end}, {result.test_end}) ({result.n_test:,} films with budget and "
-        "revenue ≥ $1,000; smaller amounts are mostly data-entry errors such as revenue in "
-        "millions). Metrics on natural-log worldwide revenue; ±25%/±50% are in dollars; "
+        "revenue ≥ $1,000; smaller amounts are entry slips, e.g. Star Kid (1997): budget $12M, "
+        "revenue $7). Metrics on natural-log worldwide revenue; ±25%/±50% are in dollars; "
         "median accuracy/F1 use the training median.",
         "",
         markdown_table(result.temporal),
