@@ -40,6 +40,10 @@ def markdown(report: dict) -> str:
     if report.get("quick"):
         lines += ["**Smoke run (`--quick`): subsampled data, not the reference numbers.**", ""]
     lines += [report["protocol"].replace("\n", " "), ""]
+    flags = f" --ablation {report['ablation_preset']}" + (
+        " --best-differences" if report.get("best_differences") else "")
+    lines += [f"Reproduce: `make bench-env`, then `python -m benchmarks.stack{flags}` (about 2 h on "
+              "2 cores, alone on the machine); the later refits below name their own flags.", ""]
     for name, split in report["splits"].items():
         rows = dict(split["rows"])
         ag = report.get("autogluon", {}) if name == "temporal" else {}
