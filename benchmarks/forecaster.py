@@ -20,12 +20,10 @@ import statistics
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from benchmarks import load_or_build_corpus
 from benchmarks._forecaster_reference import markdown as reference_markdown
 from benchmarks._forecaster_reference import reference_scores
-from reelcast.evaluation import evaluate, markdown_table
+from reelcast.evaluation import evaluate, markdown_table, revenue_films, temporal_split
 from reelcast.evaluation._baselines import log_revenue
 from reelcast.features import MetadataFeatures
 from reelcast.forecast import BoxOfficeForecaster
@@ -96,9 +94,8 @@ def main(argv=None) -> int:
               "reelcast forecaster (LightGBM + as-of history)":
                   lambda: BoxOfficeForecaster(n_jobs=args.n_jobs)}
     result = evaluate(films, models, random=True)
-    timings = {}
-    train = films[pd.to_datetime(films["release_date"]) < "2014-01-01"]
-    train = train[(train["budget"] > 0) & (train["revenue"] > 0)]
+    timings, fitted = {}, {}
+    train, _ = temporal_split(revenue_films(films), result.train_end, result.test_end)
     for name, factory in models.items():
         runs = []
         for _ in range(args.repeats):
@@ -108,8 +105,10 @@ def main(argv=None) -> int:
                 model.fit(train)
             runs.append(time.perf_counter() - start)
         timings[name] = statistics.median(runs)
+        fitted[name] = model
+    forecaster = fitted["reelcast forecaster (LightGBM + as-of history)"]
     reference = reference_scores(args.data, films, lambda: PlainLightGBM(args.n_jobs),
-                                 n_jobs=args.n_jobs)
+                                 forecaster, n_jobs=args.n_jobs)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "forecaster.json").write_text(json.dumps(
         {**result.to_dict(), "fit_seconds_median": timings, "ilias1111_reference": reference},

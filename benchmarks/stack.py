@@ -234,14 +234,14 @@ def _retime(split: Split, args, log) -> int:
     """Fresh fit-time medians of the fast and default presets, written into the saved report."""
     out = Path(args.out)
     report = json.loads((out / "stack.json").read_text())
-    load_start = os.getloadavg()
-    started = time.perf_counter()
-    for preset in ("fast", "default"):
-        report["timings"][preset] = _time_preset(split, preset, args.repeats, args.quick)
-        log(f"timing {preset}: {report['timings'][preset]}")
-    report["retimed"] = {"presets": ["fast", "default"], "loadavg_start": load_start,
-                         "loadavg_end": os.getloadavg(),
-                         "total_seconds": time.perf_counter() - started}
+
+    def retime() -> dict:
+        for preset in ("fast", "default"):
+            report["timings"][preset] = _time_preset(split, preset, args.repeats, args.quick)
+            log(f"timing {preset}: {report['timings'][preset]}")
+        return {"presets": ["fast", "default"]}
+
+    report["retimed"] = _run_recorded(retime)
     return _save(out, report)
 
 

@@ -65,7 +65,7 @@ def test_ilias_reference_population_is_the_tables_own_films(data_dir, films):
     if root not in sys.path:  # the reference population lives with the benchmarks
         sys.path.insert(0, root)
     from benchmarks._forecaster_reference import TEST_END, TRAIN_END, ilias_films
-    from reelcast.evaluation._split import temporal_split
+    from reelcast.evaluation import temporal_split
 
     table = ilias_films(data_dir)
     assert table["film_id"].is_unique and table["film_id"].str.startswith("tmdb:").all()
