@@ -3,6 +3,15 @@
 from ._anime import read_anime
 from ._corpus import CorpusSummary, build_corpus, load_anime, load_corpus
 from ._cpi import load_cpi, to_2017_dollars
+from ._fields import (
+    FIELD_COLUMNS,
+    FIELD_SETS,
+    OPTIONAL_FIELDS,
+    blank_fields,
+    field_set,
+    field_set_copies,
+    fields_present,
+)
 from ._market import MarketTruth, make_anime_market, make_market
 from ._schema import (
     ANIME_COLUMNS,
@@ -33,6 +42,13 @@ from ._sources_tmdb import (
 )
 
 __all__ = [
+    "FIELD_COLUMNS",
+    "FIELD_SETS",
+    "OPTIONAL_FIELDS",
+    "blank_fields",
+    "field_set_copies",
+    "field_set",
+    "fields_present",
     "ANIME_COLUMNS",
     "FILM_COLUMNS",
     "GENRE_ALIASES",

@@ -217,8 +217,8 @@ class TalentHistory(TransformerMixin, BaseEstimator):
 
 
 def _role_aggs() -> tuple[str, ...]:
-    return ("n_known", "films_sum", "films_max", "logrev_mean", "logrev_max", "logrev_best_mean",
-            "rating_mean", "logvotes_best_mean", "years_since_min")
+    return ("share_known", "films_mean", "films_max", "logrev_mean", "logrev_max",
+            "logrev_best_mean", "rating_mean", "logvotes_best_mean", "years_since_min")
 
 
 def _aggregate(role: str, stats: dict[str, np.ndarray], row: np.ndarray,
@@ -249,10 +249,17 @@ def _aggregate(role: str, stats: dict[str, np.ndarray], row: np.ndarray,
             return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
     mean_logrev = np.asarray(stats["mean_logrev"], float)
+    # shares and means, never counts or sums: how many people or keywords a source happened to
+    # list measures the source's coverage, not the film. A film with none listed gets NaN
+    # (unknown), which differs from listed people who are all newcomers (0).
+    listed = np.bincount(row, minlength=n_rows).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_known = np.bincount(row, weights=(n > 0).astype(float), minlength=n_rows) / listed
+        films_mean = np.bincount(row, weights=n, minlength=n_rows) / listed
     frame = {
-        "n_known": np.bincount(row, weights=(n > 0).astype(float), minlength=n_rows),
-        "films_sum": np.bincount(row, weights=n, minlength=n_rows),
-        "films_max": np.nan_to_num(nan_reduce(n, np.maximum, -np.inf), nan=0.0),
+        "share_known": share_known,
+        "films_mean": films_mean,
+        "films_max": nan_reduce(n, np.maximum, -np.inf),
         "logrev_mean": nan_mean(mean_logrev),
         "logrev_max": nan_reduce(np.asarray(stats["max_logrev"], float), np.maximum, -np.inf),
         "logrev_best_mean": nan_reduce(mean_logrev, np.maximum, -np.inf),

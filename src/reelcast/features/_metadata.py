@@ -16,8 +16,8 @@ CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17", "NR")
 _REQUIRED = ("release_date",)
 
 
-def _list_len(values: pd.Series) -> np.ndarray:
-    return np.array([len(v) if isinstance(v, list | tuple | np.ndarray) else 0
+def _list_len(values: pd.Series) -> np.ndarray:  # NaN when the list is missing or empty
+    return np.array([len(v) if isinstance(v, list | tuple | np.ndarray) and len(v) else np.nan
                      for v in values.tolist()], dtype=float)
 
 
@@ -30,9 +30,21 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
-def _text_len(values: pd.Series) -> np.ndarray:
-    return np.array([0 if _missing(v) else len(str(v).split()) for v in values.tolist()],
-                    dtype=float)
+# the minimum audience age of the MPAA labels, for frames without a ``min_age`` column
+_MPAA_MIN_AGE = {"G": 0.0, "PG": 0.0, "PG-13": 13.0, "R": 17.0, "NC-17": 18.0}
+
+
+def _min_age(min_age: pd.Series, certification: pd.Series) -> np.ndarray:
+    ages = pd.to_numeric(min_age, errors="coerce").to_numpy(float)
+    certs = [None if _missing(v) else str(v).upper() for v in certification.tolist()]
+    fallback = np.array([_MPAA_MIN_AGE.get(c, np.nan) if c else np.nan for c in certs])
+    return np.where(np.isnan(ages), fallback, ages)
+
+
+def _has_collection(collection: pd.Series, is_sequel: pd.Series) -> np.ndarray:
+    named = collection.notna().to_numpy(bool)
+    known = ~pd.isna(pd.array(is_sequel, dtype="boolean")).astype(bool)
+    return np.where(named, 1.0, np.where(known, 0.0, np.nan))
 
 
 class MetadataFeatures(TransformerMixin, BaseEstimator):
@@ -81,16 +93,12 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             "is_dump_month": np.isin(months, [1, 2, 9]).astype(float),
             "runtime": pd.to_numeric(col("runtime"), errors="coerce").to_numpy(float),
             "n_genres": _list_len(col("genres")),
-            "n_keywords": _list_len(col("keywords")),
-            "n_cast": _list_len(col("cast")),
-            "n_directors": _list_len(col("directors")),
-            "n_writers": _list_len(col("writers")),
-            "n_companies": _list_len(col("companies")),
-            "has_collection": col("collection").notna().to_numpy(float),
-            "is_sequel": pd.array(col("is_sequel"), dtype="boolean").fillna(False).to_numpy(float),
-            "overview_words": _text_len(col("overview")),
-            "has_tagline": col("tagline").notna().to_numpy(float),
-            "has_poster": col("poster_file").notna().to_numpy(float),
+            # in a franchise: 1; known not to be (a source that lists collections knows the
+            # film and names none): 0; unknown: NaN. Never "not a franchise" for unknown.
+            "has_collection": _has_collection(col("collection"), col("is_sequel")),
+            "is_sequel": pd.array(col("is_sequel"), dtype="boolean").astype("Float64")
+            .to_numpy(float, na_value=np.nan),
+            "min_age": _min_age(col("min_age"), col("certification")),
         }
         out["runtime"][out["runtime"] <= 0] = np.nan
         genre_sets = [set(v) if isinstance(v, list | tuple | np.ndarray) else set()
@@ -103,13 +111,17 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         langs = [None if _missing(v) else str(v) for v in col("original_language").tolist()]
         known = set(self.languages_)
         # a missing language falls in "other" (as the string-dtype ``where`` always did)
-        out["language"] = pd.Categorical([v if v in known else "other" for v in langs],
-                                         categories=[*self.languages_, "other", "missing"])
+        out["language"] = pd.Categorical(
+            ["missing" if v is None else v if v in known else "other" for v in langs],
+            categories=[*self.languages_, "other", "missing"])
         # unknown language stays unknown (NaN), not "not English"
         out["is_english"] = np.array([np.nan if v is None else float(v == "en") for v in langs])
         certs = [None if _missing(v) else str(v) for v in col("certification").tolist()]
-        out["certification"] = pd.Categorical([v if v in CERTIFICATIONS else "NR" for v in certs],
-                                              categories=[*CERTIFICATIONS, "missing"])
+        # a missing certification is unknown ("missing"), not "NR"; other systems' labels
+        # (FSK, BBFC) enter through ``min_age``
+        out["certification"] = pd.Categorical(
+            ["missing" if v is None else v if v in CERTIFICATIONS else "other" for v in certs],
+            categories=[*CERTIFICATIONS, "other", "missing"])
         return pd.DataFrame(out)
 
     def get_feature_names_out(self, input_features=None):

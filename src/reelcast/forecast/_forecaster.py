@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._errors import InputError, NotFittedError
+from ..data import OPTIONAL_FIELDS, blank_fields, field_set_copies
 from ..evaluation._baselines import log_revenue
 from ..features import PreReleaseFeatures
 
@@ -25,6 +26,16 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         slightly lower MAE (1.392 against 1.401).
     keyword_topics : int
         Keyword topics (TF-IDF + SVD, learned from the training films only); 0 for none.
+    field_dropout : {"field_sets", "random", "none"}
+        How the regressor learns that a field left out means "unknown". ``"field_sets"`` trains
+        on :func:`reelcast.data.field_set_copies`: every film once under each distinct set of
+        fields a user may give (the named sets and every field set with one field left out), so
+        that a forecast without a field averages over the films that have it. ``"random"`` adds
+        one copy of every film with each optional field left out with probability
+        ``dropout_rate``. ``"none"`` trains on the films as the sources give them, where a
+        missing field mostly means "a film the larger sources did not cover".
+    dropout_rate : float
+        The per-field probability of ``field_dropout="random"``.
     random_state, n_jobs : int
 
     Notes
@@ -47,8 +58,9 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
     def __init__(self, n_estimators: int = 1500, learning_rate: float = 0.02,
                  num_leaves: int = 31, min_child_samples: int = 20, subsample: float = 0.8,
                  colsample_bytree: float = 0.5, reg_lambda: float = 1.0,
-                 objective: str = "regression", keyword_topics: int = 16, random_state: int = 0,
-                 n_jobs: int = 2):
+                 objective: str = "regression", keyword_topics: int = 16,
+                 field_dropout: str = "field_sets", dropout_rate: float = 0.5,
+                 random_state: int = 0, n_jobs: int = 2):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -58,6 +70,8 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         self.reg_lambda = reg_lambda
         self.objective = objective
         self.keyword_topics = keyword_topics
+        self.field_dropout = field_dropout
+        self.dropout_rate = dropout_rate
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -82,12 +96,35 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
             raise InputError(f"need at least 10 films with revenue > 0 to train, got {keep.sum()}")
         self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics).fit(
             films if history is None else history, topic_films=films)
-        X = self.features_.transform(films.loc[keep])
-        self.model_ = self._lgbm().fit(X, y[keep])
+        rows, y_rows = self._training_rows(films.loc[keep], y[keep])
+        X = self.features_.transform(rows)
+        self.model_ = self._lgbm().fit(X, y_rows)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.n_features_in_ = X.shape[1]
         self.train_median_ = float(np.median(y[keep]))
         return self
+
+    def _training_rows(self, films: pd.DataFrame, y: np.ndarray):
+        if self.field_dropout == "none":
+            return films, y
+        if self.field_dropout == "field_sets":
+            copies, origin = field_set_copies(films)
+            return copies, y[origin]
+        if self.field_dropout == "random":
+            rng = np.random.default_rng(self.random_state)
+            drop = rng.random((len(films), len(OPTIONAL_FIELDS))) < self.dropout_rate
+            copies = [films]
+            # one copy of every film; rows that drop the same fields are blanked together
+            codes = drop @ (1 << np.arange(len(OPTIONAL_FIELDS)))
+            for code in np.unique(codes):
+                at = np.flatnonzero(codes == code)
+                kept = [f for i, f in enumerate(OPTIONAL_FIELDS) if not (code >> i) & 1]
+                copies.append(blank_fields(films.iloc[at], kept))
+            order = np.concatenate([np.arange(len(films)),
+                                    *[np.flatnonzero(codes == c) for c in np.unique(codes)]])
+            return pd.concat(copies, ignore_index=True), y[order]
+        raise InputError(f"The 'field_dropout' parameter of BoxOfficeForecaster must be one of "
+                         f"'field_sets', 'random', 'none', got {self.field_dropout!r} instead.")
 
     def _check(self):
         if not hasattr(self, "model_"):

@@ -150,7 +150,8 @@ def _record(raw: dict, row: int | None) -> dict:
     }
     for field in _LISTS:
         rec[field] = _list(raw.get(field), field, row)
-    rec["is_sequel"] = rec["collection"] is not pd.NA
+    # no collection given: unknown, not "no franchise"
+    rec["is_sequel"] = True if rec["collection"] is not pd.NA else pd.NA
     return rec
 
 
