@@ -78,7 +78,7 @@ def tmdb(
     rate: Annotated[int, typer.Option(help="At most this many requests per 10 seconds.")] = 40,
     language: Annotated[str, typer.Option(help="Language of titles and overviews.")] = "en-US",
 ) -> None:
-    """Write upcoming films (or the films --id) from TMDB as a new-film CSV for forecasting.
+    """Write TMDB's upcoming films, or the films given by --id, as a new-film CSV.
 
     Example: reelcast fetch tmdb --upcoming --region US --pages 2 --out upcoming.csv
     """
@@ -111,12 +111,16 @@ def tmdb(
     for note in written["notes"]:
         typer.echo(f"note: {note}")
     if upcoming and got.total_pages is not None and got.pages < pages:
-        typer.echo(f"TMDB's upcoming list has only {got.total_pages} page(s)")
-    where = (f"; {len(written['posters'])} poster(s) in {written['posters_dir']}"
+        typer.echo(f"TMDB's upcoming list has only {_count(got.total_pages, 'page')}")
+    where = (f"; {_count(len(written['posters']), 'poster')} in {written['posters_dir']}"
              if written["posters_dir"] else "")
-    plural = "film" if written["n_films"] == 1 else "films"
-    typer.echo(f"wrote {written['n_films']} {plural} to {out}{where} "
-               f"({client.requests_sent} TMDB request(s), {client.cache.hits} from the cache)")
+    typer.echo(f"wrote {_count(written['n_films'], 'film')} to {out}{where} "
+               f"({_count(client.requests_sent, 'request')} to TMDB, "
+               f"{client.cache.hits} answered from the cache)")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def tmdb_forecast_input(film_id: int, api_key: str | None, given: dict) -> tuple[dict, object]:
