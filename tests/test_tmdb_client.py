@@ -342,3 +342,28 @@ def test_writing_refuses_a_folder_and_nothing(tmp_path):
         write_films_csv([], tmp_path)
     with pytest.raises(InputError, match="no films to write"):
         write_films_csv([], tmp_path / "x.csv")
+
+
+@pytest.mark.parametrize("header, seconds", [
+    ("7", 7.0), ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0), ("soon", None), (None, None),
+])
+def test_retry_after_accepts_seconds_and_http_dates(header, seconds):
+    from email.utils import parsedate_to_datetime
+
+    from reelcast.fetch._http import retry_after_seconds
+
+    now = parsedate_to_datetime("Wed, 21 Oct 2015 07:28:00 GMT").timestamp()
+    assert retry_after_seconds(header, now=now) == seconds
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"api_url": "ftp://x"}, "api_url 'ftp://x' is not an http(s) URL"),
+    ({"language": "english"}, "language 'english' is not a code"),
+    ({"poster_size": "../x"}, "poster_size '../x' is not a TMDB size"),
+    ({"retries": -1}, "retries -1 must be a number ≥ 0"),
+    ({"rate": 0}, "rate 0 must be a whole number"),
+    ({"cache_ttl": -5}, "cache ttl -5 must be"),
+])
+def test_bad_settings_are_named(tmp_path, settings, message):
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        TMDBClient(V3_KEY, TMDBSettings(**({"cache_dir": tmp_path} | settings)))
