@@ -75,7 +75,7 @@ def tmdb(
     cache_dir: Annotated[Path | None, typer.Option(
         help="Cache folder for TMDB answers (default ~/.cache/reelcast/tmdb).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
-    rate: Annotated[int, typer.Option(help="At most this many requests per 10 seconds.")] = 40,
+    rate: Annotated[int, typer.Option(min=1, help="At most this many requests per 10 seconds.")] = 40,
     language: Annotated[str, typer.Option(help="Language of titles and overviews.")] = "en-US",
 ) -> None:
     """Write TMDB's upcoming films, or the films given by --id, as a new-film CSV.
