@@ -101,6 +101,9 @@ def forecast(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the forecast as JSON.")] = None,
     poster: Annotated[Path | None, typer.Option(
         help="Poster image (JPEG/PNG/GIF/WebP) for the genre probabilities.")] = None,
+    tmdb_id: Annotated[int | None, typer.Option("--tmdb-id", help=(
+        "Fill the film in from TMDB (key: $TMDB_API_KEY or --api-key); flags win."))] = None,
+    api_key: Annotated[str | None, typer.Option("--api-key", help="TMDB API key.")] = None,
 ) -> None:
     """Forecast one film: worldwide gross, 80%/95% intervals, comparables and explanation."""
     from .._io import write_json
@@ -122,6 +125,11 @@ def forecast(
              "keywords": keywords, "collection": collection, "runtime": runtime,
              "original_language": language, "certification": certification, "overview": overview}
     record |= {k: v for k, v in flags.items() if v is not None}
+    tmdb_image = None
+    if tmdb_id is not None:  # TMDB's fields under the ones given here (issue 22)
+        from ._fetch import tmdb_forecast_input
+
+        record, tmdb_image = tmdb_forecast_input(tmdb_id, api_key, record)
     if "poster" in record:
         raise InputError("poster: the CLI forecast does not read posters; use the web service")
     image = None
@@ -129,6 +137,7 @@ def forecast(
         from ..vision._image import load_image_bytes, read_image_file
 
         image = load_image_bytes(read_image_file(str(poster)), name="--poster")
+    image = tmdb_image if image is None else image
     fc = forecast_film(model, record, poster_image=image)
     render_forecast(fc)
     if json_out is not None:

@@ -17,6 +17,7 @@ companies           production companies, ``|``-separated
 collection          franchise/collection name if any (a sequel or part of a series)
 overview, tagline   text
 poster              path to a poster image (JPEG/PNG)
+tmdb_id, imdb_id    the film's ids (``reelcast fetch tmdb`` writes them; not model inputs)
 ==================  ===========================================================
 """
 
@@ -38,7 +39,7 @@ __all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "read_new_films", "films_from_re
 
 INPUT_COLUMNS = ("title", "release_date", "budget", "runtime", "original_language",
                  "certification", "genres", "keywords", "cast", "directors", "writers",
-                 "companies", "collection", "overview", "tagline", "poster")
+                 "companies", "collection", "overview", "tagline", "poster", "tmdb_id", "imdb_id")
 REQUIRED_COLUMNS = ("title", "release_date")
 _LISTS = ("genres", "keywords", "cast", "directors", "writers", "companies")
 _MAX_CELL = {"overview": 20_000, "tagline": 2_000}
@@ -47,6 +48,7 @@ _MAX_BUDGET = 2e9  # no film has cost more than ~$500M; 2e9 leaves room and catc
 _GENRE_LOOKUP = {g.lower(): g for g in GENRES} | {k: v for k, v in GENRE_ALIASES.items() if v}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANG = re.compile(r"^[a-z]{2}$")
+_IMDB = re.compile(r"^tt\d{7,10}$")
 
 
 def _where(row: int | None) -> str:
@@ -94,6 +96,25 @@ def _date(value, row: int | None) -> pd.Timestamp:
     if not 1900 <= stamp.year <= 2100:
         raise InputError(f"{_where(row)}release_date {value!r} must be between 1900 and 2100")
     return stamp
+
+
+def _ids(raw: dict, row: int | None) -> dict:
+    """The optional ``tmdb_id`` and ``imdb_id``: carried along, never used as model inputs."""
+    out = {"tmdb_id": pd.NA, "imdb_id": pd.NA}
+    tmdb, imdb = raw.get("tmdb_id"), raw.get("imdb_id")
+    if not (tmdb is None or tmdb == "" or (isinstance(tmdb, float) and math.isnan(tmdb))):
+        text = str(tmdb).strip()
+        if isinstance(tmdb, bool) or not (text.isascii() and text.isdigit()) \
+                or not 0 < int(text) < 10**9:
+            raise InputError(f"{_where(row)}tmdb_id {tmdb!r} is not a positive whole number")
+        out["tmdb_id"] = int(text)
+    imdb = _text(imdb, "imdb_id", row)
+    if imdb is not pd.NA:
+        if not _IMDB.match(str(imdb)):
+            raise InputError(f"{_where(row)}imdb_id {imdb!r} is not an IMDb id such as "
+                             "'tt4154756'")
+        out["imdb_id"] = str(imdb)
+    return out
 
 
 def _list(value, field: str, row: int | None) -> list[str]:
@@ -152,6 +173,7 @@ def _record(raw: dict, row: int | None) -> dict:
         rec[field] = _list(raw.get(field), field, row)
     # no collection given: unknown, not "no franchise"
     rec["is_sequel"] = True if rec["collection"] is not pd.NA else pd.NA
+    rec |= _ids(raw, row)
     return rec
 
 

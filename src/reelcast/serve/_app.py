@@ -59,8 +59,11 @@ def decode_poster(data: bytes, max_pixels: int):
     return info, img
 
 
-def create_app(model_dir: str | Path, *, limits: dict | None = None):
-    """Build the app for ``model_dir``; raises ``ArtifactError`` if its hashes do not verify."""
+def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
+    """Build the app for ``model_dir``; raises ``ArtifactError`` if its hashes do not verify.
+
+    With ``tmdb`` (a ``reelcast.fetch.TMDBClient``) the page gets a "TMDB id" box and the app
+    ``GET /tmdb/{id}`` and ``GET /tmdb?tmdb_id=N`` (see ``_tmdb.py``)."""
     fastapi = require("fastapi", "serve")
     from fastapi import File, Form, Request, UploadFile
     from fastapi.exceptions import RequestValidationError
@@ -80,6 +83,12 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
                     "comparable earlier films, TreeSHAP explanations, a predicted rating, "
                     "genre probabilities (overview and/or poster) and the nearest recent hits.")
     app.state.product = product
+    tmdb_box = ""
+    if tmdb is not None:
+        from ._tmdb import add_tmdb_routes, tmdb_box_html
+
+        add_tmdb_routes(app, product, tmdb)
+        tmdb_box = tmdb_box_html()
 
     @app.exception_handler(ReelcastError)
     async def _reelcast_error(request, exc):  # bad input is the client's: 422, never a 500
@@ -162,7 +171,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
-        return HTMLResponse(render_page(product))
+        return HTMLResponse(render_page(product, extra=tmdb_box))
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def page_submit(request: Request) -> HTMLResponse:
@@ -175,8 +184,9 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
             # the model is CPU-bound: keep it off the event loop
             result, info = await run_in_threadpool(_page_forecast, values, upload)
         except ReelcastError as exc:
-            return HTMLResponse(render_page(product, values, error=str(exc).splitlines()[0]),
-                                status_code=422)
-        return HTMLResponse(render_page(product, values, result=result, poster=info))
+            return HTMLResponse(render_page(product, values, error=str(exc).splitlines()[0],
+                                            extra=tmdb_box), status_code=422)
+        return HTMLResponse(render_page(product, values, result=result, poster=info,
+                                        extra=tmdb_box))
 
     return app

@@ -176,8 +176,10 @@ def _hits(result) -> str:
 
 
 def render_page(product, values: dict | None = None, *, result=None, poster: dict | None = None,
-                error: str | None = None) -> str:
-    """The whole page: the form (refilled with ``values``), an error line or the result."""
+                error: str | None = None, extra: str = "") -> str:
+    """The whole page: the form (refilled with ``values``), an error line or the result.
+
+    ``extra`` is trusted HTML put just before the form (the TMDB box, see ``_tmdb.py``)."""
     n = len(product.comparables) if product.comparables is not None else 0
     body = f'<p class="error" id="error">{escape(error)}</p>' if error else ""
     if result is not None:
@@ -188,5 +190,5 @@ def render_page(product, values: dict | None = None, *, result=None, poster: dic
 <body><h1>reelcast: box-office forecast before release</h1>
 <p>Model with {len(product.manifest.get('features', []))} pre-release features; comparables
 from {n:,} earlier films. Lists accept commas or "|".</p>
-{body}{_form(values or {})}
+{body}{extra}{_form(values or {})}
 <p><a href="/docs">API documentation</a></p></body></html>"""
