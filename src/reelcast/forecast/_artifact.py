@@ -66,6 +66,7 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
             "roles": [[k, *v] for k, v in history._roles().items()],  # a list: order matters
             "history_target": history.target,
             "train_median": model.train_median_,
+            "field_effects": getattr(model, "field_effects_", {}),
         }
         if getattr(feats, "topics_", None) is not None:
             np.savez(tmp / "keyword_topics.npz", **feats.topics_.state())
@@ -164,6 +165,7 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
     model.feature_names_in_ = manifest["features"]
     model.n_features_in_ = len(manifest["features"])
     model.train_median_ = float(config["train_median"])
+    model.field_effects_ = dict(config.get("field_effects", {}))
     return model
 
 
