@@ -61,18 +61,15 @@ from ._corpus_io import (
 )
 from ._coverage import coverage_markdown, coverage_table, print_coverage
 from ._cpi import to_2017_dollars
-from ._labels import normalise_title
-from ._merge import (
-    NO_ID_SOURCES,
-    TitleIndex,
-    build_crosswalk,
-    key_records,
-    match_titles,
-    resolve_fields,
-)
+from ._audit import audit_labels
+from ._certification import min_ages
+from ._corpus_link import link_ids, match_no_id_tables
+from ._merge import resolve_fields
+from ._people import reconcile_people
 from ._posters import check_posters
 from ._schema import FILM_COLUMNS, LIST_COLUMNS
-from ._sources import N_EXAMPLES, SourceTable
+from ._sources import SourceTable
+from ._sources_added import read_cast_ids, read_imdb_crew, read_tmdb10k, read_wikipedia
 from ._sources_boxoffice import (
     read_box_office_mojo,
     read_ilias,
@@ -80,6 +77,7 @@ from ._sources_boxoffice import (
     read_movie_industry,
     read_the_numbers,
 )
+from ._sources_release import read_bom_width, read_the_numbers_theaters, read_vega
 from ._sources_tmdb import (
     read_links,
     read_movielens_ratings,
@@ -106,10 +104,15 @@ FILM_READERS: dict[str, Callable[[str | os.PathLike], SourceTable]] = {
     "movie_industry": read_movie_industry,
     "the_numbers": read_the_numbers,
     "box_office_mojo": read_box_office_mojo,
+    # corpus v2 (data README, "Added later")
+    "ilias1111_cast": read_cast_ids,
+    "tmdb_10k": read_tmdb10k,
+    "imdb_crew": read_imdb_crew,
+    "wikipedia": read_wikipedia,
+    "the_numbers_theaters": read_the_numbers_theaters,
+    "bom_width": read_bom_width,
+    "vega": read_vega,
 }
-# sources that define films; the others only add attributes to films that exist
-_FILM_DEFINING = ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "imdb5000")
-_ATTRIBUTES = ("tmdb_keywords", "movielens", "posters")
 TIME_CUT = pd.Timestamp("2018-01-01")  # films released from this day on are not in the corpus
 
 
@@ -195,15 +198,19 @@ def build_corpus(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataFileError(f"data folder not found: {data_dir}")
-    steps = _Steps(len(FILM_READERS) + 7, progress)  # reads, anime, 6 build steps
+    steps = _Steps(len(FILM_READERS) + 9, progress)  # reads, anime, 8 build steps
     try:
         tables = {name: steps.run(f"read {name}", reader, data_dir)
                   for name, reader in FILM_READERS.items()}
         anime = steps.run("read anime", read_anime, data_dir)
-        records, report = steps.run("link ids", _link_ids, tables)
-        records = steps.run("match titles", _match_no_id_tables, records, tables, report)
+        records, report, unlinked = steps.run("link ids", link_ids, tables)
+        records = steps.run("match titles", match_no_id_tables, records, tables, report, unlinked)
+        records, people = steps.run("reconcile people", reconcile_people, records)
+        report["people"] = people.to_dict()
         films, resolve_info = steps.run("resolve fields", _resolve, records)
         report.update(resolve_info)
+        films["label_flags"], report["label_audit"] = steps.run("audit labels", audit_labels,
+                                                                records, films)
         posters = steps.run("check posters", _check_posters, films, data_dir, verify_posters)
         coverage = steps.run("coverage", coverage_table, films)
         report.update(report_sources(tables, anime), posters=posters["report"],
@@ -219,93 +226,6 @@ def build_corpus(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
     return CorpusSummary(Path(out_dir), len(films), budget_revenue,
                          coverage["overall"]["poster"], len(anime.frame), coverage,
                          round(time.perf_counter() - start, 1))
-
-
-def _link_ids(tables: dict[str, SourceTable]) -> tuple[pd.DataFrame, dict]:
-    frames = {name: t.frame for name, t in tables.items()}
-    crosswalk = build_crosswalk(frames)
-    keyed = {name: key_records(frames[name], name, crosswalk)
-             for name in (*_FILM_DEFINING, *_ATTRIBUTES) if name in frames}
-    if "ilias1111" in keyed:  # ilias1111's TMDB vote average is a second, lower rating source
-        ilias = keyed["ilias1111"]
-        keyed["ilias1111_tmdb"] = pd.DataFrame({
-            "film_id": ilias["film_id"], "tmdb_id": ilias["tmdb_id"], "imdb_id": ilias["imdb_id"],
-            "rating": ilias["_tmdb_rating"], "vote_count": ilias["_tmdb_vote_count"],
-            "_source": "ilias1111_tmdb"})
-    report = {"crosswalk": {"pairs": len(crosswalk.pairs), "conflicting_pairs_dropped":
-                            crosswalk.n_conflicts}, "id_linking": {}}
-    for name in _FILM_DEFINING:
-        if name in keyed:
-            k = keyed[name]
-            report["id_linking"][name] = {"records": len(k), "with_tmdb_id": int(k["tmdb_id"]
-                                          .notna().sum()), "with_imdb_id": int(k["imdb_id"]
-                                          .notna().sum())}
-    defining = pd.concat([keyed[n] for n in _FILM_DEFINING if n in keyed], ignore_index=True)
-    # IMDb-only films may be TMDB films the crosswalk could not link: match them on title + year
-    imdb_only = defining["film_id"].str.startswith("imdb:")
-    tmdb_ids = set(defining.loc[~imdb_only, "film_id"])
-    linked_imdb = set(defining.loc[~imdb_only & defining["imdb_id"].notna(), "film_id"])
-    index = TitleIndex()
-    index.add(defining.loc[~imdb_only])
-    single = defining.loc[imdb_only].drop_duplicates("film_id")
-    film_id, status = match_titles(single, index, restrict_to=tmdb_ids - linked_imdb)
-    remap = dict(zip(single["film_id"], film_id, strict=True))
-    remap = {k: v for k, v in remap.items() if isinstance(v, str)}
-    # a TMDB film can absorb only one IMDb-only film
-    absorbed = pd.Series(list(remap.values())).duplicated(keep=False)
-    remap = {k: v for (k, v), dup in zip(remap.items(), absorbed, strict=True) if not dup}
-    report["imdb_only_merge"] = {"imdb_only_films": len(single), "merged_into_tmdb_films":
-                                 len(remap), "ambiguous": int((status == "ambiguous").sum())}
-    parts = [keyed[n] for n in (*_FILM_DEFINING, "ilias1111_tmdb", *_ATTRIBUTES) if n in keyed]
-    records = pd.concat(parts, ignore_index=True)
-    records["film_id"] = records["film_id"].map(lambda f: remap.get(f, f)).astype("string")
-    films = set(records.loc[records["_source"].isin(_FILM_DEFINING), "film_id"])
-    attribute = records["_source"].isin(_ATTRIBUTES) | (records["_source"] == "ilias1111_tmdb")
-    orphan = attribute & ~records["film_id"].isin(films)
-    report["attributes_without_film"] = {
-        n: int((orphan & (records["_source"] == n)).sum()) for n in (*_ATTRIBUTES,)}
-    return records.loc[~orphan.to_numpy()].reset_index(drop=True), report
-
-
-def _match_no_id_tables(records: pd.DataFrame, tables: dict[str, SourceTable],
-                        report: dict) -> pd.DataFrame:
-    index = TitleIndex()
-    index.add(records[records["_source"].isin(_FILM_DEFINING)])
-    report["matching"] = {}
-    parts = [records]
-    for name in NO_ID_SOURCES:
-        if name not in tables:
-            continue
-        rows = tables[name].frame.copy()
-        rows["_source"] = name
-        film_id, status = match_titles(rows, index)
-        rows["film_id"] = film_id
-        keys = rows["title"].map(normalise_title)
-        years = rows["year"].astype("Int64").astype("string").fillna("unknown")
-        new = status.isin(["unmatched"]) & keys.notna()
-        rows.loc[new, "film_id"] = ("title:" + keys[new] + ":" + years[new]).astype("string")
-        # rows of one table landing on the same film (or repeating a new film): keep the first
-        usable = rows["film_id"].notna()
-        dup = usable & rows["film_id"].duplicated(keep="first")
-        n_new_films = rows.loc[new & ~dup, "film_id"].nunique()
-        report["matching"][name] = {
-            "rows": len(rows), "matched": int((status == "matched").sum()),
-            "match_rate": round(float((status == "matched").mean()), 4) if len(rows) else 0.0,
-            "added": int(n_new_films), "ambiguous": int((status == "ambiguous").sum()),
-            "no_title": int((status == "no_title").sum()),
-            "duplicates_dropped": int(dup.sum()),
-            "ambiguous_examples": _examples(rows.loc[status == "ambiguous"]),
-            "added_examples": _examples(rows.loc[new & ~dup]),
-        }
-        kept = rows.loc[(usable & ~dup).to_numpy()]
-        index.add(kept)
-        parts.append(kept)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _examples(rows: pd.DataFrame) -> list[str]:
-    return [f"{t} ({y})" for t, y in zip(rows["title"].head(N_EXAMPLES),
-                                         rows["year"].head(N_EXAMPLES), strict=True)]
 
 
 def _resolve(records: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -328,6 +248,7 @@ def _resolve(records: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     films["is_sequel"] = is_sequel
     films["src_is_sequel"] = pd.Series(np.where(is_sequel.notna(), "derived:collection", None),
                                        dtype="string")
+    films["min_age"] = min_ages(films["certification"].astype("string").tolist())
     films["budget_adj"] = to_2017_dollars(films["budget"], films["year"])
     films["revenue_adj"] = to_2017_dollars(films["revenue"], films["year"])
     # the public tables stop at 2017; a film first released in 2018 or later (a 2017 festival
