@@ -17,7 +17,6 @@ from ._schema import (
 )
 from ._sources import ParseStats, SourceTable
 from ._sources_added import read_cast_ids, read_imdb_crew, read_tmdb10k, read_wikipedia
-from ._sources_release import read_bom_width, read_the_numbers_theaters, read_vega
 from ._sources_boxoffice import (
     read_box_office_mojo,
     read_ilias,
@@ -25,6 +24,7 @@ from ._sources_boxoffice import (
     read_movie_industry,
     read_the_numbers,
 )
+from ._sources_release import read_bom_width, read_the_numbers_theaters, read_vega
 from ._sources_tmdb import (
     read_links,
     read_movielens_ratings,

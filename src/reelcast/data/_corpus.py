@@ -1,41 +1,68 @@
 """The canonical film corpus: every public source merged into one row per film, plus the anime table.
 
-``build_corpus(data_dir, out_dir)`` reads every table (``_sources_*``), links ids, matches the
-tables without ids on normalised title + year (±1), resolves conflicts by a per-field source
-priority (``_merge.FIELD_PRIORITY``, repeated here), derives ``year``, ``is_sequel`` and the 2017-dollar
-columns, checks the posters, and writes (atomically: a temporary folder renamed over ``out_dir``
-only when complete) ``films.parquet``, ``anime.parquet``, ``coverage.json``/``coverage.md``,
-``build_report.json``, ``manifest.json`` and ``README.md``.
+``build_corpus(data_dir, out_dir)`` reads every table (``_sources_*``), links ids and matches the
+tables without ids on normalised title + year (±1) (``_corpus_link``), gives person ids their
+names (``_people``), resolves conflicts by a per-field source priority (``_merge.FIELD_PRIORITY``,
+repeated here), derives ``year``, ``is_sequel``, ``min_age`` and the 2017-dollar columns, audits
+the revenue and budget labels (``_audit``: flags, nothing changed), checks the posters, and writes
+(atomically: a temporary folder renamed over ``out_dir`` only when complete) ``films.parquet``,
+``anime.parquet``, ``coverage.json``/``coverage.md``, ``build_report.json``, ``manifest.json``
+and ``README.md``.
 
-Source priority, best first (first non-missing value wins; an empty list is missing):
+Source priority, best first (first non-missing value wins; an empty list is missing). The tables
+added with corpus v2 (TMDb 10k, IMDb crew, Wikipedia, The Numbers theaters, Box Office Mojo width,
+vega, ilias1111 cast ids) rank below the earlier ones wherever both give a field, except the
+person lists, where the id-keyed lists are the most complete:
 
 ==================  ==========================================================================
 field               sources
 ==================  ==========================================================================
 title               tmdb5000, movies_metadata, tmdb_discover, imdb5000, movie_industry,
-                    the_numbers, box_office_mojo, ilias1111 (its original title)
-original_title      tmdb5000, movies_metadata, tmdb_discover, ilias1111
-release_date        tmdb5000, movies_metadata, ilias1111, tmdb_discover, the_numbers,
-                    movie_industry  (``year`` = its year, else imdb5000, movie_industry, …)
+                    the_numbers, box_office_mojo, the_numbers_theaters, bom_width, vega,
+                    imdb_crew, tmdb_10k, ilias1111 (its original title), wikipedia
+original_title      tmdb5000, movies_metadata, tmdb_discover, ilias1111, tmdb_10k, imdb_crew
+release_date        tmdb5000, movies_metadata, ilias1111, tmdb_discover, tmdb_10k, the_numbers,
+                    the_numbers_theaters, movie_industry, bom_width, vega
 budget              tmdb5000, movies_metadata, ilias1111, the_numbers, movie_industry,
-                    imdb5000 (US films only: other budgets are in local currency)
+                    imdb5000 (US films only: other budgets are in local currency), tmdb_10k,
+                    the_numbers_theaters, vega
 revenue (world)     tmdb5000, movies_metadata, ilias1111, the_numbers, movie_industry,
-                    box_office_mojo (domestic + foreign)
-revenue_domestic    the_numbers, ilias1111, box_office_mojo, imdb5000
-runtime             tmdb5000, movies_metadata, ilias1111, imdb5000, movie_industry
+                    box_office_mojo (domestic + foreign), tmdb_10k, the_numbers_theaters, vega
+revenue_domestic    the_numbers, ilias1111, box_office_mojo, imdb5000, the_numbers_theaters,
+                    vega, bom_width
+runtime             tmdb5000, movies_metadata, ilias1111, imdb5000, movie_industry, tmdb_10k,
+                    the_numbers_theaters, bom_width, vega, imdb_crew
 original_language   tmdb5000, movies_metadata, ilias1111, tmdb_discover, imdb5000
-certification       ilias1111, imdb5000, movie_industry (US MPAA labels only)
-genres              tmdb5000, movies_metadata, ilias1111, tmdb_discover, imdb5000, movie_industry
-keywords            tmdb5000, tmdb_keywords, ilias1111, imdb5000
-cast, directors     tmdb5000 (billing order), imdb5000, movie_industry
-writers             movie_industry
-companies           tmdb5000, movies_metadata, ilias1111, movie_industry
+certification       ilias1111 (its MPAA labels), imdb5000, movie_industry,
+                    the_numbers_theaters, vega, then ilias1111_age (its FSK ages)
+genres              tmdb5000, movies_metadata, ilias1111, tmdb_discover, tmdb_10k, imdb5000,
+                    movie_industry, imdb_crew, the_numbers_theaters, bom_width, vega
+keywords            tmdb5000, tmdb_keywords, ilias1111, tmdb_10k, imdb5000
+cast                ilias1111_cast (TMDB person ids in billing order, named by ``_people``),
+                    tmdb5000 (billing order), tmdb_10k, the_numbers_theaters, imdb5000,
+                    bom_width, wikipedia, movie_industry
+directors           tmdb5000, tmdb_10k, imdb_crew (``nm`` ids, named by ``_people``),
+                    the_numbers_theaters, imdb5000, movie_industry, bom_width, vega, wikipedia
+writers             imdb_crew, movie_industry
+companies           tmdb5000, movies_metadata, ilias1111, tmdb_10k, movie_industry,
+                    the_numbers_theaters
 collection          movies_metadata, ilias1111
-overview, tagline   tmdb5000, movies_metadata
+overview            tmdb5000, movies_metadata, tmdb_10k, wikipedia (the article's opening
+                    without its sentences on release and reception: a plot summary; see
+                    ``_sources_added``)
+tagline             tmdb5000, movies_metadata, tmdb_10k
 poster_file         posters (by IMDb id or TMDB id; verified)
+distributor         bom_width, box_office_mojo (its ``studio``), vega
+story_source,       the_numbers_theaters, vega
+creative_type
+production_method   the_numbers_theaters
+opening_theaters    the_numbers_theaters (release plan: ``RELEASE_PLAN_COLUMNS``)
 rating+vote_count   ilias1111 (IMDb), imdb5000, movie_industry, tmdb5000, movies_metadata,
                     ilias1111_tmdb, tmdb_discover, movielens (stars x 2)
 ==================  ==========================================================================
+
+Derived: ``min_age`` from ``certification`` (``_certification``); ``label_flags`` from every
+source's revenue and budget (``_audit``).
 """
 
 from __future__ import annotations
@@ -52,6 +79,8 @@ import pandas as pd
 from .._errors import DataFileError
 from .._io import atomic_dir
 from ._anime import read_anime
+from ._audit import audit_labels
+from ._certification import min_ages
 from ._corpus_io import (
     CORPUS_COLUMNS,
     load_anime,
@@ -59,11 +88,9 @@ from ._corpus_io import (
     report_sources,
     write_outputs,
 )
+from ._corpus_link import link_ids, match_no_id_tables
 from ._coverage import coverage_markdown, coverage_table, print_coverage
 from ._cpi import to_2017_dollars
-from ._audit import audit_labels
-from ._certification import min_ages
-from ._corpus_link import link_ids, match_no_id_tables
 from ._merge import resolve_fields
 from ._people import reconcile_people
 from ._posters import check_posters

@@ -16,7 +16,8 @@ import pyarrow
 
 from .._errors import DataFileError, SchemaError
 from .._io import file_sha256, write_json
-from ._coverage import corpus_readme, coverage_markdown
+from ._corpus_readme import corpus_readme
+from ._coverage import coverage_markdown
 from ._merge import FIELD_PRIORITY, RATING_PRIORITY
 from ._schema import ANIME_COLUMNS, FILM_COLUMNS, PROVENANCE_FIELDS
 from ._sources import SourceTable

@@ -175,6 +175,10 @@ def _attach(rows: pd.DataFrame, index: TitleIndex, report: dict, name: str,
     """Title attributes: a matched row joins its film; a film matched twice takes neither."""
     film_id, status = match_titles(rows, index, restrict_to=restrict)
     rows["film_id"] = film_id
+    # a title match adds fields, never ids: a wrong match must not spread an id to a film
+    for column in ("tmdb_id", "imdb_id"):
+        if column in rows:
+            rows[column] = pd.Series(pd.NA, index=rows.index, dtype=rows[column].dtype)
     usable = rows["film_id"].notna()
     twice = usable & rows["film_id"].duplicated(keep=False)
     kept = rows.loc[(usable & ~twice).to_numpy()]

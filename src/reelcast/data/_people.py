@@ -15,9 +15,9 @@ gives names. Once the records of all tables carry their ``film_id``, the ids are
    together (a writer-director is one ``nm`` id).
 3. **Elimination.** In a film where all but one id of a role have a name and all but one of the
    film's names of that role have an id, the last id and the last name are the same person (the
-   common case for directors: one ``nm`` id, one director name). For cast, only the ids billed
-   within the film's named cast (billing < names + 2) take part, so a name is never given to a
-   bit part. Repeated until nothing changes.
+   common case for directors: one ``nm`` id, one director name). For cast, only the first
+   ``CAST_ELIMINATION_TOP`` (5) billed ids and the first five names of each source take part,
+   so a name is never given to a bit part. Repeated until nothing changes.
 4. A name is given to one id only (the first found), so two people are never merged into one.
 
 The corpus ``cast`` / ``directors`` / ``writers`` lists then hold the person's name where any
@@ -38,9 +38,14 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["PeopleReport", "person_key", "reconcile_people", "MIN_SHARED_FILMS",
+           "CAST_ELIMINATION_TOP",
            "TMDB_PERSON_PREFIX", "IMDB_PERSON_PREFIX"]
 
 MIN_SHARED_FILMS = 2
+# cast elimination looks at the first five billed ids and the first five names of each source:
+# checked against the persons named by co-occurrence in two films (the others named from three
+# or more), it named 96-98% of them right; with the first eight, 80-89%
+CAST_ELIMINATION_TOP = 5
 TMDB_PERSON_PREFIX = "tmdbp:"
 IMDB_PERSON_PREFIX = "imdbp:"
 _ROLE_NAMES = {"cast": "cast", "crew": ("directors", "writers")}
@@ -196,11 +201,11 @@ def _resolve_ids(ids: pd.DataFrame, names: pd.DataFrame, window: bool
     pairs = _film_pairs(ids, names, window)
     named = _mutual_best(pairs)
     by_cooccurrence = len(named)
+    if window:  # cast: the top of the bill on both sides (names listed among a source's first)
+        ids = ids[ids["position"] < CAST_ELIMINATION_TOP]
+        names = names[names["position"] < CAST_ELIMINATION_TOP]
     film_ids = ids.drop_duplicates(["film_id", "role", "pid"])
     film_names = names.drop_duplicates(["film_id", "role", "key"])
-    if window:
-        size = film_names.groupby("film_id")["key"].size()
-        film_ids = film_ids[film_ids["position"] < film_ids["film_id"].map(size).fillna(0) + 2]
     film_ids = film_ids[film_ids["film_id"].isin(set(film_names["film_id"]))]
     by_elimination = _eliminate(film_ids[["film_id", "role", "pid"]],
                                 film_names[["film_id", "role", "key"]], named)
