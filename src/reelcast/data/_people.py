@@ -120,8 +120,9 @@ def _display(names: pd.DataFrame) -> dict[str, str]:
     preferred = names["source"].isin(_ORDERED_CAST).astype(int)
     counts = (names.assign(preferred=preferred).groupby(["key", "value"])
               .agg(n=("film_id", "size"), preferred=("preferred", "max")).reset_index()
-              .sort_values(["key", "n", "preferred"], ascending=[True, False, False]))
-    return dict(zip(counts["key"], counts["value"], strict=False)) if len(counts) else {}
+              .sort_values(["key", "n", "preferred"], ascending=[True, False, False])
+              .drop_duplicates("key", keep="first"))
+    return dict(zip(counts["key"], counts["value"], strict=True))
 
 
 def _mutual_best(pairs: pd.DataFrame) -> dict[str, str]:

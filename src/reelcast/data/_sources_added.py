@@ -173,7 +173,9 @@ def is_person_name(token) -> bool:
             and not any(ch.isdigit() for ch in text))
 
 
-_NAME = r"[A-Z][\w.'’\-]*(?: (?:[A-Z][\w.'’\-]*|de|van|von|del|da|di|la|le))*"
+# a name's words: initials ("J.") or capitalised words, never a sentence's final period
+_WORD = r"(?:[A-Z]\.|[A-Z][\w'’\-]+)"
+_NAME = rf"{_WORD}(?: (?:{_WORD}|de|van|von|del|da|di|la|le))*"
 _DIRECTED_RE = re.compile(r"\b(?:co-)?directed(?: and (?:co-)?(?:written|produced))?"
                           rf"(?: by)? ({_NAME}(?:,? and {_NAME})?)")
 
