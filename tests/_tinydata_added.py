@@ -2,9 +2,10 @@
 
 Planted, on top of the films of ``_tinydata``:
 
-* ilias1111 cast ids: Star Voyage bills TMDB persons 11, 12; Star Voyage II bills 11, 14. Person
-  11 meets the name "Al First" in both films (co-occurrence); 12 is the one id left beside the one
-  name left, "Bo Second" (elimination); 14 has no name (stays ``tmdbp:14``).
+* ilias1111 cast ids: Star Voyage bills TMDB persons 11, 12; Star Voyage II bills 11, 14; Twin
+  (TMDB 201, no names) bills 11, 15. Person 11 meets the name "Al First" in both Star Voyages
+  (co-occurrence); 12 is the one id left beside the one name left, "Bo Second" (elimination);
+  14 and 15 have no name. Twin's cast comes from the ids: ["Al First", "tmdbp:15"].
 * IMDb crew: nm1 directs both Star Voyage films ("Ann Lee" in TMDB 5000) and co-writes the first
   with nm2, the film's only other writer name ("Wri Ter", Movie Industry) -> writers
   ["Ann Lee", "Wri Ter"]. "Quiet Town" (tt0000777) matches TMDB film 102 only by title: it adds
@@ -52,6 +53,8 @@ def write_added_tables(root: Path) -> None:
         {"person_id": 11, "movie_id": 101, "billing": 0},
         {"person_id": 12, "movie_id": 100, "billing": 1},
         {"person_id": 14, "movie_id": 101, "billing": 1},
+        {"person_id": 11, "movie_id": 201, "billing": 0},
+        {"person_id": 15, "movie_id": 201, "billing": 1},
         {"person_id": "x", "movie_id": 101, "billing": 2},  # unreadable id: counted, skipped
     ])
     _csv(root, "tmdb_10k/tmdb_movies_1960_2015.csv.gz", [

@@ -191,7 +191,8 @@ def test_cli_build_and_summary(built, tmp_path, capsys):
     assert "9 films" in capsys.readouterr().out
     assert main(["corpus", "summary", "--corpus", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "the_numbers: 2 of 3 rows matched" in text and "coverage" in text
+    assert "the_numbers: 2 of 3 rows matched (2 by title and year)" in text and "coverage" in text
+    assert "people: 4 person ids given a name" in text and "label audit" in text
 
 
 def test_cli_errors_are_one_line(tmp_path, capsys):

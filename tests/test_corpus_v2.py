@@ -42,7 +42,8 @@ def report(built) -> dict:
     ("tmdb:300", "distributor", "MGM", "vega"),
     ("title:lonely film:2011", "directors", ["Sol Tary"], "wikipedia"),
     ("tmdb:102", "directors", ["imdbp:nm3"], "imdb_crew"),  # title match, no name known
-    ("tmdb:101", "cast", ["Al First", "tmdbp:14"], "ilias1111_cast"),
+    ("tmdb:101", "cast", ["Al First"], "tmdb5000"),  # the TMDB tables' names come first
+    ("tmdb:201", "cast", ["Al First", "tmdbp:15"], "ilias1111_cast"),
     ("tmdb:300", "cast", ["Cy Third", "Al First"], "tmdb_10k"),
     ("tmdb:300", "release_date", pd.Timestamp("1965-06-09"), "tmdb_10k"),
 ])
@@ -80,7 +81,7 @@ def test_report_match_rates_people_and_coverage(built, report):
     assert matching["vega"]["added"] == 1 and matching["the_numbers_theaters"]["ambiguous"] == 1
     people = report["people"]
     assert people["tmdb_ids_named"] == 2 and people["imdb_ids_named"] == 2
-    assert people["persons_merged"] == 4 and people["ids_only"] == 2
+    assert people["persons_merged"] == 4 and people["ids_only"] == 3
     coverage = json.loads((built / "coverage.json").read_text())
     assert coverage["era"]["films"] == 3 and set(coverage["era"]["goals"]) == set(ERA_GOALS)
     readme = (built / "README.md").read_text()

@@ -59,7 +59,7 @@ def test_cast_ids_in_billing_order_and_bad_rows_counted(data):
     table = read_cast_ids(data)
     _check_canonical(table.frame)
     cast = table.frame.set_index("tmdb_id")["_cast_ids"]
-    assert cast[100] == ["11", "12"] and cast[101] == ["11", "14"]
+    assert cast[100] == ["11", "12"] and cast[101] == ["11", "14"] and cast[201] == ["11", "15"]
     assert table.stats.unparseable == {"person_id": 1}
     assert table.stats.examples["person_id"] == ["x"]
 

@@ -53,9 +53,20 @@ def summary(
     typer.echo(f"{corpus}: {report.get('n_films', 0):,} films, {report.get('n_anime', 0):,} "
                f"anime (from {report.get('data_dir', '?')})")
     for name, match in report.get("matching", {}).items():
-        typer.echo(f"  {name}: {match['matched']:,} of {match['rows']:,} rows matched by title "
-                   f"and year ({100 * match['match_rate']:.1f}%), {match['added']:,} added, "
-                   f"{match['ambiguous']:,} ambiguous")
+        how = ", ".join(f"{match[k]:,} by {w}" for k, w in (("matched_by_id", "id"),
+                        ("matched_by_title", "title and year")) if match.get(k))
+        typer.echo(f"  {name}: {match['matched']:,} of {match['rows']:,} rows matched"
+                   f"{f' ({how})' if how else ''} ({100 * match['match_rate']:.1f}%), "
+                   f"{match['added']:,} added, {match['ambiguous']:,} ambiguous")
+    people = report.get("people")
+    if people:
+        typer.echo(f"  people: {people['persons_merged']:,} person ids given a name "
+                   f"({people['tmdb_ids_named']:,} TMDB, {people['imdb_ids_named']:,} IMDb), "
+                   f"{people['ids_only']:,} id-only, {people['names_only']:,} names without id")
+    audit = report.get("label_audit")
+    if audit:
+        typer.echo("  label audit (films flagged): " + ", ".join(
+            f"{k} {v['films']:,}" for k, v in audit["flags"].items()))
     fixes = report.get("fix_totals", {})
     if fixes:
         typer.echo("  fixes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(fixes.items())))

@@ -12,7 +12,7 @@ and ``README.md``.
 Source priority, best first (first non-missing value wins; an empty list is missing). The tables
 added with corpus v2 (TMDb 10k, IMDb crew, Wikipedia, The Numbers theaters, Box Office Mojo width,
 vega, ilias1111 cast ids) rank below the earlier ones wherever both give a field, except the
-person lists, where the id-keyed lists are the most complete:
+person lists, where the id-keyed lists are the most complete (after the TMDB tables' names):
 
 ==================  ==========================================================================
 field               sources
@@ -38,8 +38,8 @@ certification       ilias1111 (its MPAA labels), imdb5000, movie_industry,
 genres              tmdb5000, movies_metadata, ilias1111, tmdb_discover, tmdb_10k, imdb5000,
                     movie_industry, imdb_crew, the_numbers_theaters, bom_width, vega
 keywords            tmdb5000, tmdb_keywords, ilias1111, tmdb_10k, imdb5000
-cast                ilias1111_cast (TMDB person ids in billing order, named by ``_people``),
-                    tmdb5000 (billing order), tmdb_10k, the_numbers_theaters, imdb5000,
+cast                tmdb5000 (billing order), tmdb_10k, ilias1111_cast (TMDB person ids in
+                    billing order, named by ``_people``), the_numbers_theaters, imdb5000,
                     bom_width, wikipedia, movie_industry
 directors           tmdb5000, tmdb_10k, imdb_crew (``nm`` ids, named by ``_people``),
                     the_numbers_theaters, imdb5000, movie_industry, bom_width, vega, wikipedia

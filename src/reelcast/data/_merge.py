@@ -62,9 +62,11 @@ FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
                "imdb5000", "movie_industry", "imdb_crew", "the_numbers_theaters", "bom_width",
                "vega"),
     "keywords": ("tmdb5000", "tmdb_keywords", "ilias1111", "tmdb_10k", "imdb5000"),
-    # people: ids are given names in ``_people`` first; ilias1111's billed TMDB cast is the
-    # longest list in billing order, IMDb crew the complete director and writer lists
-    "cast": ("ilias1111_cast", "tmdb5000", "tmdb_10k", "the_numbers_theaters", "imdb5000",
+    # people: ids are given names in ``_people`` first. The TMDB tables' billed names come first
+    # (every entry a name a user can type); then ilias1111's billed TMDB person ids (named where
+    # ``_people`` found a name, else ``tmdbp:<id>``); IMDb crew has the complete director and
+    # writer lists
+    "cast": ("tmdb5000", "tmdb_10k", "ilias1111_cast", "the_numbers_theaters", "imdb5000",
              "bom_width", "wikipedia", "movie_industry"),
     "directors": ("tmdb5000", "tmdb_10k", "imdb_crew", "the_numbers_theaters", "imdb5000",
                   "movie_industry", "bom_width", "vega", "wikipedia"),
