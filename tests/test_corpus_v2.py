@@ -79,6 +79,7 @@ def test_report_match_rates_people_and_coverage(built, report):
     assert matching["bom_width"]["matched"] == 2 and matching["bom_width"]["rows"] == 3
     assert matching["wikipedia"]["match_rate"] == 1.0
     assert matching["vega"]["added"] == 1 and matching["the_numbers_theaters"]["ambiguous"] == 1
+    assert matching["tmdb_10k"]["added"] == 1 and matching["tmdb_10k"]["matched_by_id"] == 0
     people = report["people"]
     assert people["tmdb_ids_named"] == 2 and people["imdb_ids_named"] == 2
     assert people["persons_merged"] == 4 and people["ids_only"] == 3
@@ -87,6 +88,8 @@ def test_report_match_rates_people_and_coverage(built, report):
     readme = (built / "README.md").read_text()
     assert "## Label audit" in readme and "## People" in readme and "opening_theaters" in readme
     assert "Films released 2010–2017" in (built / "coverage.md").read_text()
+    assert "| wikipedia | 100.0% |" in (built / "coverage.md").read_text()
+    assert coverage["match_rates"]["bom_width"] == pytest.approx(2 / 3, abs=1e-4)
 
 
 # ------------------------------------------------------------------------------------------

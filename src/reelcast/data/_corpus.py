@@ -240,6 +240,8 @@ def build_corpus(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
                                                                 records, films)
         posters = steps.run("check posters", _check_posters, films, data_dir, verify_posters)
         coverage = steps.run("coverage", coverage_table, films)
+        coverage["match_rates"] = {name: m["match_rate"] for name, m in
+                                   sorted(report["matching"].items())}
         report.update(report_sources(tables, anime), posters=posters["report"],
                       n_films=len(films), n_anime=len(anime.frame), data_dir=str(data_dir))
         with atomic_dir(out_dir) as tmp:

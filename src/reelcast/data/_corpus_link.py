@@ -30,6 +30,8 @@ __all__ = ["FILM_DEFINING", "ID_ATTRIBUTES", "TITLE_FALLBACK", "NO_ID_SOURCES",
 
 FILM_DEFINING = ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "imdb5000",
                  "tmdb_10k")
+# film-defining tables of corpus v2: the report says how many of their films were new
+ADDED_FILM_DEFINING = ("tmdb_10k",)
 ID_ATTRIBUTES = ("tmdb_keywords", "movielens", "posters", "ilias1111_cast", "imdb_crew",
                  "bom_width")
 # id attributes whose unlinked rows are tried on title + year (IMDb crew covers every title of
@@ -98,6 +100,16 @@ def link_ids(tables: dict[str, SourceTable]) -> tuple[pd.DataFrame, dict, dict]:
     report["attributes_without_film"] = {
         n: int((orphan & (records["_source"] == n)).sum()) for n in ID_ATTRIBUTES}
     report["matching"] = {}
+    for name in ADDED_FILM_DEFINING:  # how many of their films the earlier tables already had
+        if name in keyed:
+            mine = set(records.loc[records["_source"] == name, "film_id"])
+            earlier = set(records.loc[records["_source"].isin(
+                FILM_DEFINING[:FILM_DEFINING.index(name)]), "film_id"])
+            rows = len(keyed[name])
+            report["matching"][name] = {"rows": rows, "matched_by_id": len(mine & earlier),
+                                        "matched": len(mine & earlier),
+                                        "match_rate": _rate(len(mine & earlier), rows),
+                                        "added": len(mine - earlier), "ambiguous": 0}
     for name in ID_ATTRIBUTES:
         if name in keyed:
             n_id = int((~orphan & (records["_source"] == name)).sum())

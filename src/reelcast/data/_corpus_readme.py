@@ -72,7 +72,10 @@ worldwide gross, `revenue_domestic` the US (domestic) gross.
 | `rating`, `vote_count` (one source for both) | {' > '.join(rating_priority)} |
 
 The corpus v2 tables rank below the earlier ones for every field they share (budget and
-worldwide revenue: TMDb 10k, then The Numbers theaters, then vega, after all earlier sources).
+worldwide revenue: TMDb 10k, then The Numbers theaters, then vega, after all earlier sources),
+except the person lists: ilias1111's billed cast ids and IMDb crew's director and writer ids,
+named where `reelcast.data._people` found a name, are the most complete lists after the TMDB
+tables' names.
 
 `rating` is on a 0-10 scale: the IMDb user rating where any table has it, else the TMDB vote
 average (`ilias1111_tmdb` is ilias1111's TMDB column), else MovieLens stars x 2. `src_rating` says
@@ -100,8 +103,9 @@ their 2018 US release).
 |---|---|---|---|---|---|---|
 {matching}
 
-Film-defining tables (TMDB 5000, movies_metadata, ilias1111, TMDB discover, IMDB 5000, TMDb 10k)
-are linked by ids and are not listed. IMDb crew rows are matched on title only to films without an
+The earlier film-defining tables (TMDB 5000, movies_metadata, ilias1111, TMDB discover, IMDB
+5000) are linked by ids and are not listed; for TMDb 10k, "matched by id" counts its films that an
+earlier table already had, "added" the films only it has. IMDb crew rows are matched on title only to films without an
 IMDb id; most of its 119,853 titles (2010-2017, every kind of title) are not in the corpus, hence
 its low rate. A title match never gives a film an id.
 

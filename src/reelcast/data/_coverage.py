@@ -122,6 +122,11 @@ def coverage_markdown(coverage: dict) -> str:
     text = "\n".join(lines) + "\n"
     if "era" in coverage:
         text += "\n" + era_markdown(coverage["era"])
+    if coverage.get("match_rates"):
+        text += ("\nMatch rate of each joined table (rows linked to a film by id or by title + "
+                 "year; `build_report.json` has the details)\n\n| table | match rate |\n|---|---|\n"
+                 + "".join(f"| {name} | {100 * rate:.1f}% |\n"
+                           for name, rate in coverage["match_rates"].items()))
     return text
 
 
@@ -154,3 +159,7 @@ def print_coverage(coverage: dict) -> None:
         goals = ", ".join(f"{m} {'met' if g['met'] else 'missed'}" for m, g in era["goals"].items())
         console.print(f"{years} films with budget and revenue ({era['films']:,}): {shares}\n"
                       f"goals: {goals}", highlight=False)
+    if coverage.get("match_rates"):
+        console.print("match rates: " + ", ".join(
+            f"{name} {100 * rate:.1f}%" for name, rate in coverage["match_rates"].items()),
+            highlight=False)
