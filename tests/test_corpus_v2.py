@@ -104,7 +104,7 @@ def real_report(real_corpus) -> dict:
 def test_real_match_rates(real_report):
     matching = real_report["matching"]
     floors = {"ilias1111_cast": 0.99, "the_numbers_theaters": 0.95, "vega": 0.95,
-              "wikipedia": 0.75, "bom_width": 0.65}
+              "wikipedia": 0.75, "bom_width": 0.65, "tmdb_10k": 0.70}
     for name, floor in floors.items():
         assert matching[name]["match_rate"] > floor, name
     assert matching["imdb_crew"]["matched_by_id"] > 9_000
