@@ -96,3 +96,34 @@ def test_spellings_are_merged_into_the_most_common_one():
     assert out.loc[2, "cast"] == ["Robert Downey Jr."]
     assert report.spellings_merged == 1
     assert records.loc[2, "cast"] == ["Robert Downey, Jr."]  # the input is not changed
+
+
+@pytest.mark.realdata
+def test_real_names_agree_with_held_out_tmdb5000(data_dir):
+    """Hold TMDB 5000's names out, name the ids from the other tables, and check the names
+    against TMDB 5000's own lists (cast: top-3 billed against its top-5 names, which the billing
+    order of the two TMDB snapshots can reorder; directors: its directors)."""
+    from reelcast.data._corpus import FILM_READERS
+    from reelcast.data._corpus_link import link_ids, match_no_id_tables
+
+    tables = {name: reader(data_dir) for name, reader in FILM_READERS.items()
+              if name not in ("movielens", "posters", "tmdb_keywords")}
+    records, report, unlinked = link_ids(tables)
+    records = match_no_id_tables(records, tables, report, unlinked)
+    tmdb5000 = records[records["_source"] == "tmdb5000"].set_index("film_id")
+    held = records.copy()
+    held.loc[held["_source"] == "tmdb5000", ["cast", "directors"]] = None
+    out, named = reconcile_people(held)
+    assert named.tmdb_ids_named > 5_000 and named.imdb_ids_named > 2_000
+    for role, source, top in (("cast", "ilias1111_cast", 3), ("directors", "imdb_crew", None)):
+        truth = tmdb5000[role].dropna()
+        given = out[out["_source"] == source].set_index("film_id")[role]
+        checked = agree = 0
+        for film in given.index.intersection(truth.index):
+            names = {person_key(n) for n in truth[film]}
+            for name in given[film][:top]:
+                if not name.startswith(("tmdbp:", "imdbp:")):
+                    checked += 1
+                    agree += person_key(name) in names
+        assert checked > 1_000, role
+        assert agree / checked > 0.95, (role, agree / checked)
