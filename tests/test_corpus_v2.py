@@ -144,3 +144,21 @@ def test_real_corpus_has_no_post_release_column_of_the_new_tables(real_corpus):
     assert avatar["certification"] == "PG-13" and avatar["min_age"] == 13
     assert avatar["opening_theaters"] > 3_000 and avatar["distributor"] == "20th Century Fox"
     assert avatar["cast"][0] == "Sam Worthington"
+
+
+def test_summary_compares_with_a_corpus_built_before_v2(built, tmp_path, capsys):
+    import shutil
+
+    from reelcast.cli import main
+
+    old = tmp_path / "old"
+    shutil.copytree(built, old)
+    films = pd.read_parquet(old / "films.parquet").drop(columns=["min_age", "distributor"])
+    films.to_parquet(old / "films.parquet")
+    coverage = json.loads((old / "coverage.json").read_text())
+    del coverage["era"]
+    (old / "coverage.json").write_text(json.dumps(coverage))
+    assert main(["corpus", "summary", "--corpus", str(built), "--before", str(old)]) == 0
+    text = capsys.readouterr().out
+    assert "| min_age | – | " in text and "3 before, 3 after" in text
+    assert "| cast | 66.7% | 66.7% | ≥ 95% ✗ |" in text

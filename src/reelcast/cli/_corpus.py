@@ -37,13 +37,16 @@ def build(
 @corpus_app.command("summary")
 def summary(
     corpus: Annotated[Path, typer.Option("--corpus", help="A built corpus folder.")],
+    before: Annotated[Path | None, typer.Option(
+        "--before", help="An earlier corpus folder: print the 2010-2017 coverage of both "
+                         "side by side.")] = None,
 ) -> None:
     """Print a built corpus's size, match rates, fixes and coverage table."""
     import json
 
     from .._errors import DataFileError
-    from ..data._corpus_io import read_coverage
-    from ..data._coverage import print_coverage
+    from ..data._corpus_io import read_coverage, read_era_coverage
+    from ..data._coverage import era_markdown, print_coverage
 
     coverage = read_coverage(corpus)
     report_path = Path(corpus) / "build_report.json"
@@ -71,6 +74,9 @@ def summary(
     if fixes:
         typer.echo("  fixes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(fixes.items())))
     print_coverage(coverage)
+    if before is not None:
+        typer.echo(f"\n2010-2017 coverage, {before} (before) and {corpus} (after):\n")
+        typer.echo(era_markdown(read_era_coverage(corpus), read_era_coverage(before)))
 
 
 def register(app: typer.Typer) -> None:

@@ -60,8 +60,8 @@ def era_coverage(films: pd.DataFrame, start: int = ERA[0], end: int = ERA[1]) ->
             present[metric] = _named(sel["directors"], "imdbp:", None)
         elif metric == "poster":
             present[metric] = sel["poster_file"].notna().to_numpy(bool)
-        elif metric not in sel:
-            present[metric] = np.zeros(len(sel), bool)
+        elif metric not in sel:  # a corpus built before the column existed
+            continue
         elif sel[metric].dtype == object:
             present[metric] = _nonempty(sel[metric])
         else:
@@ -69,7 +69,8 @@ def era_coverage(films: pd.DataFrame, start: int = ERA[0], end: int = ERA[1]) ->
     n = len(sel)
     counts = {m: int(v.sum()) for m, v in present.items()}
     share = {m: round(c / n, 4) if n else 0.0 for m, c in counts.items()}
-    goals = {m: {"goal": g, "share": share[m], "met": share[m] >= g} for m, g in ERA_GOALS.items()}
+    goals = {m: {"goal": g, "share": share[m], "met": share[m] >= g}
+             for m, g in ERA_GOALS.items() if m in share}
     return {"years": [start, end], "films": n, "counts": counts, "share": share, "goals": goals}
 
 
@@ -81,6 +82,8 @@ def era_markdown(era: dict, before: dict | None = None) -> str:
     for metric in ERA_METRICS:
         goal = era["goals"].get(metric)
         goal_text = f"≥ {100 * goal['goal']:.0f}%" + (" ✓" if goal["met"] else " ✗") if goal else ""
+        if metric not in era["share"]:
+            continue
         after = f"{100 * era['share'][metric]:.1f}%"
         if before is None:
             lines.append(f"| {metric} | {era['counts'][metric]:,} | {after} | {goal_text} |")
@@ -89,7 +92,9 @@ def era_markdown(era: dict, before: dict | None = None) -> str:
             old_text = "–" if old is None else f"{100 * old:.1f}%"
             lines.append(f"| {metric} | {old_text} | {after} | {goal_text} |")
     years = "–".join(map(str, era["years"]))
-    return (f"Films released {years} with budget and revenue > 0: {era['films']:,}\n\n"
+    films = f"{era['films']:,}" if before is None else (
+        f"{before['films']:,} before, {era['films']:,} after")
+    return (f"Films released {years} with budget and revenue > 0: {films}\n\n"
             + "\n".join(lines) + "\n")
 
 
@@ -155,7 +160,8 @@ def print_coverage(coverage: dict) -> None:
     era = coverage.get("era")
     if era:
         years = "–".join(map(str, era["years"]))
-        shares = ", ".join(f"{m} {100 * era['share'][m]:.1f}%" for m in ERA_METRICS)
+        shares = ", ".join(f"{m} {100 * era['share'][m]:.1f}%" for m in ERA_METRICS
+                           if m in era['share'])
         goals = ", ".join(f"{m} {'met' if g['met'] else 'missed'}" for m, g in era["goals"].items())
         console.print(f"{years} films with budget and revenue ({era['films']:,}): {shares}\n"
                       f"goals: {goals}", highlight=False)
