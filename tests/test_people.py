@@ -98,6 +98,41 @@ def test_spellings_are_merged_into_the_most_common_one():
     assert records.loc[2, "cast"] == ["Robert Downey, Jr."]  # the input is not changed
 
 
+def test_aligned_billing_names_the_rest_of_the_top_bill():
+    records = _records([
+        {"film_id": "f1", "_source": "ilias1111_cast", "_cast_ids": ["1", "2", "3", "4"]},
+        {"film_id": "f1", "_source": "tmdb5000", "cast": ["Ann A", "Ben B", "Cat C", "Dan D"]},
+        {"film_id": "f2", "_source": "ilias1111_cast", "_cast_ids": ["1", "2"]},
+        {"film_id": "f2", "_source": "imdb5000", "cast": ["Ann A", "Ben B"]},
+        {"film_id": "f3", "_source": "ilias1111_cast", "_cast_ids": ["1", "5"]},
+        {"film_id": "f3", "_source": "imdb5000", "cast": ["Ann A"]},
+        {"film_id": "f4", "_source": "ilias1111_cast", "_cast_ids": ["2", "6"]},
+        {"film_id": "f4", "_source": "imdb5000", "cast": ["Ben B"]},
+    ])
+    out, report = reconcile_people(records)
+    cast = _lists(out, "ilias1111_cast", "cast")
+    # 1 and 2 by co-occurrence; 3 and 4 (two ids, two names left: no elimination) by position
+    assert cast["f1"] == ["Ann A", "Ben B", "Cat C", "Dan D"]
+    assert cast["f3"] == ["Ann A", "tmdbp:5"]
+    assert report.tmdb_named_by_cooccurrence == 2 and report.tmdb_named_by_elimination == 2
+
+
+def test_misaligned_billing_names_nobody():
+    records = _records([
+        {"film_id": "f1", "_source": "ilias1111_cast", "_cast_ids": ["1", "2", "3", "4"]},
+        # the TMDB table bills Ben B first: the lists disagree, so positions mean nothing
+        {"film_id": "f1", "_source": "tmdb5000", "cast": ["Ben B", "Ann A", "Cat C", "Dan D"]},
+        {"film_id": "f2", "_source": "ilias1111_cast", "_cast_ids": ["1", "2"]},
+        {"film_id": "f2", "_source": "imdb5000", "cast": ["Ann A", "Ben B"]},
+        {"film_id": "f3", "_source": "ilias1111_cast", "_cast_ids": ["1"]},
+        {"film_id": "f3", "_source": "imdb5000", "cast": ["Ann A"]},
+        {"film_id": "f4", "_source": "ilias1111_cast", "_cast_ids": ["2"]},
+        {"film_id": "f4", "_source": "imdb5000", "cast": ["Ben B"]},
+    ])
+    out, report = reconcile_people(records)
+    assert _lists(out, "ilias1111_cast", "cast")["f1"] == ["Ann A", "Ben B", "tmdbp:3", "tmdbp:4"]
+
+
 @pytest.mark.realdata
 def test_real_names_agree_with_held_out_tmdb5000(data_dir):
     """Hold TMDB 5000's names out, name the ids from the other tables, and check the names

@@ -18,7 +18,14 @@ gives names. Once the records of all tables carry their ``film_id``, the ids are
    common case for directors: one ``nm`` id, one director name). For cast, only the first
    ``CAST_ELIMINATION_TOP`` (5) billed ids and the first five names of each source take part,
    so a name is never given to a bit part. Repeated until nothing changes.
-4. A name is given to one id only (the first found), so two people are never merged into one.
+4. **Aligned billing** (cast). In a film where TMDB 5000 or TMDb 10k puts the names of at least
+   ``MIN_ALIGNED`` (2) named ids of the top five at exactly those ids' billing positions, and no
+   named id at another name's position, an unnamed id takes the unclaimed name at its position.
+5. A name is given to one id only (the first found), so two people are never merged into one.
+
+Checked by holding TMDB 5000's names out (``tests/test_people.py``, realdata): 96% of the
+top-3 billed ids named from the other tables carry a name in TMDB 5000's top five for the film
+(the two TMDB snapshots bill some casts in another order), 99% of the named directors agree.
 
 The corpus ``cast`` / ``directors`` / ``writers`` lists then hold the person's name where any
 step found one (so a user who types names meets the history), else a stable key
@@ -38,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["PeopleReport", "person_key", "reconcile_people", "MIN_SHARED_FILMS",
-           "CAST_ELIMINATION_TOP",
+           "CAST_ELIMINATION_TOP", "MIN_ALIGNED",
            "TMDB_PERSON_PREFIX", "IMDB_PERSON_PREFIX"]
 
 MIN_SHARED_FILMS = 2
@@ -46,6 +53,9 @@ MIN_SHARED_FILMS = 2
 # checked against the persons named by co-occurrence in two films (the others named from three
 # or more), it named 96-98% of them right; with the first eight, 80-89%
 CAST_ELIMINATION_TOP = 5
+# a film's billing is trusted position by position once this many named ids sit where the TMDB
+# table puts their names (and none elsewhere)
+MIN_ALIGNED = 2
 TMDB_PERSON_PREFIX = "tmdbp:"
 IMDB_PERSON_PREFIX = "imdbp:"
 _ROLE_NAMES = {"cast": "cast", "crew": ("directors", "writers")}
@@ -59,7 +69,7 @@ class PeopleReport:
     tmdb_person_ids: int = 0
     tmdb_ids_named: int = 0
     tmdb_named_by_cooccurrence: int = 0
-    tmdb_named_by_elimination: int = 0
+    tmdb_named_by_elimination: int = 0  # elimination and aligned billing
     imdb_person_ids: int = 0
     imdb_ids_named: int = 0
     imdb_named_by_cooccurrence: int = 0
@@ -164,6 +174,31 @@ def _eliminate(ids: pd.DataFrame, names: pd.DataFrame, named: dict[str, str]) ->
         added += len(pairs)
 
 
+def _align(ids: pd.DataFrame, names: pd.DataFrame, named: dict[str, str],
+           min_agree: int = MIN_ALIGNED) -> int:
+    """Aligned billing: in a film whose ordered source (TMDB 5000, TMDb 10k) puts every named id
+    of the top of the bill at its own position (at least ``min_agree`` of them, none elsewhere),
+    the unnamed id at a position takes the unclaimed name at the same position."""
+    top_ids = ids[ids["position"] < CAST_ELIMINATION_TOP][["film_id", "position", "pid"]]
+    ordered = names[names["source"].isin(_ORDERED_CAST)
+                    & (names["position"] < CAST_ELIMINATION_TOP)]
+    pairs = top_ids.merge(ordered[["film_id", "source", "position", "key"]],
+                          on=["film_id", "position"])
+    pairs["known"] = pairs["pid"].map(named)
+    pairs["agree"] = pairs["known"] == pairs["key"]
+    pairs["clash"] = pairs["known"].notna() & ~pairs["agree"]
+    per = pairs.groupby(["film_id", "source"]).agg(agree=("agree", "sum"), clash=("clash", "sum"))
+    good = per[(per["agree"] >= min_agree) & (per["clash"] == 0)].index
+    cand = pairs.set_index(["film_id", "source"]).loc[lambda d: d.index.isin(good)].reset_index()
+    taken = set(named.values())
+    cand = cand[cand["known"].isna() & ~cand["key"].isin(taken)]
+    cand = cand.drop_duplicates(["pid", "key"])
+    # one name per id and one id per name
+    cand = cand[~cand["pid"].duplicated(keep=False) & ~cand["key"].duplicated(keep=False)]
+    named.update(zip(cand["pid"], cand["key"], strict=True))
+    return len(cand)
+
+
 def _cast_tables(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     ids = _explode(records, "_cast_ids").rename(columns={"value": "pid"})
     ids["pid"] = TMDB_PERSON_PREFIX + ids["pid"].astype(str)
@@ -210,6 +245,8 @@ def _resolve_ids(ids: pd.DataFrame, names: pd.DataFrame, window: bool
     film_ids = film_ids[film_ids["film_id"].isin(set(film_names["film_id"]))]
     by_elimination = _eliminate(film_ids[["film_id", "role", "pid"]],
                                 film_names[["film_id", "role", "key"]], named)
+    if window:
+        by_elimination += _align(ids, names, named)
     return named, by_cooccurrence, by_elimination
 
 
