@@ -3,6 +3,12 @@
 Every reader, the corpus builder and the synthetic market return frames with exactly these columns
 (``empty_films()`` shows the dtypes). List-valued fields are Python lists of strings; ``cast`` is in
 billing order. Money is in nominal US dollars; ``*_adj`` columns are in constant 2017 dollars.
+
+Field groups: ``POST_RELEASE_COLUMNS`` are outcomes (never inputs of a forecast; the features'
+``FORBIDDEN_INPUTS`` is this tuple); ``RELEASE_PLAN_COLUMNS`` are known about a week before
+release, not at greenlight (a greenlight model never reads them); everything else is known at
+greenlight. People in ``cast``/``directors``/``writers`` are names, or ``tmdbp:<id>`` /
+``imdbp:<nm…>`` where no name is known (``_people``).
 """
 
 from __future__ import annotations
