@@ -42,8 +42,8 @@ def add_release_fields(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
                                  "Historical Fiction")))
     sequel = frame["is_sequel"].fillna(False).to_numpy(bool)
     source = np.where(sequel, "Original Screenplay", rng.choice(_SOURCES, n, p=_SOURCE_P))
-    # wide releases (2,000-4,400 screens) for big budgets, limited ones for small films
-    wide = np.clip(500 + 1400 * (log_budget - np.log(1e6)) + 300 * rng.standard_normal(n), 1, 4400)
+    # about 300 screens at $1M, 2,700 at $30M, 4,000 at $200M (capped at 4,400)
+    wide = np.clip(300 + 700 * (log_budget - np.log(1e6)) + 300 * rng.standard_normal(n), 1, 4400)
     known_plan = rng.random(n) < 0.6  # the plan is in only some tables, as in the corpus
     out = frame.copy()
     out["min_age"] = min_ages(out["certification"].tolist())
