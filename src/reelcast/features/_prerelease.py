@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
 from .._errors import NotFittedError
+from ..data._schema import POST_RELEASE_COLUMNS
 from ._history import TalentHistory
 from ._keywords import KeywordTopics
 from ._metadata import MetadataFeatures
@@ -14,7 +15,9 @@ from ._metadata import MetadataFeatures
 __all__ = ["PreReleaseFeatures", "FORBIDDEN_INPUTS"]
 
 # Known only after release: a revenue model must never read these columns of the film itself.
-FORBIDDEN_INPUTS = ("revenue", "revenue_domestic", "revenue_adj", "rating", "vote_count")
+# The schema owns the list (features may import data, never the reverse), so a post-release
+# column added to the corpus is forbidden here too.
+FORBIDDEN_INPUTS = POST_RELEASE_COLUMNS
 
 
 class PreReleaseFeatures(TransformerMixin, BaseEstimator):

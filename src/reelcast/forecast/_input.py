@@ -8,7 +8,9 @@ release_date        planned release date, ``YYYY-MM-DD``
 budget              production budget in US dollars (``150000000`` or ``$150,000,000``)
 runtime             minutes
 original_language   ISO 639-1 code, e.g. ``en``
-certification       G, PG, PG-13, R, NC-17 or NR
+certification       an age rating of the MPAA (G, PG, PG-13, R, NC-17, NR), FSK (``FSK 12``
+                    or ``12``: 0, 6, 12, 16, 18) or BBFC (``BBFC 15``, ``12A``: U, PG, 12A,
+                    12, 15, 18, R18); stored normalised (``FSK 12``), with ``min_age``
 genres              TMDB genre names, e.g. ``Action|Science Fiction``
 keywords            crowd keywords, e.g. ``superhero|based on comic``
 cast                billed cast in order, ``Actor One|Actor Two``
@@ -32,8 +34,8 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import DataFileError, InputError, SchemaError
+from ..data._certification import ACCEPTED_TEXT, min_age, normalise_certification
 from ..data._schema import FILM_COLUMNS, GENRE_ALIASES, GENRES
-from ..features._metadata import CERTIFICATIONS
 
 __all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "read_new_films", "films_from_records"]
 
@@ -154,16 +156,20 @@ def _record(raw: dict, row: int | None) -> dict:
         raise InputError(f"{_where(row)}original_language {lang!r} is not a two-letter ISO 639-1 "
                          "code such as 'en'")
     cert = _text(raw.get("certification"), "certification", row)
-    if cert is not pd.NA and str(cert).upper() not in CERTIFICATIONS:
-        raise InputError(f"{_where(row)}certification {cert!r} is not one of "
-                         f"{', '.join(CERTIFICATIONS)}")
+    if cert is not pd.NA:
+        label = normalise_certification(cert)
+        if label is None:
+            raise InputError(f"{_where(row)}certification {cert!r} is not a known age rating; "
+                             f"accepted: {ACCEPTED_TEXT}")
+        cert = label
     date = _date(raw.get("release_date"), row)
     rec = {
         "title": title, "original_title": title, "release_date": date, "year": date.year,
         "budget": _money(raw.get("budget"), "budget", row),
         "runtime": _runtime(raw.get("runtime"), row),
         "original_language": lang if lang is pd.NA else str(lang).lower(),
-        "certification": cert if cert is pd.NA else str(cert).upper(),
+        "certification": cert,
+        "min_age": math.nan if cert is pd.NA else min_age(cert),
         "collection": _text(raw.get("collection"), "collection", row),
         "overview": _text(raw.get("overview"), "overview", row),
         "tagline": _text(raw.get("tagline"), "tagline", row),
