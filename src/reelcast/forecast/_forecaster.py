@@ -26,6 +26,9 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         slightly lower MAE (1.392 against 1.401).
     keyword_topics : int
         Keyword topics (TF-IDF + SVD, learned from the training films only); 0 for none.
+    horizon : {"greenlight", "release_week"}
+        ``"release_week"`` also reads the release plan (opening theaters), known about a week
+        before release; the default greenlight forecast never does.
     field_dropout : {"field_sets", "random", "none"}
         How the regressor learns that a field left out means "unknown". ``"field_sets"`` trains
         on :func:`reelcast.data.field_set_copies`: every film once under each distinct set of
@@ -37,6 +40,9 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
     max_copies : int or None
         With ``"field_sets"``: at most this many copies of a film besides itself, reweighted
         (``None``: every copy; 4 fits ~2.5× faster at the same scores).
+    flagged_labels : {"keep", "drop"}
+        ``"drop"`` leaves out of the regressor's training the films whose labels the corpus
+        audit flagged (``label_flags``); the as-of history still counts them.
     dropout_rate : float
         The per-field probability of ``field_dropout="random"``.
     random_state, n_jobs : int
@@ -62,7 +68,9 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                  num_leaves: int = 31, min_child_samples: int = 20, subsample: float = 0.8,
                  colsample_bytree: float = 0.5, reg_lambda: float = 1.0,
                  objective: str = "regression", keyword_topics: int = 16,
+                 horizon: str = "greenlight",
                  field_dropout: str = "field_sets", max_copies: int | None = 4,
+                 flagged_labels: str = "keep",
                  dropout_rate: float = 0.5,
                  random_state: int = 0, n_jobs: int = 2):
         self.n_estimators = n_estimators
@@ -74,7 +82,9 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         self.reg_lambda = reg_lambda
         self.objective = objective
         self.keyword_topics = keyword_topics
+        self.horizon = horizon
         self.field_dropout = field_dropout
+        self.flagged_labels = flagged_labels
         self.max_copies = max_copies
         self.dropout_rate = dropout_rate
         self.random_state = random_state
@@ -97,9 +107,15 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                 y = log_revenue(films)
         y = np.asarray(y, float)
         keep = np.isfinite(y)
+        if self.flagged_labels == "drop" and "label_flags" in films.columns:
+            # the corpus's label audit: revenue that disagrees across sources, equals a
+            # domestic-only figure or is under $22k, and budgets typed in millions
+            keep &= ~films["label_flags"].map(
+                lambda v: hasattr(v, "__len__") and len(v) > 0).to_numpy(bool)
         if keep.sum() < 10:
             raise InputError(f"need at least 10 films with revenue > 0 to train, got {keep.sum()}")
-        self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics).fit(
+        self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics,
+                                            horizon=self.horizon).fit(
             films if history is None else history, topic_films=films)
         rows, y_rows, weight = self._training_rows(films.loc[keep], y[keep])
         X = self.features_.transform(rows)
