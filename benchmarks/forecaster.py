@@ -25,9 +25,18 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks import load_or_build_corpus
 from benchmarks._forecaster_reference import markdown as reference_markdown
 from benchmarks._forecaster_reference import reference_scores
+from benchmarks._forecaster_sections import (
+    audited_markdown,
+    audited_scores,
+    coverage_audit_markdown,
+    release_week_markdown,
+    release_week_scores,
+)
 from reelcast.evaluation import (
     evaluate,
     markdown_table,
@@ -150,12 +159,16 @@ def main(argv=None) -> int:
     forecaster = fitted[DEFAULT]
     reference = reference_scores(args.data, films, lambda: PlainLightGBM(args.n_jobs),
                                  forecaster, n_jobs=args.n_jobs)
+    audit = audited_scores(result, films, float(np.median(log_revenue(train))))
+    week = release_week_scores(films, result.train_end, result.test_end, forecaster, args.n_jobs)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "forecaster.json").write_text(json.dumps(
-        {**result.to_dict(), "fit_seconds_median": timings, "ilias1111_reference": reference},
-        indent=2, default=float))
+        {**result.to_dict(), "fit_seconds_median": timings, "ilias1111_reference": reference,
+         "audited_labels": audit, "release_week": week}, indent=2, default=float))
     text = _markdown(result, timings, reference)
-    text += "\n" + "\n".join(_scenario_markdown(result)) + "\n"
+    sections = [_scenario_markdown(result), coverage_audit_markdown(films), audited_markdown(audit),
+                release_week_markdown(week)]
+    text += "".join("\n" + "\n".join(lines) + "\n" for lines in sections)
     (RESULTS / "forecaster.md").write_text(text)
     print(text)
     return 0

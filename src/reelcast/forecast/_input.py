@@ -19,6 +19,12 @@ companies           production companies, ``|``-separated
 collection          franchise/collection name if any (a sequel or part of a series)
 overview, tagline   text
 poster              path to a poster image (JPEG/PNG)
+distributor         US theatrical distributor, e.g. ``Walt Disney``
+story_source        e.g. ``Original Screenplay``, ``Based on Comic/Graphic Novel``
+creative_type       e.g. ``Super Hero``, ``Contemporary Fiction``, ``Kids Fiction``
+production_method   e.g. ``Live Action``, ``Digital Animation``
+opening_theaters    US theaters on the opening weekend: the release plan, read only by a
+                    ``release_week`` model (a greenlight model ignores it)
 tmdb_id, imdb_id    the film's ids (``reelcast fetch tmdb`` writes them; not model inputs)
 ==================  ===========================================================
 """
@@ -41,7 +47,9 @@ __all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "read_new_films", "films_from_re
 
 INPUT_COLUMNS = ("title", "release_date", "budget", "runtime", "original_language",
                  "certification", "genres", "keywords", "cast", "directors", "writers",
-                 "companies", "collection", "overview", "tagline", "poster", "tmdb_id", "imdb_id")
+                 "companies", "collection", "overview", "tagline", "poster", "distributor",
+                 "story_source", "creative_type", "production_method", "opening_theaters",
+                 "tmdb_id", "imdb_id")
 REQUIRED_COLUMNS = ("title", "release_date")
 _LISTS = ("genres", "keywords", "cast", "directors", "writers", "companies")
 _MAX_CELL = {"overview": 20_000, "tagline": 2_000}
@@ -85,6 +93,20 @@ def _runtime(value, row: int | None) -> float:
     if not (math.isfinite(minutes) and 1 <= minutes <= 1000):
         raise InputError(f"{_where(row)}runtime {value!r} must be between 1 and 1000 minutes")
     return minutes
+
+
+def _theaters(value, row: int | None) -> float:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    try:
+        count = float(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise InputError(f"{_where(row)}opening_theaters {value!r} is not a number of "
+                         "theaters") from None
+    if not (math.isfinite(count) and 0 <= count <= 20_000 and count == int(count)):
+        raise InputError(f"{_where(row)}opening_theaters {value!r} must be a whole number "
+                         "from 0 to 20,000")
+    return count
 
 
 def _date(value, row: int | None) -> pd.Timestamp:
@@ -174,7 +196,10 @@ def _record(raw: dict, row: int | None) -> dict:
         "overview": _text(raw.get("overview"), "overview", row),
         "tagline": _text(raw.get("tagline"), "tagline", row),
         "poster_file": _text(raw.get("poster"), "poster", row),
+        "opening_theaters": _theaters(raw.get("opening_theaters"), row),
     }
+    for field in ("distributor", "story_source", "creative_type", "production_method"):
+        rec[field] = _text(raw.get(field), field, row)
     for field in _LISTS:
         rec[field] = _list(raw.get(field), field, row)
     # no collection given: unknown, not "no franchise"
