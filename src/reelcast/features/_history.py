@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._errors import NotFittedError, SchemaError
+from ._title import title_stems
 
 __all__ = ["EntityHistory", "TalentHistory", "DEFAULT_ROLES"]
 
@@ -31,7 +32,16 @@ DEFAULT_ROLES: dict[str, tuple[str, int | None]] = {
     "company": ("companies", 3),
     "keyword": ("keywords", None),
     "collection": ("collection", None),
+    "title": ("title_stem", None),  # the title family (``_title``): sequels and remakes
 }
+
+
+def _with_derived(films: pd.DataFrame, roles: dict) -> pd.DataFrame:
+    """Add ``title_stem`` from ``title`` when a role reads it and the frame lacks it."""
+    wants = any(column == "title_stem" for column, _ in roles.values())
+    if wants and "title_stem" not in films.columns and "title" in films.columns:
+        films = films.assign(title_stem=title_stems(films["title"]))
+    return films
 
 
 def _days(dates: pd.Series) -> np.ndarray:
@@ -172,6 +182,7 @@ class TalentHistory(TransformerMixin, BaseEstimator):
 
     def fit(self, films: pd.DataFrame, y=None):
         roles = self._roles()
+        films = _with_derived(films, roles)
         missing = [c for c in ("release_date", self.target, *(c for c, _ in roles.values()))
                    if c not in films.columns]
         if missing:
@@ -201,7 +212,7 @@ class TalentHistory(TransformerMixin, BaseEstimator):
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
         if not hasattr(self, "histories_"):
             raise NotFittedError("This TalentHistory is not fitted yet; call fit(films) first.")
-        films = films.reset_index(drop=True)
+        films = _with_derived(films, self._roles()).reset_index(drop=True)
         days = _days(films["release_date"])
         blocks = []
         for role, (column, top) in self._roles().items():

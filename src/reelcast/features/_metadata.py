@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from .._errors import NotFittedError, SchemaError
 from ..data._cpi import to_2017_dollars
 from ..data._schema import GENRES
+from ._title import sequel_markers
 
 __all__ = ["MetadataFeatures", "CERTIFICATIONS"]
 
@@ -101,6 +102,8 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             "is_dump_month": np.isin(months, [1, 2, 9]).astype(float),
             "runtime": pd.to_numeric(col("runtime"), errors="coerce").to_numpy(float),
             "n_genres": _list_len(col("genres")),
+            # "Toy Story 3", "Rocky IV": the title itself says sequel, and every user gives it
+            "title_sequel_marker": sequel_markers(col("title")),
             # in a franchise: 1; known not to be (a source that lists collections knows the
             # film and names none): 0; unknown: NaN. Never "not a franchise" for unknown.
             "has_collection": _has_collection(col("collection"), col("is_sequel")),
