@@ -233,7 +233,10 @@ class AdaptiveIntervals(BaseEstimator):
             q = conformal_quantile(np.abs(score), level)
             return [-q, q]
         tail = 1 - (1 - level) / 2
-        return [-conformal_quantile(-score, tail), conformal_quantile(score, tail)]
+        # a band that leaves out its own forecast confuses more than it informs: when nearly all
+        # of a group's residuals share a sign, the nearer end stops at the forecast (wider only)
+        return [min(-conformal_quantile(-score, tail), 0.0),
+                max(conformal_quantile(score, tail), 0.0)]
 
     # --- use -----------------------------------------------------------------------------------
     def _check(self):
