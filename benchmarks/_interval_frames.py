@@ -61,12 +61,9 @@ def window_frame(films: pd.DataFrame, tag: str, start: str, end: str, params: di
             "y": log_revenue(ev),
             "pred": np.asarray(model.model_.predict(X), float),
             "pred_live": live.predict(rows)})
-        for a, booster in boosters.items():
-            frame[f"q{a}"] = booster.predict(X)
-        for col in X.columns:
-            if X[col].dtype.kind == "f":
-                frame[f"x_{col}"] = X[col].to_numpy()
-        out.append(frame)
+        extra = {f"q{a}": booster.predict(X) for a, booster in boosters.items()}
+        extra |= {f"x_{c}": X[c].to_numpy() for c in X.columns if X[c].dtype.kind == "f"}
+        out.append(pd.concat([frame, pd.DataFrame(extra)], axis=1))
     log(f"{tag}: {len(ev):,} films forecast under {len(FIELD_SETS)} field sets")
     return pd.concat(out, ignore_index=True)
 

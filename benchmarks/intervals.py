@@ -119,11 +119,14 @@ def bias_table(frames: pd.DataFrame, variants: dict[str, pd.DataFrame]) -> dict:
     return out
 
 
-def run(frames: pd.DataFrame, *, shrinkage: float = 50.0, log=print) -> dict:
+def run(frames: pd.DataFrame, *, shrinkage: float = 0.0, log=print) -> dict:
     variants = {"frozen history (today)": frames.assign(pred=frames["pred"]),
                 "live history": frames.assign(pred=frames["pred_live"])}
     variants["frozen + recalibration"], shifts_frozen = recalibrate(frames, "pred", shrinkage)
     variants["live + recalibration"], shifts_live = recalibrate(frames, "pred_live", shrinkage)
+    for more in (50.0, 200.0):  # how much the tier shifts' shrinkage matters
+        variants[f"frozen + recalibration, shrinkage {more:g}"] = recalibrate(
+            frames, "pred", more)[0]
     result = {"bias": bias_table(frames, variants),
               "shifts": {"frozen": shifts_frozen, "live": shifts_live}}
     chosen = variants["frozen + recalibration"]
@@ -158,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="parquet cache of the forecasts: read if present, else written")
     parser.add_argument("--n-jobs", type=int, default=1,
                         help="LightGBM threads (2 on a loaded 2-core machine spin-waits: slower)")
-    parser.add_argument("--shrinkage", type=float, default=50.0)
+    parser.add_argument("--shrinkage", type=float, default=0.0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     start = time.perf_counter()

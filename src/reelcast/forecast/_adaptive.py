@@ -40,6 +40,7 @@ ADAPTIVE_FORMAT = "reelcast.intervals.adaptive/1"
 BUDGET_TIERS = (("< $5M", 0.0), ("$5–20M", 5e6), ("$20–60M", 20e6), ("$60–150M", 60e6),
                 ("≥ $150M", 150e6))
 _UNKNOWN = "unknown budget"
+_GROUPINGS = ("none", "budget_tier", "budget_tier_language")
 # the as-of history shares: how much of the film's talent the forecaster has seen before
 _SHARES = ("cast_share_known", "director_share_known", "company_share_known",
            "keyword_share_known")
@@ -128,8 +129,9 @@ class AdaptiveIntervals(BaseEstimator):
     scale : {"difficulty", "none"}
         ``"difficulty"`` divides each residual by the film's fitted difficulty σ (normalized
         conformal); ``"none"`` keeps the raw residual.
-    groups : {"budget_tier", "none"}
-        ``"budget_tier"`` takes the conformal quantile within each budget tier (Mondrian).
+    groups : {"budget_tier", "budget_tier_language", "none"}
+        ``"budget_tier"`` takes the conformal quantile within each budget tier (Mondrian);
+        ``"budget_tier_language"`` within each tier × English / other language.
     symmetric : bool
         ``True``: one quantile of ``|score|`` for both ends; ``False``: the lower and upper ends
         from the signed score's tails (a group's bias moves its band).
@@ -169,15 +171,21 @@ class AdaptiveIntervals(BaseEstimator):
         if self.scale not in ("difficulty", "none"):
             raise InputError(f"The 'scale' parameter of AdaptiveIntervals must be 'difficulty' or "
                              f"'none', got {self.scale!r} instead.")
-        if self.groups not in ("budget_tier", "none"):
-            raise InputError(f"The 'groups' parameter of AdaptiveIntervals must be 'budget_tier' "
-                             f"or 'none', got {self.groups!r} instead.")
+        if self.groups not in _GROUPINGS:
+            raise InputError(f"The 'groups' parameter of AdaptiveIntervals must be one of "
+                             f"{', '.join(_GROUPINGS)}, got {self.groups!r} instead.")
         return levels
 
     def _group(self, features: pd.DataFrame) -> np.ndarray:
         if self.groups == "none":
             return np.full(len(features), "all", dtype=object)
-        return budget_tier(features)
+        tier = budget_tier(features)
+        if self.groups == "budget_tier":
+            return tier
+        english = _column(features, "is_english") == 1.0  # unknown language counts as other
+        return np.array([f"{t} · {'English' if e else 'other'}" for t, e in zip(tier, english,
+                                                                              strict=True)],
+                        dtype=object)
 
     def fit(self, y_true, y_pred, features: pd.DataFrame):
         """Learn difficulty and quantiles from calibration log revenues, forecasts and features."""
@@ -311,6 +319,8 @@ class AdaptiveIntervals(BaseEstimator):
     @property
     def method_name(self) -> str:
         parts = [("normalized" if self.scale == "difficulty" else ""),
-                 ("Mondrian by budget tier" if self.groups == "budget_tier" else "")]
+                 {"budget_tier": "Mondrian by budget tier",
+                  "budget_tier_language": "Mondrian by budget tier and language"}.get(
+                      self.groups, "")]
         name = " + ".join(p for p in parts if p) or "constant"
         return f"split-conformal, {name}, {'symmetric' if self.symmetric else 'asymmetric'}"

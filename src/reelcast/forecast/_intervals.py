@@ -11,6 +11,13 @@ Method (documented once, used everywhere):
 4. Around the *final* model's log forecast ``ŷ`` the interval is ``[ŷ - q, ŷ + q]`` in log
    units, i.e. ``[e^ŷ / e^q, e^ŷ · e^q]`` in dollars (symmetric in log, multiplicative in $).
 
+That is the ``"constant"`` method (:class:`ConformalIntervals`, one width for every film). The
+trained model directory's default (:data:`DEFAULT_METHOD`) is locally adaptive
+(:class:`~reelcast.forecast._adaptive.AdaptiveIntervals`): residuals normalized by a difficulty
+model and quantiles taken per budget tier (Mondrian), calibrated on the 2012–2013 films under
+every named field set (:data:`DEFAULT_FIELD_SETS`) so that a forecast from fewer fields gets the
+wider band it deserves. ``benchmarks/intervals.py`` compares the methods (and CQR).
+
 Coverage is only guaranteed when calibration and future films are exchangeable; a temporal window
 is the honest stand-in, so :func:`temporal_interval_coverage` measures coverage on later years
 exactly the way a deployed model is used (intervals from the earlier calibration model applied to
@@ -174,8 +181,9 @@ INTERVAL_METHODS = {
     "normalized": {"scale": "difficulty", "groups": "none"},
     "mondrian": {"scale": "none", "groups": "budget_tier"},
     "normalized-mondrian": {"scale": "difficulty", "groups": "budget_tier"},
+    "normalized-mondrian-language": {"scale": "difficulty", "groups": "budget_tier_language"},
 }
-DEFAULT_METHOD = "normalized"
+DEFAULT_METHOD = "normalized-mondrian"
 # the calibration films are scored as users give them: every named field set
 DEFAULT_FIELD_SETS = ("full", "form", "core", "minimal")
 

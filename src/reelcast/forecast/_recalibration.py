@@ -4,8 +4,9 @@ The forecaster's trees cannot say anything about a year they have not seen: fore
 years repeat the training years' level, and the miss differs by budget tier (larger films were
 under-forecast on 2014–2017). The calibration window already holds what is needed to measure that
 miss honestly: forecasts of 2012–2013 by a model trained before 2012. :class:`ForecastRecalibration`
-learns from those out-of-time residuals a shift per budget tier, shrunk toward zero for small
-tiers (``shift = Σ residual / (n + shrinkage)``), and adds it to later forecasts.
+learns from those out-of-time residuals a shift per budget tier (the tier's mean residual;
+``shrinkage`` pseudo-films at zero pull small tiers toward no shift:
+``shift = Σ residual / (n + shrinkage)``), and adds it to later forecasts.
 
 It is a separate step on top of any forecaster (``fit(y, forecast, features)`` then
 ``predict(forecast, features)``), stored as JSON beside the model; the intervals are then
@@ -38,12 +39,12 @@ class ForecastRecalibration(BaseEstimator):
     Examples
     --------
     >>> X = pd.DataFrame({"log_budget": np.log([1e6, 1e6, 2e8, 2e8])})
-    >>> rc = ForecastRecalibration(shrinkage=0).fit([1.0, 1.0, 3.0, 3.0], [1.0, 1.0, 2.0, 2.0], X)
+    >>> rc = ForecastRecalibration().fit([1.0, 1.0, 3.0, 3.0], [1.0, 1.0, 2.0, 2.0], X)
     >>> rc.predict(np.array([5.0, 5.0]), X.iloc[[0, 2]]).tolist()
     [5.0, 6.0]
     """
 
-    def __init__(self, shrinkage: float = 50.0):
+    def __init__(self, shrinkage: float = 0.0):
         self.shrinkage = shrinkage
 
     def fit(self, y_true, y_pred, features: pd.DataFrame):
