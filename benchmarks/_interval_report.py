@@ -89,9 +89,27 @@ def markdown(result: dict) -> str:
         fmt = "{:+.2f}" if key == "mean_residual" else "{:.3f}"
         lines.append(f"| {label} | " + " | ".join(fmt.format(result['bias'][n][key])
                                                   for n in names) + " |")
+    years = sorted(result["bias"][names[0]]["by_year_budget_20m_plus"])
+    for name in ("frozen history (today)", "live history"):
+        cells = result["bias"][name]["by_year_budget_20m_plus"]
+        lines.append(f"| budget ≥ $20M by year, {name} | "
+                     + ", ".join(f"{y}: {cells[y]:+.2f}" for y in years)
+                     + " |" + " |" * (len(names) - 1))
     shifts = result["shifts"]["frozen"]["shifts_log"]
     lines += ["", "Recalibration shifts learned on 2012–2013 (log): "
               + ", ".join(f"{k} {v:+.2f}" for k, v in shifts.items()) + ".", "",
+              "Cause. The under-forecast of larger films grows with the distance from the "
+              "training cut-off (the by-year rows): the trees hold every later year at the last "
+              "training years' level while the revenue-to-budget ratio of films above $60M kept "
+              "rising through 2014–2017 (mean log revenue/budget of films ≥ $150M: 0.61–1.03 "
+              "a year in 2010–2013, 1.13–1.32 in 2014–2017 in the corpus). Inflation explains little: US CPI rose "
+              "1.6–5.1% (0.02–0.05 log) from 2013 to the test years. Freezing the as-of history "
+              "at the cut-off (the evaluation report's protocol) adds to it: with each film's "
+              "live history (every film released before it, as a deployed model would refresh "
+              "with `update_history`) the bias of ≥ $150M falls by about a third. The "
+              "recalibration learns one shift per budget tier from the calibration model's "
+              "out-of-time residuals on 2012–2013 (`ForecastRecalibration`); it removes the "
+              "part of the drift visible one to two years out, not the growth beyond.", "",
               "### Methods on 2014–2017, every field of the test films", "",
               "| method | 80% coverage | 95% coverage | Winkler 80% | Winkler 95% | "
               "median ×-width 80% | median ×-width 95% |", "|---|---:|---:|---:|---:|---:|---:|"]

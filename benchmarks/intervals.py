@@ -111,11 +111,14 @@ def bias_table(frames: pd.DataFrame, variants: dict[str, pd.DataFrame]) -> dict:
         by_tier = res.groupby(test["tier"]).agg(["size", "mean"])
         metrics = regression_metrics(test["y"].to_numpy(), test["pred"].to_numpy())
         by_year = res.groupby(test["year"]).mean()
+        big = test["budget"] >= 20e6
+        by_year_big = res[big].groupby(test.loc[big, "year"]).mean()
         out[name] = {"r2": metrics["r2"], "rmse": metrics["rmse"], "mae": metrics["mae"],
                      "mean_residual": float(res.mean()),
                      "by_tier": {t: {"n": int(r["size"]), "mean_residual": float(r["mean"])}
                                  for t, r in by_tier.iterrows()},
-                     "by_year": {y: float(v) for y, v in by_year.items()}}
+                     "by_year": {y: float(v) for y, v in by_year.items()},
+                     "by_year_budget_20m_plus": {y: float(v) for y, v in by_year_big.items()}}
     return out
 
 
