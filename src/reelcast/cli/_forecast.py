@@ -94,7 +94,9 @@ def forecast(
     collection: Annotated[str | None, typer.Option(help="Franchise/collection name.")] = None,
     runtime: Annotated[str | None, typer.Option(help="Runtime in minutes.")] = None,
     language: Annotated[str | None, typer.Option(help="Original language (ISO 639-1).")] = None,
-    certification: Annotated[str | None, typer.Option(help="G, PG, PG-13, R, NC-17, NR.")] = None,
+    certification: Annotated[str | None, typer.Option(
+        help="Age rating: MPAA (G, PG, PG-13, R, NC-17, NR), FSK (FSK 12 or 12) or BBFC "
+             "(BBFC 15, 12A).")] = None,
     overview: Annotated[str | None, typer.Option(help="Plot overview.")] = None,
     film_json: Annotated[Path | None, typer.Option(
         "--film", help="Read the film from a JSON object file (flags override its fields).")] = None,

@@ -186,6 +186,12 @@ def evaluate(
     typer.echo(f"temporal test: train < {train_end} ({result.n_train:,} films), "
                f"test [{train_end}, {test_end}) ({result.n_test:,} films); log revenue")
     typer.echo(format_table(result.temporal).to_string())
+    typer.echo("\nfields left out (test films keep only a field set; shift: mean change of the "
+               "log forecast against full):")
+    for scenario, per_model in result.scenarios.items():
+        m = per_model["reelcast lgbm"]
+        typer.echo(f"  {scenario:8s} R² {m['r2']:.3f}  RMSE {m['rmse']:.3f}  "
+                   f"within ×2 {m['within_2x']:.3f}  shift {m['mean_shift']:+.3f}")
     if result.rolling:
         typer.echo("\nrolling origin (train on every earlier year), R² / RMSE by test year:")
         for year, scores in result.rolling.items():

@@ -20,10 +20,12 @@ from ._schema import (
     GENRES,
     LIST_COLUMNS,
     POST_RELEASE_COLUMNS,
+    RELEASE_PLAN_COLUMNS,
     empty_anime,
     empty_films,
 )
 from ._sources import ParseStats, SourceTable
+from ._sources_added import read_cast_ids, read_imdb_crew, read_tmdb10k, read_wikipedia
 from ._sources_boxoffice import (
     read_box_office_mojo,
     read_ilias,
@@ -31,6 +33,7 @@ from ._sources_boxoffice import (
     read_movie_industry,
     read_the_numbers,
 )
+from ._sources_release import read_bom_width, read_the_numbers_theaters, read_vega
 from ._sources_tmdb import (
     read_links,
     read_movielens_ratings,
@@ -55,6 +58,7 @@ __all__ = [
     "GENRES",
     "LIST_COLUMNS",
     "POST_RELEASE_COLUMNS",
+    "RELEASE_PLAN_COLUMNS",
     "empty_anime",
     "empty_films",
     "make_anime_market",
@@ -81,4 +85,11 @@ __all__ = [
     "read_tmdb5000",
     "read_tmdb_discover",
     "read_tmdb_keywords",
+    "read_cast_ids",
+    "read_tmdb10k",
+    "read_imdb_crew",
+    "read_wikipedia",
+    "read_the_numbers_theaters",
+    "read_bom_width",
+    "read_vega",
 ]

@@ -30,6 +30,8 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
+# categorical studio and story fields -> how many of their most frequent levels are kept
+_LEVELS = {"distributor": 15, "story_source": 10, "creative_type": 10, "production_method": 6}
 # the minimum audience age of the MPAA labels, for frames without a ``min_age`` column
 _MPAA_MIN_AGE = {"G": 0.0, "PG": 0.0, "PG-13": 13.0, "R": 17.0, "NC-17": 18.0}
 
@@ -56,8 +58,9 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         Languages kept as their own level (most frequent in ``fit``); others become "other".
     """
 
-    def __init__(self, n_languages: int = 12):
+    def __init__(self, n_languages: int = 12, release_plan: bool = False):
         self.n_languages = n_languages
+        self.release_plan = release_plan
 
     def fit(self, films: pd.DataFrame, y=None):
         missing = [c for c in _REQUIRED if c not in films.columns]
@@ -65,6 +68,11 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             raise SchemaError(f"MetadataFeatures needs columns {missing}")
         langs = films.get("original_language", pd.Series(dtype="string")).dropna()
         self.languages_ = list(langs.value_counts().index[: self.n_languages].astype(str))
+        # the most frequent levels of each studio/story field; rarer ones become "other"
+        self.levels_ = {
+            column: list(films[column].dropna().astype(str).value_counts()
+                         .index[:n_levels]) if column in films.columns else []
+            for column, n_levels in _LEVELS.items()}
         self.feature_names_out_ = list(self.transform(films.head(1)).columns)
         return self
 
@@ -122,6 +130,17 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         out["certification"] = pd.Categorical(
             ["missing" if v is None else v if v in CERTIFICATIONS else "other" for v in certs],
             categories=[*CERTIFICATIONS, "other", "missing"])
+        for column in _LEVELS:
+            levels = getattr(self, "levels_", {}).get(column, [])
+            values = [None if _missing(v) else str(v) for v in col(column).tolist()]
+            out[column] = pd.Categorical(
+                ["missing" if v is None else v if v in levels else "other" for v in values],
+                categories=[*levels, "other", "missing"])
+        if self.release_plan:
+            # the release plan (opening theaters) is known about a week before release: only the
+            # ``release_week`` horizon reads it, never a greenlight forecast
+            theaters = pd.to_numeric(col("opening_theaters"), errors="coerce").to_numpy(float)
+            out["log_opening_theaters"] = np.log1p(np.where(theaters >= 0, theaters, np.nan))
         return pd.DataFrame(out)
 
     def get_feature_names_out(self, input_features=None):

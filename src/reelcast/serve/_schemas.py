@@ -26,7 +26,7 @@ class FilmRequest(BaseModel):
     budget: Annotated[float | None, Field(ge=0, le=2e9, description="US dollars")] = None
     runtime: Annotated[float | None, Field(ge=1, le=1000, description="minutes")] = None
     original_language: Annotated[str | None, StringConstraints(pattern=r"^[a-z]{2}$")] = None
-    certification: Annotated[str | None, StringConstraints(max_length=8)] = None
+    certification: Annotated[str | None, StringConstraints(max_length=40)] = None
     genres: _Names = []
     keywords: _Names = []
     cast: _Names = []
