@@ -76,7 +76,9 @@ def markdown(result: dict) -> str:
              "as in the evaluation report). Calibration uses the 2012–2013 films under every "
              f"field set ({', '.join(s['calibration_field_sets'])}) unless a row says otherwise. "
              "Cells are measured coverage at 80% / 95% with the median 80% ×-width "
-             "(exp(upper − lower)) in brackets.", "",
+             "(exp(upper − lower)) in brackets. CQR's quantile boosters train on the training "
+             "films' features as they are (no field-set copies), so its rows do not depend on "
+             "the forecaster's `field_dropout`.", "",
              "### Bias: mean residual by budget tier on 2014–2017 (actual − forecast, log)", ""]
     names = list(result["bias"])
     lines += ["| budget tier | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
@@ -131,6 +133,9 @@ def markdown(result: dict) -> str:
               "| goal | met | measured |", "|---|---|---|"]
     for goal, met, measured in goals(result, default):
         lines.append(f"| {goal} | {'yes' if met else '**no**'} | {measured} |")
-    lines += ["", f"Wall time {s['seconds'] / 60:.1f} min, measured on a shared 2-core machine "
-              f"(load {' '.join(s['load'] or [])})."]
+    what = ("scoring only: the forecasts came from the `--frames` cache; building them took "
+            "two forecaster fits of 5–6 min each with n_jobs=1" if s.get("cached_frames")
+            else "forecasts and scoring")
+    lines += ["", f"Wall time {s['seconds'] / 60:.1f} min ({what}), measured on a shared 2-core "
+              f"machine (load {' '.join(s['load'] or [])})."]
     return "\n".join(lines) + "\n"

@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     params = {"n_jobs": args.n_jobs}
     if args.field_dropout is not None:
         params["field_dropout"] = args.field_dropout
-    if args.frames is not None and args.frames.is_file():
+    cached = args.frames is not None and args.frames.is_file()
+    if cached:
         frames = pd.read_parquet(args.frames)
     else:
         frames = build_frames(load_or_build_corpus(args.corpus, args.data), params)
@@ -185,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                                        & (frames["scenario"] == "full")).sum()),
                        "n_test": int(((frames["window"] == "test")
                                       & (frames["scenario"] == "full")).sum()),
-                       "seconds": time.perf_counter() - start,
+                       "seconds": time.perf_counter() - start, "cached_frames": cached,
                        "load": Path("/proc/loadavg").read_text().split()[:3]
                        if Path("/proc/loadavg").exists() else None}
     args.out.mkdir(parents=True, exist_ok=True)
