@@ -25,6 +25,7 @@ from reelcast.forecast._adaptive import (
 )
 from reelcast.forecast._interval_scores import interval_table, winkler_score
 from reelcast.forecast._intervals import INTERVAL_METHODS, fit_intervals, make_intervals
+from reelcast.forecast._recalibration import ForecastRecalibration
 
 EXTRA_SD = ((5e6, 2.5), (20e6, 1.2))  # (budget below, extra noise sd)
 
@@ -158,3 +159,26 @@ def test_conformal_quantile_and_winkler_score():
     # inside: the width; 1 below at 80%: width + 2/0.2 * 1
     assert list(winkler_score([0.0, -2.0], [-1.0, -1.0], [1.0, 1.0], 0.8)) == pytest.approx(
         [2.0, 12.0])
+
+
+def test_recalibration_removes_a_planted_tier_bias_and_round_trips():
+    rng = np.random.default_rng(1)
+    budget = rng.choice([1e6, 3e7, 2e8], size=3000)
+    X = pd.DataFrame({"log_budget": np.log(budget)})
+    bias = np.where(budget > 1e8, 0.5, np.where(budget < 5e6, -0.2, 0.0))
+    pred = rng.normal(17, 1, 3000)
+    y = pred + bias + rng.normal(0, 0.3, 3000)
+    rc = ForecastRecalibration().fit(y[:2000], pred[:2000], X.iloc[:2000])
+    fixed = rc.predict(pred[2000:], X.iloc[2000:])
+    tier = budget_tier(X.iloc[2000:])
+    for name in set(tier):
+        assert abs(np.mean((y[2000:] - fixed)[tier == name])) < 0.05
+    back = ForecastRecalibration.from_dict(json.loads(json.dumps(rc.to_dict())))
+    np.testing.assert_array_equal(back.predict(pred, X), rc.predict(pred, X))
+    # shrinkage pulls a tier toward no shift
+    shrunk = ForecastRecalibration(shrinkage=1e9).fit(y, pred, X)
+    np.testing.assert_allclose(shrunk.predict(pred, X), pred, atol=1e-6)
+    with pytest.raises(InputError, match="shrinkage"):
+        ForecastRecalibration(shrinkage=-1).fit(y, pred, X)
+    with pytest.raises(ArtifactError):
+        ForecastRecalibration.from_dict({"format": "x"})

@@ -38,9 +38,9 @@ class ForecastRecalibration(BaseEstimator):
 
     Examples
     --------
-    >>> X = pd.DataFrame({"log_budget": np.log([1e6, 1e6, 2e8, 2e8])})
-    >>> rc = ForecastRecalibration().fit([1.0, 1.0, 3.0, 3.0], [1.0, 1.0, 2.0, 2.0], X)
-    >>> rc.predict(np.array([5.0, 5.0]), X.iloc[[0, 2]]).tolist()
+    >>> X = pd.DataFrame({"log_budget": np.log([1e6] * 5 + [2e8] * 5)})
+    >>> rc = ForecastRecalibration().fit([1.0] * 5 + [3.0] * 5, [1.0] * 5 + [2.0] * 5, X)
+    >>> rc.predict(np.array([5.0, 5.0]), X.iloc[[0, 9]]).tolist()
     [5.0, 6.0]
     """
 
