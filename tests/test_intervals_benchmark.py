@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
-from benchmarks._interval_frames import build_frames
-from benchmarks.intervals import METHODS, main
 from reelcast.data import make_market
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the benchmark lives with the benchmarks
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._interval_frames import build_frames  # noqa: E402
+from benchmarks.intervals import METHODS, main  # noqa: E402
 
 
 @pytest.fixture(scope="module")
