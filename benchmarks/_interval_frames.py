@@ -2,7 +2,8 @@
 
 Two windows mirror deployment: the *calibration* model is trained on films released before
 2012 and forecasts 2012–2013; the *test* model is trained before 2014 and forecasts 2014–2017.
-Each window's films are forecast under every named field set (``reelcast.data.blank_fields``),
+Each window's films are forecast under every calibration field set (the named ones of
+``reelcast.data.FIELD_SETS`` and every field but the budget),
 with the as-of history frozen at the training cut-off (as ``benchmarks.report`` does) and, in a
 second column, live (every film released before the forecast film). Beside the point forecast
 each row carries the quantile forecasts of LightGBM quantile boosters trained on the same
@@ -17,11 +18,16 @@ import time
 import numpy as np
 import pandas as pd
 
-from reelcast.data import FIELD_SETS, blank_fields
+from reelcast.data import blank_fields
 from reelcast.evaluation import revenue_films
 from reelcast.evaluation._baselines import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
-from reelcast.forecast._intervals import _window, _without_attrs
+from reelcast.forecast._intervals import (
+    DEFAULT_FIELD_SETS,
+    _window,
+    _without_attrs,
+    field_set_fields,
+)
 
 WINDOWS = (("calib", "2012-01-01", "2014-01-01"), ("test", "2014-01-01", "2018-01-01"))
 QUANTILES = (0.025, 0.1, 0.9, 0.975)
@@ -50,8 +56,8 @@ def window_frame(films: pd.DataFrame, tag: str, start: str, end: str, params: di
                                   params.get("random_state", 0))
     live = copy.deepcopy(model).update_history(films)
     out = []
-    for scenario in FIELD_SETS:
-        rows = ev if scenario == "full" else blank_fields(ev, scenario)
+    for scenario in DEFAULT_FIELD_SETS:
+        rows = ev if scenario == "full" else blank_fields(ev, field_set_fields(scenario))
         X = model.transform(rows)
         frame = pd.DataFrame({
             "film_id": rows["film_id"].to_numpy(), "window": tag, "scenario": scenario,
@@ -64,7 +70,7 @@ def window_frame(films: pd.DataFrame, tag: str, start: str, end: str, params: di
         extra = {f"q{a}": booster.predict(X) for a, booster in boosters.items()}
         extra |= {f"x_{c}": X[c].to_numpy() for c in X.columns if X[c].dtype.kind == "f"}
         out.append(pd.concat([frame, pd.DataFrame(extra)], axis=1))
-    log(f"{tag}: {len(ev):,} films forecast under {len(FIELD_SETS)} field sets")
+    log(f"{tag}: {len(ev):,} films forecast under {len(DEFAULT_FIELD_SETS)} field sets")
     return pd.concat(out, ignore_index=True)
 
 

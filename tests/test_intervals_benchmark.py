@@ -34,7 +34,8 @@ def test_benchmark_writes_every_table(frames, tmp_path):
     assert set(METHODS) <= set(result["methods"])
     for m in METHODS:
         tables = result["methods"][m]
-        assert {r["group"] for r in tables["scenario"]} == {"full", "form", "core", "minimal"}
+        assert {r["group"] for r in tables["scenario"]} == {"full", "form", "core", "minimal",
+                                                            "no_budget"}
         assert {r["group"] for r in tables["year"]} == {"2014", "2015", "2016", "2017"}
         assert 0 < tables["overall"][0]["cover80"] < tables["overall"][0]["cover95"] <= 1
     bias = result["bias"]

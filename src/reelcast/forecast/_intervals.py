@@ -45,6 +45,7 @@ __all__ = [
     "DEFAULT_LEVELS",
     "DEFAULT_FIELD_SETS",
     "DEFAULT_METHOD",
+    "NO_BUDGET",
     "INTERVALS_FILE",
     "INTERVAL_METHODS",
     "AdaptiveIntervals",
@@ -52,6 +53,7 @@ __all__ = [
     "add_files_to_manifest",
     "calibrate_intervals",
     "calibration_rows",
+    "field_set_fields",
     "fit_intervals",
     "interval_coverage",
     "make_intervals",
@@ -184,8 +186,19 @@ INTERVAL_METHODS = {
     "normalized-mondrian-language": {"scale": "difficulty", "groups": "budget_tier_language"},
 }
 DEFAULT_METHOD = "normalized-mondrian"
-# the calibration films are scored as users give them: every named field set
-DEFAULT_FIELD_SETS = ("full", "form", "core", "minimal")
+# the calibration films are scored as users give them: every named field set, and every field
+# but the budget (the form and the API accept a film without one; its band must say so)
+NO_BUDGET = "no_budget"
+DEFAULT_FIELD_SETS = ("full", "form", "core", "minimal", NO_BUDGET)
+
+
+def field_set_fields(name: str) -> tuple[str, ...]:
+    """The fields a calibration field set keeps: a named set, or :data:`NO_BUDGET`."""
+    from ..data import OPTIONAL_FIELDS, field_set
+
+    if name == NO_BUDGET:
+        return tuple(f for f in OPTIONAL_FIELDS if f != "budget")
+    return field_set(name)
 
 
 def make_intervals(method: str = DEFAULT_METHOD, levels: tuple[float, ...] = DEFAULT_LEVELS):
@@ -207,7 +220,7 @@ def calibration_rows(model, films: pd.DataFrame, field_sets: tuple[str, ...] = (
 
     ys, preds, feats = [], [], []
     for name in field_sets:
-        rows = films if name == "full" else blank_fields(films, name)
+        rows = films if name == "full" else blank_fields(films, field_set_fields(name))
         X = model.transform(rows)
         ys.append(log_revenue(films))
         preds.append(np.asarray(model.model_.predict(X), float))
