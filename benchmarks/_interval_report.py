@@ -133,9 +133,8 @@ def markdown(result: dict) -> str:
               "| goal | met | measured |", "|---|---|---|"]
     for goal, met, measured in goals(result, default):
         lines.append(f"| {goal} | {'yes' if met else '**no**'} | {measured} |")
-    what = ("scoring only: the forecasts came from the `--frames` cache; building them took "
-            "two forecaster fits of 5–6 min each with n_jobs=1" if s.get("cached_frames")
-            else "forecasts and scoring")
+    what = ("scoring only: the forecasts came from a `--frames` cache built beforehand by the "
+            "same code" if s.get("cached_frames") else "forecasts and scoring")
     lines += ["", f"Wall time {s['seconds'] / 60:.1f} min ({what}), measured on a shared 2-core "
               f"machine (load {' '.join(s['load'] or [])})."]
     return "\n".join(lines) + "\n"
