@@ -67,5 +67,5 @@ def test_default_intervals_cover_every_budget_tier(scored_test):
         tol80, tol95 = (0.12, 0.08) if row.n < 100 else (0.08, 0.06)
         assert abs(row.cover80 - 0.8) <= tol80, (tier, row)
         assert abs(row.cover95 - 0.95) <= tol95, (tier, row)
-    # a producer's band: big films' is a fraction of small films' width
-    assert table.loc["≥ $150M", "median_x80"] * 5 < table.loc["< $5M", "median_x80"]
+    # a producer's band: big films' is a fraction of small films' width (×17 against ×97 here)
+    assert table.loc["≥ $150M", "median_x80"] * 3 < table.loc["< $5M", "median_x80"]
