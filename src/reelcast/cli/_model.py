@@ -217,16 +217,25 @@ def predict(
     from .._io import atomic_file
     from ..forecast import load_forecaster
     from ..forecast._input import read_new_films
+    from ..forecast._intervals import load_intervals
+    from ..forecast._one_film import ProductModel, interval_columns
 
-    forecaster = load_forecaster(model)
+    # only what the table needs: the verified forecaster and its intervals
+    product = ProductModel(load_forecaster(model), load_intervals(model))
     films, warnings = read_new_films(input)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
-    log_rev = forecaster.predict(films)
+    if product.intervals is None:
+        typer.echo("warning: model has no calibrated intervals (run reelcast calibrate); "
+                   "the interval columns are empty", err=True)
+    X = product.forecaster.transform(films)
+    log_rev = np.asarray(product.forecaster.model_.predict(X), float)
     table = films[["title", "release_date"]].copy()
     table["release_date"] = table["release_date"].dt.strftime("%Y-%m-%d")
     table["forecast_revenue_usd"] = np.round(np.exp(log_rev), -3)
     table["forecast_log_revenue"] = np.round(log_rev, 4)
+    for name, values in interval_columns(product, log_rev, X).items():
+        table[name] = np.round(values, -3)
     with atomic_file(output, "w") as fh:
         table.to_csv(fh, index=False)
     typer.echo(table.to_string(index=False))
