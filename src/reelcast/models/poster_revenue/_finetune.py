@@ -94,8 +94,10 @@ class TopBlocksRevenueRegressor(RegressorMixin, BaseEstimator):
         target = torch.tensor(np.log10(y[keep]), dtype=torch.float32)
         tr, va = validation_split(len(target), self.validation_fraction, self.seed)
         top = self.encoder_.top_blocks()
+        fit_trunk = trunk[tr]
         with torch.inference_mode():
-            pooled = torch.cat([top.eval()(trunk[tr][i:i + 256]) for i in range(0, len(tr), 256)])
+            pooled = torch.cat([top.eval()(fit_trunk[i:i + 256])
+                                for i in range(0, len(fit_trunk), 256)])
         scale = torch.stack([pooled.mean(0), pooled.std(0).clamp(min=1e-6)])
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
