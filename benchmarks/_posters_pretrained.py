@@ -109,7 +109,9 @@ def revenue_rows(splits, root, cache, args) -> list[dict]:
         start = time.perf_counter()
         reg = TopBlocksRevenueRegressor(enc, validation_fraction=val_fraction, seed=args.seed,
                                         max_epochs=args.max_epochs, lr=args.finetune_lr,
-                                        max_seconds=args.finetune_seconds, show_progress=True)
+                                        max_seconds=args.finetune_seconds,
+                                        max_steps_per_epoch=args.finetune_steps,
+                                        show_progress=True)
         reg.fit(train, y_train)
         pred = reg.predict(test)
         pred[np.isnan(pred)] = 10 ** mean_log
@@ -143,6 +145,7 @@ def genre_rows(train, test, root, cache, args) -> tuple[list[dict], dict]:
                               lr=args.finetune_lr if tuned else 1e-3, batch_size=64,
                               max_epochs=args.max_epochs, patience=4, seed=args.seed,
                               max_seconds=args.genre_finetune_seconds if tuned else args.genre_seconds,
+                              max_steps_per_epoch=args.finetune_steps if tuned else None,
                               show_progress=True)
         start = time.perf_counter()
         clf.fit(train)

@@ -288,6 +288,8 @@ def main(argv=None) -> int:
                         help="budget of each fine-tuned Lite0 revenue run (top blocks)")
     parser.add_argument("--genre-finetune-seconds", type=float, default=150.0)
     parser.add_argument("--finetune-lr", type=float, default=2e-4)
+    parser.add_argument("--finetune-steps", type=int, default=25,
+                        help="mini-batches per fine-tuning epoch (random subset each epoch)")
     parser.add_argument("--poster-components", default="4,8,16",
                         help="principal components of the Lite0 embedding given to the forecaster")
     parser.add_argument("--with-stack", action="store_true",
@@ -349,6 +351,16 @@ def main(argv=None) -> int:
     result["total_seconds"] = sum(v for k, v in seconds.items() if k in ("throughput", "revenue", "genre"))
     out = RESULTS if not args.quick else Path(args.cache) / "quick"
     out.mkdir(parents=True, exist_ok=True)
+    if not args.quick and path.exists():  # another run may have saved its parts meanwhile
+        saved = json.loads(path.read_text())
+        mine = {"embed": "embed", "pretrained-throughput": "throughput",
+                "pretrained-revenue": "revenue", "pretrained-genre": "genre",
+                "pretrained-forecaster": "forecaster"}
+        computed = {mine[p] for p in parts if p in mine} | ({"genre_per_label"}
+                                                            if "pretrained-genre" in parts else set())
+        for key, value in saved.get("pretrained", {}).items():
+            if key not in computed:
+                extra[key] = value
     (out / "posters.json").write_text(json.dumps(result, indent=2, default=float))
     if all(k in result for k in ("throughput", "revenue", "genre")):
         (out / "posters.md").write_text(_markdown(result))

@@ -87,8 +87,8 @@ class PixelResNet(nn.Module):
 class TunedTopBranch(nn.Module):
     """Pretrained top blocks (trained) on cached trunk activations → standardise → ``out_dim``.
 
-    The standardisation is the pooled output of the blocks as loaded, over the training posters
-    (``trunk_train``; ``None`` when a saved state dict will set it).
+    The standardisation is the pooled output of the blocks as loaded, over (up to 512 of) the
+    training posters (``trunk_train``; ``None`` when a saved state dict will set it).
     """
 
     def __init__(self, top: nn.Module, out_dim: int, trunk_train: torch.Tensor | None = None,
@@ -98,9 +98,11 @@ class TunedTopBranch(nn.Module):
         dim = top.out_dim
         mean, scale = torch.zeros(dim), torch.ones(dim)
         if trunk_train is not None and len(trunk_train) > 1:
+            # statistics from up to 512 posters: a full pass costs as much as a training epoch
+            sample = trunk_train[torch.randperm(len(trunk_train),
+                                                generator=torch.Generator().manual_seed(0))[:512]]
             with torch.inference_mode():
-                pooled = torch.cat([top.eval()(trunk_train[i:i + 256])
-                                    for i in range(0, len(trunk_train), 256)])
+                pooled = torch.cat([top.eval()(sample[i:i + 256]) for i in range(0, len(sample), 256)])
             mean, scale = pooled.mean(0).clone(), pooled.std(0).clamp(min=1e-6).clone()
         self.norm = Standardize(mean, scale)
         self.layers = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim, out_dim), nn.ReLU())
