@@ -180,6 +180,18 @@ def markdown(result: dict) -> list[str]:
              "budgets are wall clock on it, so the fine-tuned rows saw fewer epochs than an idle "
              "machine would run.",
              ""]
+    lines += _goals(p)
+    if "budgets" in p:
+        b = p["budgets"]
+        lines += [f"Fine-tuned rows: {b['finetune_steps']} mini-batches per epoch (a random "
+                  f"subset each epoch), wall-clock budget {b['finetune_seconds']:.0f} s per "
+                  f"revenue run and {b['genre_finetune_seconds']:.0f} s per genre run (frozen "
+                  f"genre runs {b['genre_seconds']:.0f} s), learning rate {b['finetune_lr']:g}. "
+                  "On the loaded machine they ran 1–3 such epochs (at most a few thousand "
+                  "posters seen): they are **not** converged fine-tunes and say nothing about "
+                  "what fine-tuning can reach; an idle machine can rerun them with larger "
+                  "`--finetune-seconds` / `--genre-finetune-seconds` and `--finetune-steps 0` "
+                  "(full epochs).", ""]
     if "embed" in p:
         e = p["embed"]
         lines += [f"Embedding every poster once (`python -m benchmarks.posters --parts embed`): "
@@ -296,3 +308,38 @@ def forecaster_rows(films, root, cache, args) -> dict:
             print(stack_rows[-1], flush=True)
     return {"rows": rows + stack_rows, "n_train": len(train), "n_test": len(test),
             "n_test_with_poster": int(with_poster.sum()), "loadavg": loadavg()}
+
+
+def _goals(p: dict) -> list[str]:
+    """Issue #19's goals beside the measured figures (best Lite0 row of each kind)."""
+    rows = []
+    genre = p.get("genre", [])
+    image = [r for r in genre if r["text"] == "—"]
+    fused = [r for r in genre if r["text"] != "—" and r["image"] != "—"]
+    text = [r for r in genre if r["image"] == "—"]
+    if image and fused and text:
+        best = max(fused, key=lambda r: r["macro_f1"])
+        rows += [("genre image-only macro-F1 (0.5 cut-off)", "≥ 0.25",
+                  f"{max(r['macro_f1'] for r in image):.3f} (val-tuned cut-offs "
+                  f"{max(r['macro_f1_val_tuned'] for r in image):.3f})"),
+                 ("best fusion macro-F1, above MiniLM text-only", "≥ 0.50 and > 0.439",
+                  f"{best['macro_f1']:.3f} ({best['fusion']}, {best['note']}); MiniLM alone "
+                  f"{text[0]['macro_f1']:.3f}; val-tuned cut-offs: best fusion "
+                  f"{max(r['macro_f1_val_tuned'] for r in fused):.3f}, MiniLM "
+                  f"{text[0]['macro_f1_val_tuned']:.3f}"),
+                 ("macro AUC", "≥ 0.90", f"{max(r['roc_auc_macro'] for r in genre):.3f} (best row)")]
+    rev = [r for r in p.get("revenue", []) if r["split"].startswith("random")]
+    if rev:
+        rows += [("poster-only MSE (log10), published protocol", "≤ 0.20",
+                  f"{min(r['mse_log10'] for r in rev):.4f} (mean baseline 0.2324)"),
+                 ("above/below-median accuracy, published protocol", "≥ 62%",
+                  f"{100 * max(r['median_accuracy'] for r in rev):.1f}%")]
+    if p.get("throughput"):
+        rows.append(("Lite0 images/s at 224 px, 2 cores", "≥ 40",
+                     f"{max(r['images_per_s'] for r in p['throughput']):.1f} (shared machine, "
+                     "load average 6–8)"))
+    if not rows:
+        return []
+    return (["Goals of the issue beside what was measured here:", "",
+             "| goal | target | measured |", "|---|---|---|"]
+            + [f"| {a} | {b} | {c} |" for a, b, c in rows] + [""])

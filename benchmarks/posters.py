@@ -323,6 +323,10 @@ def main(argv=None) -> int:
         if part not in parts:
             continue
         t0 = time.perf_counter()
+        if part in ("pretrained-revenue", "pretrained-genre"):
+            extra["budgets"] = {k: getattr(args, k) for k in (
+                "finetune_seconds", "genre_finetune_seconds", "genre_seconds", "finetune_steps",
+                "finetune_lr")}
         if part == "embed":
             extra["embed"] = pretrained.embed_all(root, args.cache, args.threads)
             print(extra["embed"])
@@ -356,8 +360,11 @@ def main(argv=None) -> int:
         mine = {"embed": "embed", "pretrained-throughput": "throughput",
                 "pretrained-revenue": "revenue", "pretrained-genre": "genre",
                 "pretrained-forecaster": "forecaster"}
-        computed = {mine[p] for p in parts if p in mine} | ({"genre_per_label"}
-                                                            if "pretrained-genre" in parts else set())
+        computed = {mine[p] for p in parts if p in mine}
+        if "pretrained-genre" in parts:
+            computed.add("genre_per_label")
+        if parts & {"pretrained-revenue", "pretrained-genre"}:
+            computed.add("budgets")
         for key, value in saved.get("pretrained", {}).items():
             if key not in computed:
                 extra[key] = value
