@@ -25,7 +25,9 @@ __all__ = ["CSV_COLUMNS", "FetchedFilms", "fetch_films", "fetch_upcoming", "post
 # the new-film CSV columns (forecast._input.INPUT_COLUMNS; a test keeps them equal) and the ids
 CSV_COLUMNS = ("title", "release_date", "budget", "runtime", "original_language",
                "certification", "genres", "keywords", "cast", "directors", "writers",
-               "companies", "collection", "overview", "tagline", "poster", "tmdb_id", "imdb_id")
+               "companies", "collection", "overview", "tagline", "poster", "distributor",
+               "story_source", "creative_type", "production_method", "opening_theaters",
+               "tmdb_id", "imdb_id")
 MAX_PAGES = 500  # TMDB serves at most 500 pages of a list
 
 # progress(stage, done, total): called after each step of a stage ("films", "posters")
