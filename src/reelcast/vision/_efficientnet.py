@@ -210,22 +210,12 @@ def load_lite_weights(model: EfficientNetLite, path: str | os.PathLike) -> Effic
     ``_fc.*`` is skipped when the model has no classifier; every other tensor must match by name
     and shape, so a wrong variant or a ResNet file is refused with the names that differ.
     """
-    from ._resnet import read_state_dict
+    from ._resnet import load_fitting_state, read_state_dict
 
     state = read_state_dict(path)
-    own = model.state_dict()
     if model._fc is None:
         state = {k: v for k, v in state.items() if not k.startswith("_fc.")}
-    missing = sorted(set(own) - set(state))
-    unexpected = sorted(set(state) - set(own))
-    wrong = sorted(k for k in set(own) & set(state) if own[k].shape != state[k].shape)
-    if missing or unexpected or wrong:
-        raise ArtifactError(
-            f"weights file {Path(path).name!r} does not fit EfficientNet-{model.variant}: "
-            f"missing {missing[:3]} ({len(missing)}), unexpected {unexpected[:3]} "
-            f"({len(unexpected)}), wrong shape {wrong[:3]} ({len(wrong)})")
-    model.load_state_dict(state)
-    return model
+    return load_fitting_state(model, state, path, f"EfficientNet-{model.variant}")
 
 
 class TopBlocks(nn.Module):

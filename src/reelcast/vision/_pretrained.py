@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import ImageError, InputError, MissingDependencyError, NotFittedError, SchemaError
+from .._errors import InputError, MissingDependencyError, NotFittedError, SchemaError
 from ._efficientnet import (
     LITE_VARIANTS,
     TopBlocks,
@@ -19,10 +19,13 @@ from ._efficientnet import (
     load_lite_weights,
     packaged_lite_weights,
 )
-from ._embeddings import EmbeddingCache, bytes_key
-from ._image import read_image_file
-from ._pixels import check_image_size, is_missing_path, normalize_pixels, poster_pixels
-from ._progress import progress_bar
+from ._embeddings import EmbeddingCache
+from ._pixels import (
+    check_image_size,
+    normalize_pixels,
+    poster_content_keys,
+    readable_pixel_batches,
+)
 
 __all__ = ["PretrainedPosterEncoder", "default_poster_encoder", "pretrained_weights_available"]
 
@@ -187,46 +190,32 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
         cache, trunk_cache = self._caches()
         out = np.full((len(paths), len(names)), np.nan, dtype=np.float32)
         trunks: dict[int, np.ndarray] = {}
-        keys: dict[int, str] = {}
+        keys, skipped = poster_content_keys(paths, self.root)
         todo: list[int] = []
-        skipped = 0
-        for i, path in enumerate(paths):
-            if is_missing_path(path):
-                skipped += 1
-                continue
-            try:
-                keys[i] = bytes_key(read_image_file(str(path), root=self.root))
-            except ImageError:
-                skipped += 1
-                continue
-            hit = cache.get(keys[i]) if cache is not None else None
-            trunk = (trunk_cache.get(keys[i]) if want_trunk and trunk_cache is not None else None)
+        for i, key in keys.items():
+            hit = cache.get(key) if cache is not None else None
+            trunk = (trunk_cache.get(key) if want_trunk and trunk_cache is not None else None)
             if hit is not None and hit.shape == (len(names),) and (not want_trunk or trunk is not None):
                 out[i] = hit
                 if want_trunk:
                     trunks[i] = trunk
             else:
                 todo.append(i)
-        n_batches = (len(todo) + self.batch_size - 1) // self.batch_size
-        label = f"EfficientNet-{self.variant} embeddings"
-        with progress_bar(label, n_batches, bool(self.show_progress)) as advance:
-            for start in range(0, len(todo), self.batch_size):
-                rows = todo[start:start + self.batch_size]
-                batch = poster_pixels([paths[i] for i in rows], root=self.root,
-                                      image_size=self.image_size_)
-                ok = np.flatnonzero(batch.valid)
-                skipped += len(rows) - len(ok)
-                if len(ok):
-                    pooled, trunk = self._forward(batch.pixels[ok])
-                    for j, row in enumerate(ok):
-                        out[rows[row]] = pooled[j]
-                        if cache is not None:
-                            cache.put(keys[rows[row]], pooled[j])
-                        if trunk is not None:
-                            trunks[rows[row]] = trunk[j]
-                            if trunk_cache is not None:
-                                trunk_cache.put(keys[rows[row]], trunk[j])
-                advance()
+        for done, pixels, unreadable in readable_pixel_batches(
+                paths, todo, root=self.root, image_size=self.image_size_,
+                batch_size=self.batch_size, label=f"EfficientNet-{self.variant} embeddings",
+                show_progress=bool(self.show_progress)):
+            skipped += unreadable
+            if done:
+                pooled, trunk = self._forward(pixels)
+                for j, i in enumerate(done):
+                    out[i] = pooled[j]
+                    if cache is not None:
+                        cache.put(keys[i], pooled[j])
+                    if trunk is not None:
+                        trunks[i] = trunk[j]
+                        if trunk_cache is not None:
+                            trunk_cache.put(keys[i], trunk[j])
         self.n_skipped_ = skipped
         return out, trunks
 
