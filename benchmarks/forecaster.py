@@ -139,7 +139,7 @@ def main(argv=None) -> int:
                         help="LightGBM threads (1 is fastest when other jobs share the cores)")
     args = parser.parse_args(argv)
     films = load_or_build_corpus(args.corpus, args.data)
-    models = {"plain LightGBM (budget, dates, genres)": lambda: PlainLightGBM(args.n_jobs)}
+    models = {"plain LightGBM (metadata, no history)": lambda: PlainLightGBM(args.n_jobs)}
     for name, design in DESIGNS.items():
         models[name] = (lambda d: lambda: BoxOfficeForecaster(field_dropout=d,
                                                               n_jobs=args.n_jobs))(design)

@@ -65,6 +65,11 @@ def _markdown(rep, seconds: float) -> str:
                   "decade, test on its films; log revenue):", ""]
         lines += _fmt_table(rep.by_decade, ["decade", "n_train", "n_test", "r2", "rmse", "mae",
                                             "within_2x", "budget_only_rmse"])
+    if rep.by_field_set is not None:
+        lines += ["", "The test films under each field set users give (shift: change of the log "
+                  "forecast against full):", ""]
+        lines += _fmt_table(rep.by_field_set, ["field set", "r2", "rmse", "within_2x",
+                                               "mean_shift", "median_shift"])
     lines += ["", "Residuals by budget tier on the temporal test (actual − predicted, log):", ""]
     lines += _fmt_table(rep.by_budget, ["budget tier", "n", "mean_residual", "mae", "rmse"])
     lines += ["", f"Wall time {seconds / 60:.1f} min (2 cores)."]
@@ -87,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             "by_year": rep.by_year.to_dict("records"),
             "by_budget": rep.by_budget.astype({"budget tier": str}).to_dict("records"),
             "by_decade": [] if rep.by_decade is None else rep.by_decade.to_dict("records"),
+            "by_field_set": [] if rep.by_field_set is None else rep.by_field_set.to_dict(
+                "records"),
             "seconds": seconds}
     (args.out / "report.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
     (args.out / "report.md").write_text(_markdown(rep, seconds))

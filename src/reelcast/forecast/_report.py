@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from ..data import FIELD_SETS, blank_fields
 from ..evaluation._baselines import BudgetOnlyBaseline, log_revenue
 from ..evaluation._metrics import regression_metrics
 from ..evaluation._split import revenue_films, temporal_split
@@ -45,6 +46,7 @@ class EvaluationReport:
     importance: pd.DataFrame
     windows: dict
     by_decade: pd.DataFrame | None = None  # backtest: train before each decade, test on it
+    by_field_set: pd.DataFrame | None = None  # the test films under each field set users give
 
 
 def _groups(frame: pd.DataFrame, key) -> pd.DataFrame:
@@ -128,8 +130,21 @@ def evaluation_report(films: pd.DataFrame, params: dict | None = None, *,
         by_genre=_groups(exploded.rename(columns={"genres": "genre"}), "genre"),
         importance=importance,
         by_decade=decade_backtest(films, make, test_end=test_end) if decades else None,
+        by_field_set=_field_sets(model, test, y, pred),
         windows={**info, "train_end": train_end, "test_end": test_end, "n_test": len(test),
                  "n_train_final": len(train)})
+
+
+def _field_sets(model, test: pd.DataFrame, y: np.ndarray, pred: np.ndarray) -> pd.DataFrame:
+    """Accuracy when the test films keep only the fields of each named set, and the shift."""
+    rows = []
+    for name in FIELD_SETS:
+        p = pred if name == "full" else model.predict(blank_fields(test, name))
+        m = regression_metrics(y, p, train_median=model.train_median_)
+        rows.append({"field set": name, "r2": m["r2"], "rmse": m["rmse"],
+                     "within_2x": m["within_2x"], "mean_shift": float(np.mean(p - pred)),
+                     "median_shift": float(np.median(p - pred))})
+    return pd.DataFrame(rows)
 
 
 def _png(fig) -> str:
@@ -192,6 +207,16 @@ def _decades(rep: EvaluationReport) -> str:
             "budget-only baseline's RMSE.</p>" + _table(rep.by_decade))
 
 
+def _field_set_section(rep: EvaluationReport) -> str:
+    if rep.by_field_set is None:
+        return ""
+    return ("<h2>Fields left out</h2><p>The same test films keeping only the fields of each set "
+            "(full: every field; form: budget, genres, runtime, cast, directors, keywords, "
+            "overview, poster; core: budget, genres, runtime, language; minimal: budget and "
+            "genres). Shift: the change of the log forecast against full.</p>"
+            + _table(rep.by_field_set))
+
+
 def render_report(rep: EvaluationReport, title: str = "reelcast evaluation report") -> str:
     """A self-contained HTML page (plots embedded as PNG data URIs, no external files)."""
     plots = _plots(rep)
@@ -213,6 +238,7 @@ split-conformal, calibrated on {w['n_calibration']:,} films in
 <h2>Residuals</h2>{plots[1]}
 <h3>By year</h3>{_table(rep.by_year)}<h3>By budget tier</h3>{_table(rep.by_budget)}
 <h3>By genre</h3>{_table(rep.by_genre)}
+{_field_set_section(rep)}
 {_decades(rep)}
 <h2>Importance</h2>{plots[3]}
 </body></html>"""
