@@ -15,6 +15,7 @@ import pandas as pd
 from .._errors import InputError
 from ._artifact import load_forecaster, read_manifest
 from ._explain import explain_film, load_comparables, nearest_comparables, save_comparables
+from ._fields import field_report, supplied_fields
 from ._forecaster import BoxOfficeForecaster
 from ._genres import load_genres, poster_vector, save_genres
 from ._hits import film_hits, load_hits, save_hits
@@ -27,9 +28,10 @@ from ._intervals import (
     save_intervals,
 )
 from ._rating import load_rating, predict_rating, save_rating
+from ._readable import grouped_explanation, sanity_notes
 
 __all__ = ["FilmForecast", "ProductModel", "attach_product_files", "forecast_batch",
-           "forecast_film", "load_product_model"]
+           "forecast_film", "load_product_model", "training_end", "with_poster_marker"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,12 @@ class FilmForecast:
     """The forecast for one film, in dollars and log dollars.
 
     ``intervals`` maps a level name (``"80"``, ``"95"``) to ``{"low", "high"}`` in dollars.
+    ``contributions`` are the largest TreeSHAP values per model feature; ``explanation`` is the
+    same per input field, in words, adding up to the forecast in log and in dollars (see
+    :func:`reelcast.forecast._readable.grouped_explanation`). ``fields_used`` and ``left_out``
+    say which optional fields the film had and what each important one left out would typically
+    change (see :func:`reelcast.forecast._fields.field_report`). ``warnings`` include the sanity
+    notes (forecast below budget, outside every comparable, after the training data, no budget).
     """
 
     title: str
@@ -110,6 +118,10 @@ class FilmForecast:
     genres: dict[str, float] = field(default_factory=dict)
     genre_sources: list[str] = field(default_factory=list)
     hits: dict | None = None
+    explanation: dict = field(default_factory=dict)
+    fields_used: list[str] = field(default_factory=list)
+    left_out: list[dict] = field(default_factory=list)
+    effects_available: bool = False
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (no NaN or infinity: unbounded ends become ``None``)."""
@@ -166,6 +178,8 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
         Number of nearest recent hits to return.
     """
     product = _as_product(model)
+    if isinstance(film, dict):
+        film = with_poster_marker(film, poster_image)
     frame = films_from_records([film], first_row=None) if isinstance(film, dict) else film
     if len(frame) != 1:
         raise InputError(f"forecast_film takes one film, got {len(frame)}")
@@ -189,16 +203,44 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
     hits = None if product.hits is None else film_hits(product.hits, frame, n=n_hits)
     explanation = shap.result()
     log_pred = np.array([explanation["forecast_log"]])  # TreeSHAP sums exactly to the forecast
-    budget = row["budget"]
+    budget = None if pd.isna(row["budget"]) else float(row["budget"])
+    readable = grouped_explanation(explanation["phi"], explanation["columns"],
+                                   explanation["baseline_log"], row, X.iloc[0])
+    fields = field_report(supplied_fields(row), getattr(forecaster, "field_effects_", None))
+    warnings.extend(sanity_notes(forecast_usd=float(np.exp(log_pred[0])), budget=budget,
+                                 release_date=row["release_date"], comparables=comparables,
+                                 training_end=training_end(product)))
     return FilmForecast(
         title=str(row["title"]),
         release_date=pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
-        budget=None if pd.isna(budget) else float(budget),
+        budget=budget,
         revenue_usd=float(np.exp(log_pred[0])), log_revenue=float(log_pred[0]),
         intervals=_intervals(product, log_pred)[0], comparables=comparables,
         baseline_usd=explanation["baseline_usd"], contributions=explanation["contributions"],
         warnings=warnings, rating=rating, genres=genres, genre_sources=sources, hits=hits,
+        explanation=readable, fields_used=fields["fields_used"], left_out=fields["left_out"],
+        effects_available=fields["effects_available"],
     )
+
+
+def with_poster_marker(record: dict, poster_image) -> dict:
+    """The record with its poster field set when a poster image is given.
+
+    Every entry point (CLI ``--poster``, ``/forecast/poster``, the page) passes the decoded
+    image here, so the poster counts the same way everywhere: as a given poster for the revenue
+    model and as pixels for the genre model.
+    """
+    if poster_image is None or record.get("poster"):
+        return record
+    return {**record, "poster": "upload:poster"}
+
+
+def training_end(product: ProductModel):
+    """The last release date the model's pool knows (``None`` when it has no comparables)."""
+    pool = product.comparables
+    if pool is None or not len(pool):
+        return None
+    return pd.to_datetime(pool["release_date"]).max()
 
 
 @functools.cache
@@ -234,11 +276,14 @@ def forecast_batch(model, films: pd.DataFrame) -> list[dict]:
     log_pred = np.asarray(product.forecaster.model_.predict(X), float)
     ratings = (predict_rating(product.rating, X) if product.rating is not None
                else [None] * len(films))
+    effects = getattr(product.forecaster, "field_effects_", None)
     out = []
     for (_, row), pred, band, rating in zip(films.iterrows(), log_pred,
                                             _intervals(product, log_pred), ratings, strict=True):
+        fields = field_report(supplied_fields(row), effects)
         out.append({"title": str(row["title"]),
                     "release_date": pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
                     "revenue_usd": float(np.exp(pred)), "log_revenue": float(pred),
-                    "intervals": band, "rating": None if rating is None else float(rating)})
+                    "intervals": band, "rating": None if rating is None else float(rating),
+                    "fields_used": fields["fields_used"], "left_out": fields["left_out"]})
     return out
