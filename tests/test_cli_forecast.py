@@ -31,7 +31,7 @@ def test_forecast_prints_and_writes_json(model_dir, tmp_path, capsys):
     lo80, hi80 = data["intervals"]["80"]["low"], data["intervals"]["80"]["high"]
     lo95, hi95 = data["intervals"]["95"]["low"], data["intervals"]["95"]["high"]
     assert lo95 < lo80 < data["revenue_usd"] < hi80 < hi95
-    assert data["warnings"] == []
+    assert not [w for w in data["warnings"] if w.startswith("model has no")]
 
 
 def test_forecast_shows_rating_genres_and_hits(model_dir, tmp_path, capsys):

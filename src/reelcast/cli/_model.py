@@ -141,8 +141,11 @@ def _predict_anime(model: Path, input: Path, output: Path) -> None:
     table["predicted_mal_score"] = np.round(scorer.predict(anime), 3)
     with atomic_file(output, "w") as fh:
         table.to_csv(fh, index=False)
-    typer.echo(table.to_string(index=False))
-    typer.echo(f"wrote {len(table)} predicted MAL scores to {output}")
+    if len(table) <= 10:
+        typer.echo(table.to_string(index=False))
+    noun = "score" if len(table) == 1 else "scores"
+    typer.echo(f"{len(table):,} predicted MAL {noun}, median "
+               f"{table['predicted_mal_score'].median():.2f}; wrote {output}")
 
 
 def evaluate(
@@ -202,29 +205,29 @@ def evaluate(
 def predict(
     model: Annotated[Path, typer.Option(help="Model directory (reelcast train).")],
     input: Annotated[Path, typer.Option("--input", help="CSV of new films (see README).")],
-    output: Annotated[Path, typer.Option(help="CSV of forecasts to write.")],
+    output: Annotated[Path, typer.Option(help="CSV of forecasts to write (not the input).")],
 ) -> None:
     """Forecast worldwide revenue for the films in a CSV (or MAL scores, for an anime model)."""
+    from ._forecast import refuse_overwriting_input
+
+    refuse_overwriting_input(output, [input], "--output")
     if _model_domain(model) == "anime":
         _predict_anime(model, input, output)
         return
     from .._io import atomic_file
     from ..forecast import load_forecaster
     from ..forecast._input import read_new_films
+    from ._predict_table import forecast_table, summary_lines
 
     forecaster = load_forecaster(model)
     films, warnings = read_new_films(input)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
-    log_rev = forecaster.predict(films)
-    table = films[["title", "release_date"]].copy()
-    table["release_date"] = table["release_date"].dt.strftime("%Y-%m-%d")
-    table["forecast_revenue_usd"] = np.round(np.exp(log_rev), -3)
-    table["forecast_log_revenue"] = np.round(log_rev, 4)
+    table = forecast_table(forecaster, films)
     with atomic_file(output, "w") as fh:
         table.to_csv(fh, index=False)
-    typer.echo(table.to_string(index=False))
-    typer.echo(f"wrote {len(table)} forecasts to {output}")
+    for line in summary_lines(table, output):
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:

@@ -95,7 +95,7 @@ def explain_film(model, film: pd.DataFrame, top: int = 10,
         })
     return {"baseline_log": base, "baseline_usd": float(np.exp(base)),
             "forecast_log": float(contrib.sum()), "contributions": rows,
-            "phi": phi, "columns": list(X.columns)}
+            "phi": [float(v) for v in phi], "columns": [str(c) for c in X.columns]}
 
 
 def _plain(value):
