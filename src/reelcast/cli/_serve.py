@@ -21,7 +21,7 @@ def serve(
 
     uvicorn = require("uvicorn", "serve")
     app = create_app(model)  # refuses a tampered model before binding the port
-    typer.echo(f"serving {model} on http://{host}:{port}/ (API docs at /docs)")
+    typer.echo(f"serving {model} on http://{host}:{port}/ (OpenAPI document at /openapi.json)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

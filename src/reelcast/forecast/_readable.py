@@ -130,7 +130,7 @@ def grouped_explanation(phi: np.ndarray, columns, baseline_log: float, row: pd.S
              for f, v in shown]
     if rest:
         lines.append({"field": "other", "label": "other fields",
-                      "value": ", ".join(FIELD_LABELS.get(f, f) for f, _ in rest),
+                      "value": "other: " + ", ".join(FIELD_LABELS.get(f, f) for f, _ in rest),
                       "log": float(sum(v for _, v in rest))})
     running = baseline_log
     for line in lines:
