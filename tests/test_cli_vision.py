@@ -36,7 +36,7 @@ def test_genres_prints_probabilities(model_dir, capsys):
 def test_genres_json_top(model_dir, capsys):
     path, films = model_dir
     assert main(["genres", "--model", str(path), "--poster", films["poster_file"].iloc[1],
-                 "--overview", "Two friends fall in love.", "--json", "--top", "3"]) == 0
+                 "--overview", "Two friends fall in love.", "--json", "-", "--top", "3"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert len(out) == 3
 
@@ -64,7 +64,7 @@ def test_genres_errors_are_one_line(model_dir, tmp_path, capsys, args, message):
 
 def test_genres_bad_model_dir(tmp_path, capsys):
     assert main(["genres", "--model", str(tmp_path), "--overview", "x"]) == 1
-    assert "no readable genre model" in capsys.readouterr().err
+    assert "neither a forecaster directory" in capsys.readouterr().err
 
 
 def test_posters_features(model_dir, tmp_path, monkeypatch, capsys):

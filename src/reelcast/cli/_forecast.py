@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from .._errors import InputError
-
 from ._render import render_forecast
 
 __all__ = ["register", "render_forecast"]

@@ -205,7 +205,8 @@ def evaluate(
 def predict(
     model: Annotated[Path, typer.Option(help="Model directory (reelcast train).")],
     input: Annotated[Path, typer.Option("--input", help="CSV of new films (see README).")],
-    output: Annotated[Path, typer.Option(help="CSV of forecasts to write (not the input).")],
+    output: Annotated[Path, typer.Option(
+        "--output", "--out", help="CSV of forecasts to write (not the input).")],
 ) -> None:
     """Forecast worldwide revenue for the films in a CSV (or MAL scores, for an anime model)."""
     from ._forecast import refuse_overwriting_input
@@ -231,6 +232,16 @@ def predict(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(train)
-    app.command()(evaluate)
-    app.command()(predict)
+    app.command(epilog="""\b
+Examples:
+  reelcast train --corpus artifacts/corpus --out artifacts/model
+  reelcast train --market 3000 --out artifacts/demo-model --n-estimators 300
+""")(train)
+    app.command(epilog="""\b
+Example:
+  reelcast evaluate --corpus artifacts/corpus --out artifacts/eval.json
+""")(evaluate)
+    app.command(epilog="""\b
+Example:
+  reelcast predict --model artifacts/model --input films.csv --output forecasts.csv
+""")(predict)

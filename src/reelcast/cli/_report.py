@@ -39,4 +39,7 @@ def report(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(report)
+    app.command(epilog="""\b
+Example:
+  reelcast report --model artifacts/model --corpus artifacts/corpus --out artifacts/report.html
+""")(report)

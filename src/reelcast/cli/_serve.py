@@ -26,4 +26,7 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
+    app.command(epilog="""\b
+Example:
+  reelcast serve --model artifacts/model --port 8000
+""")(serve)
