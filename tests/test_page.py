@@ -1,0 +1,106 @@
+"""The page as a producer meets it: every field, a kept poster, a shareable result, the inputs
+beside the result, charts with axes, no CDN (API docs offline)."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from _tiny_product import tiny_model_dir
+
+from reelcast.forecast._input import INPUT_COLUMNS
+
+FORM = {"title": "Night Harbor", "release_date": "2017-05-04", "budget": "90000000",
+        "genres": ["Action", "Drama"], "cast": "A One, B Two", "directors": "C Three",
+        "runtime": "118", "original_language": "en", "certification": "PG-13",
+        "writers": "D Four", "companies": "Studio Five", "collection": "Harbor Collection",
+        "tagline": "The tide turns."}
+
+
+@pytest.fixture(scope="module")
+def client():
+    from fastapi.testclient import TestClient
+
+    from reelcast.serve import create_app
+
+    return TestClient(create_app(tiny_model_dir()))
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 180), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _forecast(html: str) -> str:
+    return re.search(r'id="forecast">([^<]+)<', html).group(1)
+
+
+def test_the_form_takes_every_field_of_the_csv(client):
+    html = client.get("/").text
+    for field in INPUT_COLUMNS:
+        assert f'name="{field}"' in html, field
+    folded = html[html.index("<details"):html.index("</details>")]
+    for field in ("runtime", "original_language", "certification", "writers", "companies",
+                  "collection", "tagline"):
+        assert f'name="{field}"' in folded
+
+
+def test_optional_fields_reach_the_forecast(client):
+    res = client.post("/", data=FORM)
+    assert res.status_code == 200
+    fields = res.text[res.text.index('id="fields"'):]
+    for label in ("runtime", "certification", "writers", "production companies", "franchise"):
+        assert label in fields.split("</p>")[0]  # the "Used: ..." line
+
+
+def test_the_poster_is_kept_across_resubmits(client):
+    first = client.post("/", data=FORM, files={"poster": ("p.png", _png(), "image/png")})
+    assert "png 120×180 px, checked and used" in first.text
+    poster_id = re.search(r'name="poster_id" value="([0-9a-f]+)"', first.text).group(1)
+    again = client.post("/", data=FORM | {"poster_id": poster_id})
+    assert "png 120×180 px, checked and used" in again.text
+    assert _forecast(again.text) == _forecast(first.text)
+    without = client.post("/", data=FORM | {"poster_id": poster_id, "poster_remove": "1"})
+    assert "checked and used" not in without.text
+
+
+def test_a_result_has_a_shareable_url_that_reproduces_it(client):
+    res = client.post("/", data=FORM, files={"poster": ("p.png", _png(), "image/png")})
+    link = re.search(r'id="share">[^<]*<a href="([^"]+)"', res.text).group(1)
+    query = parse_qs(urlparse(link.replace("&amp;", "&")).query)
+    assert query["title"] == ["Night Harbor"] and query["genres"] == ["Action", "Drama"]
+    assert query["companies"] == ["Studio Five"] and "poster_id" in query
+    shared = client.get(link.replace("&amp;", "&"))
+    assert shared.status_code == 200 and _forecast(shared.text) == _forecast(res.text)
+    # the inputs are repeated beside the result
+    aside = shared.text[shared.text.index('id="inputs"'):]
+    assert "Studio Five" in aside and "Action, Drama" in aside and "png 120×180" in aside
+
+
+def test_a_shared_link_with_a_bad_value_is_an_error_page(client):
+    res = client.get("/?title=X&release_date=2017-13-01")
+    assert res.status_code == 422 and 'id="error"' in res.text and "release_date" in res.text
+
+
+def test_charts_have_axes(client):
+    html = client.post("/", data=FORM).text
+    band = html[html.index('aria-label="forecast interval on a log-dollar axis"'):]
+    band = band[:band.index("</svg>")]
+    assert re.search(r">\$10M<", band) and "log scale" in band
+    assert band.count('class="comparable"') == 5 and 'class="band band80"' in band
+    effects = html[html.index('aria-label="effect of each input"'):]
+    effects = effects[:effects.index("</svg>")]
+    assert ">×1<" in effects and ">×2<" in effects and "× factor, log scale" in effects
+
+
+def test_api_docs_need_no_network(client):
+    assert client.get("/docs").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
+    html = client.get("/").text
+    assert "cdn" not in html.lower() and 'href="/openapi.json"' in html
+    assert not re.search(r'(src|href)="https?://', html)
