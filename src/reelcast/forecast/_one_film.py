@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ._artifact import load_forecaster, read_manifest
+from ._artifact import read_manifest
 from ._explain import explain_film, load_comparables, nearest_comparables, save_comparables
 from ._fields import field_report, supplied_fields
 from ._forecaster import BoxOfficeForecaster
@@ -29,6 +29,7 @@ from ._intervals import (
 )
 from ._rating import load_rating, predict_rating, save_rating
 from ._readable import grouped_explanation, sanity_notes
+from ._stacked import ForecasterStack, load_any
 
 __all__ = ["FilmForecast", "ProductModel", "attach_product_files", "forecast_batch",
            "forecast_film", "load_product_model", "training_end", "with_poster_marker"]
@@ -45,14 +46,26 @@ class ProductModel:
     rating: object | None = None  # a LightGBM booster on the forecaster's features
     genres: object | None = None  # a GenreProbabilities
     hits: object | None = None  # a CopycatIndex refit on the saved hits table
+    # the model whose forecast is shown when it is not the forecaster itself (a ForecasterStack);
+    # the forecaster inside it still explains, finds comparables and feeds the rating model
+    predictor: object | None = None
 
 
 def load_product_model(model_dir: str | Path) -> ProductModel:
     """Load a model directory, refusing it unless every manifest hash verifies."""
-    forecaster = load_forecaster(model_dir)  # verifies every file listed in the manifest
+    model = load_any(model_dir)  # verifies every file listed in the manifest
+    forecaster, predictor = _split_model(model)
     return ProductModel(forecaster, load_intervals(model_dir), load_comparables(model_dir),
                         read_manifest(model_dir), rating=load_rating(model_dir),
-                        genres=load_genres(model_dir), hits=load_hits(model_dir))
+                        genres=load_genres(model_dir), hits=load_hits(model_dir),
+                        predictor=predictor)
+
+
+def _split_model(model) -> tuple[BoxOfficeForecaster, object | None]:
+    """(the LightGBM forecaster, the stack or ``None``)."""
+    if isinstance(model, ForecasterStack):
+        return model.forecaster_, model
+    return model, None
 
 
 def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
@@ -68,11 +81,12 @@ def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
     Returns the calibration info with ``rating`` and ``genres`` provenance added.
     """
     films = _without_attrs(films)
-    model = load_forecaster(model_dir)
-    params = model.get_params()
+    full = load_any(model_dir)
+    model, _ = _split_model(full)
+    # the intervals calibrate the model whose forecast is shown (the stack, for a stack)
+    kind, params = type(full), full.get_params()
     intervals, info = calibrate_intervals(
-        films, lambda: BoxOfficeForecaster(**params), calib_start=calib_start,
-        calib_end=calib_end)
+        films, lambda: kind(**params), calib_start=calib_start, calib_end=calib_end)
     save_intervals(model_dir, intervals, info)
     save_comparables(model_dir, model, films)
     out = {**info, "quantiles_log": {str(k): v for k, v in intervals.quantiles_.items()}}
@@ -142,6 +156,8 @@ def _as_product(model) -> ProductModel:
         return model
     if isinstance(model, BoxOfficeForecaster):
         return ProductModel(model)
+    if isinstance(model, ForecasterStack):
+        return ProductModel(model.forecaster_, predictor=model)
     if isinstance(model, str | Path):
         return load_product_model(model)
     raise InputError(f"model must be a model directory, a ProductModel or a BoxOfficeForecaster, "
@@ -203,9 +219,14 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
     hits = None if product.hits is None else film_hits(product.hits, frame, n=n_hits)
     explanation = shap.result()
     log_pred = np.array([explanation["forecast_log"]])  # TreeSHAP sums exactly to the forecast
+    adjustment = None
+    if product.predictor is not None:  # a stack: its forecast, explained by the forecaster's
+        log_pred = np.asarray(product.predictor.predict_features(X), float)[:1]
+        adjustment = float(log_pred[0] - explanation["forecast_log"])
     budget = None if pd.isna(row["budget"]) else float(row["budget"])
     readable = grouped_explanation(explanation["phi"], explanation["columns"],
-                                   explanation["baseline_log"], row, X.iloc[0])
+                                   explanation["baseline_log"], row, X.iloc[0],
+                                   adjustment=adjustment)
     fields = field_report(supplied_fields(row), getattr(forecaster, "field_effects_", None))
     warnings.extend(sanity_notes(forecast_usd=float(np.exp(log_pred[0])), budget=budget,
                                  release_date=row["release_date"], comparables=comparables,
@@ -273,7 +294,8 @@ def forecast_batch(model, films: pd.DataFrame) -> list[dict]:
     """Point forecasts, intervals and predicted ratings (no explanations) for validated films."""
     product = _as_product(model)
     X = product.forecaster.transform(films)
-    log_pred = np.asarray(product.forecaster.model_.predict(X), float)
+    log_pred = (np.asarray(product.forecaster.model_.predict(X), float)
+                if product.predictor is None else product.predictor.predict_features(X))
     ratings = (predict_rating(product.rating, X) if product.rating is not None
                else [None] * len(films))
     effects = getattr(product.forecaster, "field_effects_", None)

@@ -113,12 +113,13 @@ def _describe(field: str, row: pd.Series, X: pd.Series) -> str:
 
 
 def grouped_explanation(phi: np.ndarray, columns, baseline_log: float, row: pd.Series,
-                        X: pd.Series, top: int = 8) -> dict:
+                        X: pd.Series, top: int = 8, adjustment: float | None = None) -> dict:
     """Contributions summed per input field, with a dollar waterfall that adds up.
 
     ``phi`` holds one TreeSHAP value per column of ``X``. The ``top`` fields by absolute log
     effect are listed; the rest are one "other fields" line, so the lines always sum to the
-    forecast.
+    forecast. ``adjustment`` (a stack model) is the shown forecast minus the explained one: a
+    last line, so the explanation adds up to the forecast shown.
     """
     per_field: dict[str, float] = {}
     for name, value in zip(columns, phi, strict=True):
@@ -132,6 +133,10 @@ def grouped_explanation(phi: np.ndarray, columns, baseline_log: float, row: pd.S
         lines.append({"field": "other", "label": "other fields",
                       "value": "other: " + ", ".join(FIELD_LABELS.get(f, f) for f, _ in rest),
                       "log": float(sum(v for _, v in rest))})
+    if adjustment is not None:
+        lines.append({"field": "stack", "label": "stack adjustment",
+                      "value": "the stack's forecast minus the LightGBM forecaster's explained "
+                               "above", "log": float(adjustment)})
     running = baseline_log
     for line in lines:
         line["factor"] = math.exp(line["log"])
