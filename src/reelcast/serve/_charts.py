@@ -28,7 +28,7 @@ def _short_money(x: float) -> str:
     return f"${x:g}"
 
 
-def interval_svg(result, width: int = 640) -> str:
+def interval_svg(result, width: int = 480) -> str:
     """The forecast, its bands, the budget and the comparables on one log-dollar axis."""
     bands = result.intervals
     comps = [c for c in result.comparables if c.get("revenue")]
@@ -62,7 +62,7 @@ def interval_svg(result, width: int = 640) -> str:
     height = axis_y + 36
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="100%" role="img" aria-label="forecast interval on a log-dollar axis" '
+             f'width="100%" class="chart" role="img" aria-label="forecast interval on a log-dollar axis" '
              f'{_FONT} font-size="12">']
     for level, fill in (("95", "#bbdefb"), ("80", "#64b5f6")):
         b = bands.get(level)
@@ -102,18 +102,17 @@ def interval_svg(result, width: int = 640) -> str:
         parts.append(f'<text x="{tx:.1f}" y="{axis_y + 18}" text-anchor="middle">'
                      f'{_short_money(10.0 ** p)}</text>')
     parts.append(f'<text x="{(left + right) / 2:.0f}" y="{height - 2}" text-anchor="middle" '
-                 'fill="#555">worldwide gross, log scale (each tick ×10); dark band 80%, light '
-                 'band 95%</text>')
+                 'fill="#555">worldwide gross, log scale; dark band 80%, light band 95%</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def explanation_svg(explanation: dict, width: int = 640) -> str:
+def explanation_svg(explanation: dict, width: int = 480) -> str:
     """Bars of the per-field log effects on an axis labelled in factors (green up, red down)."""
     lines = explanation.get("fields", []) if explanation else []
     if not lines:
         return ""
-    bar_h, label_w, right_w = 24, 250, 120
+    bar_h, label_w, right_w = 24, 170, 120
     top = 8
     axis_y = top + bar_h * len(lines) + 4
     height = axis_y + 40
@@ -128,20 +127,23 @@ def explanation_svg(explanation: dict, width: int = 640) -> str:
         return mid + log / span * (plot_w / 2)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="100%" role="img" aria-label="effect of each input" {_FONT} font-size="12">']
+             f'width="100%" class="chart" role="img" aria-label="effect of each input" {_FONT} font-size="12">']
+    every = 1 if reach <= 2 else 2  # a label on every other tick when the axis is wide
     for k in range(-reach, reach + 1):
         tx = x(k * math.log(2))
         label = f"×{2.0 ** k:g}" if k >= 0 else f"×1/{2 ** -k}"
         parts.append(f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{axis_y + 4}" '
                      f'stroke="{"#888" if k == 0 else "#e0e0e0"}"/>')
-        parts.append(f'<text x="{tx:.1f}" y="{axis_y + 17}" text-anchor="middle">{label}</text>')
+        if k % every == 0:
+            parts.append(f'<text x="{tx:.1f}" y="{axis_y + 17}" text-anchor="middle">{label}'
+                         '</text>')
     parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" y2="{axis_y}" '
                  'stroke="#333"/>')
     for i, line in enumerate(lines):
         y = top + i * bar_h
         x0, x1 = sorted((mid, x(line["log"])))
         color = "#2e7d32" if line["log"] >= 0 else "#c62828"
-        text = line["value"] if len(line["value"]) <= 38 else line["value"][:36] + "…"
+        text = line["value"] if len(line["value"]) <= 24 else line["value"][:22] + "…"
         step = ("+" if line["usd"] >= 0 else "−") + money(abs(line["usd"]))
         parts.append(f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">'
                      f'{escape(text)}<title>{escape(line["value"])}</title></text>')

@@ -30,7 +30,7 @@ padding:.25em .6em;text-align:left;vertical-align:top}.num{text-align:right;whit
 .cols{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:1.5em}
 aside{background:#f6f6f6;padding:.6em 1em;border-radius:6px}aside dl{margin:0}
 aside dt{font-weight:bold;font-size:.85em;color:#555}aside dd{margin:0 0 .4em 0;
-overflow-wrap:anywhere}svg{max-width:100%;height:auto}#share{overflow-wrap:anywhere}
+overflow-wrap:anywhere}svg{max-width:100%;height:auto}svg.chart{max-width:600px;display:block}#share{overflow-wrap:anywhere}
 @media (max-width:700px){form,.grid,.cols{grid-template-columns:minmax(0,1fr)}
 button{grid-column:1}fieldset label{min-width:8em}.big{font-size:1.6em}}
 """
@@ -104,12 +104,30 @@ def _result(result, values: dict, poster: dict | None, share: str) -> str:
 ({money(ex.get('forecast_usd'))}): each bar multiplies the forecast by its factor (TreeSHAP,
 summed per input field); the dollar steps add up to the forecast.</p>
 {explanation_svg(ex)}
+{_explanation_table(ex)}
 </div>
 {_fields(result)}
 {_comparables(result)}
 {_genres(result)}
 {_hits(result)}
 </section>"""
+
+
+def _explanation_table(ex: dict) -> str:
+    """The chart's numbers in full: each input's value, factor and dollar step."""
+    if not ex:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(line['label'])}</td><td>{escape(line['value'])}</td>"
+        f"<td class=num>{line['log']:+.2f}</td><td class=num>×{line['factor']:.2f}</td>"
+        f"<td class=num>{'+' if line['usd'] >= 0 else '−'}{money(abs(line['usd']))}</td></tr>"
+        for line in ex["fields"])
+    return ('<details><summary>The numbers</summary><div class="scroll"><table>'
+            "<tr><th>input</th><th>this film</th><th>log</th><th>factor</th><th>$ step</th></tr>"
+            f"<tr><td>typical film</td><td></td><td class=num>{ex['baseline_log']:.2f}</td><td></td>"
+            f"<td class=num>{money(ex['baseline_usd'])}</td></tr>{rows}"
+            f"<tr><th>forecast</th><td></td><td class=num>{ex['forecast_log']:.2f}</td><td></td>"
+            f"<th class=num>{money(ex['forecast_usd'])}</th></tr></table></div></details>")
 
 
 def _rating(result) -> str:
