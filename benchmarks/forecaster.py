@@ -3,12 +3,17 @@
 Run: ``python -m benchmarks.forecaster [--data DIR] [--corpus DIR]``. Writes
 ``benchmarks/results/forecaster.json`` and ``benchmarks/results/forecaster.md``.
 
-Rows: the mean and budget-only baselines, a plain LightGBM on budget, dates, genres and counts
-(the issue's reference point), and reelcast's forecaster (adds as-of talent, company, keyword and
-collection history). Temporal split train < 2014, test 2014–2017; rolling-origin by year; a random
-split shown beside for comparison only. Fit times are medians of ``--repeats`` runs. A last
-section scores the same models on the population the issue quotes its reference from, the
-ilias1111 table alone (see ``_forecaster_reference``).
+Rows: the mean and budget-only baselines, a plain LightGBM on budget, dates and genres (the
+issue's reference point), and reelcast's forecaster (adds as-of talent, company, keyword and
+collection history) under three designs for fields a user leaves out (issue #15): trained on the
+films as the sources give them (``none``), on one extra copy with each field left out at random
+(``random``), and on every film once under each distinct set of fields a user may give
+(``field_sets``, the default). Every score is given under the field sets users supply (``full``,
+``form``, ``core``, ``minimal``) with the shift of the forecast against ``full``. Temporal split
+train < 2014, test 2014–2017; rolling-origin by year; a random split shown beside for comparison
+only. Fit times are medians of ``--repeats`` runs. A last section scores the same models on the
+population the issue quotes its reference from, the ilias1111 table alone
+(see ``_forecaster_reference``).
 """
 
 from __future__ import annotations
@@ -20,10 +25,25 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks import load_or_build_corpus
 from benchmarks._forecaster_reference import markdown as reference_markdown
 from benchmarks._forecaster_reference import reference_scores
-from reelcast.evaluation import evaluate, markdown_table, revenue_films, temporal_split
+from benchmarks._forecaster_sections import (
+    audited_markdown,
+    audited_scores,
+    coverage_audit_markdown,
+    release_week_markdown,
+    release_week_scores,
+)
+from reelcast.evaluation import (
+    evaluate,
+    markdown_table,
+    revenue_films,
+    scenario_table,
+    temporal_split,
+)
 from reelcast.evaluation._baselines import log_revenue
 from reelcast.features import MetadataFeatures
 from reelcast.forecast import BoxOfficeForecaster
@@ -31,8 +51,13 @@ from reelcast.forecast import BoxOfficeForecaster
 RESULTS = Path(__file__).parent / "results"
 
 
+DEFAULT = "reelcast forecaster (field_sets, default)"
+DESIGNS = {"reelcast forecaster (none)": "none", "reelcast forecaster (random)": "random",
+           DEFAULT: "field_sets"}
+
+
 class PlainLightGBM:
-    """LightGBM on budget, calendar, runtime, genres and list counts only: no history."""
+    """LightGBM on budget, calendar, runtime, language, certification and genres: no history."""
 
     def __init__(self, n_jobs: int = 1):
         self.n_jobs = n_jobs
@@ -81,6 +106,30 @@ def _markdown(result, timings, reference) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _scenario_markdown(result) -> list[str]:
+    """Issue #15: every model under the field sets users supply, temporal and rolling origin."""
+    lines = [
+        "### Forecasts when fields are left out (issue #15)", "",
+        "Each test film keeps only the fields of a set (`full`: every pre-release field it has; "
+        "`form`: budget, genres, runtime, cast, directors, keywords, overview, poster; `core`: "
+        "budget, genres, runtime, original language; `minimal`: budget, genres; title and date "
+        "always). Shift: the log forecast under the set minus the same film's `full` forecast "
+        "(mean and median over the test films).", "",
+        scenario_table(result.scenarios), "",
+        "Rolling origin under each field set: R² (mean shift against `full`)", "",
+    ]
+    models = [m for m in next(iter(result.rolling.values())) if "baseline" not in m]
+    scenarios = list(result.scenarios)
+    lines += ["| model | test year | " + " | ".join(scenarios) + " |",
+              "|---|---|" + "---|" * len(scenarios)]
+    for model in models:
+        for year, per_set in result.rolling_scenarios.items():
+            cells = [f"{per_set[s][model]['r2']:.3f} ({per_set[s][model]['mean_shift']:+.2f})"
+                     for s in scenarios]
+            lines.append(f"| {model} | {year} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("REELCAST_DATA", "../shared/data"))
@@ -90,9 +139,10 @@ def main(argv=None) -> int:
                         help="LightGBM threads (1 is fastest when other jobs share the cores)")
     args = parser.parse_args(argv)
     films = load_or_build_corpus(args.corpus, args.data)
-    models = {"plain LightGBM (budget, dates, genres, counts)": lambda: PlainLightGBM(args.n_jobs),
-              "reelcast forecaster (LightGBM + as-of history)":
-                  lambda: BoxOfficeForecaster(n_jobs=args.n_jobs)}
+    models = {"plain LightGBM (budget, dates, genres)": lambda: PlainLightGBM(args.n_jobs)}
+    for name, design in DESIGNS.items():
+        models[name] = (lambda d: lambda: BoxOfficeForecaster(field_dropout=d,
+                                                              n_jobs=args.n_jobs))(design)
     result = evaluate(films, models, random=True)
     timings, fitted = {}, {}
     train, _ = temporal_split(revenue_films(films), result.train_end, result.test_end)
@@ -106,14 +156,19 @@ def main(argv=None) -> int:
             runs.append(time.perf_counter() - start)
         timings[name] = statistics.median(runs)
         fitted[name] = model
-    forecaster = fitted["reelcast forecaster (LightGBM + as-of history)"]
+    forecaster = fitted[DEFAULT]
     reference = reference_scores(args.data, films, lambda: PlainLightGBM(args.n_jobs),
                                  forecaster, n_jobs=args.n_jobs)
+    audit = audited_scores(result, films, float(np.median(log_revenue(train))))
+    week = release_week_scores(films, result.train_end, result.test_end, forecaster, args.n_jobs)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "forecaster.json").write_text(json.dumps(
-        {**result.to_dict(), "fit_seconds_median": timings, "ilias1111_reference": reference},
-        indent=2, default=float))
+        {**result.to_dict(), "fit_seconds_median": timings, "ilias1111_reference": reference,
+         "audited_labels": audit, "release_week": week}, indent=2, default=float))
     text = _markdown(result, timings, reference)
+    sections = [_scenario_markdown(result), coverage_audit_markdown(films), audited_markdown(audit),
+                release_week_markdown(week)]
+    text += "".join("\n" + "\n".join(lines) + "\n" for lines in sections)
     (RESULTS / "forecaster.md").write_text(text)
     print(text)
     return 0

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ("forecaster", "report", "stack", "posters", "multimodal", "anime", "copycat", "serve",
-         "load", "fuzz")
+ORDER = ("forecaster", "report", "intervals", "stack", "posters", "multimodal", "anime",
+         "copycat", "serve", "load", "fuzz")
 
 HEADER = """# reelcast results
 

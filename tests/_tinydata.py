@@ -13,6 +13,8 @@ Films planted (ids are TMDB / IMDb):
 * Le Film (tt0000105, 2010): IMDB 5000 only, France, budget in local currency -> dropped.
 * Twin (2014): two TMDB discover films with the same title, year and votes -> Movie Industry's
   "Twin" 2014 is ambiguous.
+
+The corpus v2 tables are written by ``_tinydata_added`` (its docstring lists what they plant).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from _tinydata_added import write_added_tables
 from PIL import Image
 
 TMDB_DIRECTOR = "[{'name': 'Ann Lee', 'job': 'Director'}]"
@@ -147,6 +150,7 @@ def write_tiny_data(root: Path) -> Path:
            [{"movie_id": 100}, {"movie_id": 101}])
     write_posters(root)
     write_anime(root)
+    write_added_tables(root)
     (root / "README.md").write_text("tiny test data\n")
     return root
 

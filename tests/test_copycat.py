@@ -173,7 +173,7 @@ from reelcast.copycat._importance import (  # noqa: E402
 
 @pytest.mark.parametrize(("column", "group"), [
     ("copycat_flag", "copycat"), ("cast_logrev_mean", "history"),
-    ("collection_n_known", "history"), ("log_budget_adj", "metadata"),
+    ("collection_share_known", "history"), ("log_budget_adj", "metadata"),
 ])
 def test_feature_groups(column, group):
     assert column in feature_groups([column])[group]

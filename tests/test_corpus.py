@@ -49,9 +49,9 @@ def report(built) -> dict:
 def test_outputs_and_summary(built):
     _, corpus, summary = built
     assert all((corpus / name).is_file() for name in OUTPUTS)
-    assert summary.n_films == 7 and summary.n_anime == 2
-    assert summary.n_budget_revenue == 4 and summary.n_with_poster == 1
-    assert "| **all** | 7 |" in summary.table()
+    assert summary.n_films == 9 and summary.n_anime == 2
+    assert summary.n_budget_revenue == 5 and summary.n_with_poster == 1
+    assert "| **all** | 9 |" in summary.table()
 
 
 def test_schema_dtypes_lists_and_provenance(films):
@@ -70,7 +70,8 @@ def test_one_row_per_film_across_sources(films):
     assert (films["title"] == "Star Voyage").sum() == 1
     voyage = films.loc["tmdb:100"]
     assert voyage["imdb_id"] == "tt0000100"
-    assert voyage["cast"] == ["Al First", "Bo Second"] and voyage["writers"] == ["Wri Ter"]
+    assert voyage["cast"] == ["Al First", "Bo Second"]
+    assert voyage["writers"] == ["Ann Lee", "Wri Ter"]  # IMDb crew ids, named by _people
 
 
 @pytest.mark.parametrize(("film", "field", "value", "source"), [
@@ -112,7 +113,7 @@ def test_fixes_and_duplicates_are_counted(report):
     assert report["fixes"]["tmdb5000"] == {"budget_below_1000": 1, "runtime_zero": 1}
     assert report["fixes"]["imdb5000"]["budget_non_us_currency"] == 1
     assert report["sources"]["imdb5000"]["duplicates_dropped"] == 1
-    assert report["fix_totals"]["budget_below_1000"] == 2
+    assert report["fix_totals"]["budget_below_1000"] == 3  # TMDB 5000, movies_metadata, vega
     assert set(report["timings_s"]) >= {"read tmdb5000", "match titles", "check posters"}
 
 
@@ -129,7 +130,7 @@ def test_manifest_coverage_and_readme(built):
     assert manifest["inputs"][relpath] == file_sha256(data / relpath)
     assert manifest["poster_images"]["count"] == 1 and manifest["pandas"] == pd.__version__
     coverage = json.loads((corpus / "coverage.json").read_text())
-    assert coverage["overall"]["films"] == 7 and coverage["by_decade"]["2010s"]["films"] == 6
+    assert coverage["overall"]["films"] == 9 and coverage["by_decade"]["2010s"]["films"] == 6
     readme = (corpus / "README.md").read_text()
     assert "tmdb5000 > movies_metadata > ilias1111 > the_numbers" in readme  # budget priority
     assert "post-release" in readme
@@ -187,10 +188,11 @@ def test_cli_build_and_summary(built, tmp_path, capsys):
     out = tmp_path / "cli_corpus"
     assert main(["corpus", "build", "--data", str(built[0]), "--out", str(out),
                  "--no-progress"]) == 0
-    assert "7 films" in capsys.readouterr().out
+    assert "9 films" in capsys.readouterr().out
     assert main(["corpus", "summary", "--corpus", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "the_numbers: 2 of 3 rows matched" in text and "coverage" in text
+    assert "the_numbers: 2 of 3 rows matched (2 by title and year)" in text and "coverage" in text
+    assert "people: 4 person ids given a name" in text and "label audit" in text
 
 
 def test_cli_errors_are_one_line(tmp_path, capsys):

@@ -27,8 +27,9 @@ def test_statistics_use_strictly_earlier_films():
         {"release_date": "2003-01-01", "directors": ["ann "], "revenue": np.nan, "rating": None},
     ])
     out = TalentHistory().fit(films).transform(films)
-    n = out["director_films_sum"].tolist()
+    n = out["director_films_mean"].tolist()
     assert n == [0, 1, 1, 3]  # the two 2001 films do not see each other (same day)
+    assert out["director_share_known"].tolist() == [0, 1, 1, 1]
     assert out.loc[1, "director_logrev_mean"] == pytest.approx(2.0)
     assert out.loc[3, "director_logrev_mean"] == pytest.approx(5.0)
     assert out.loc[3, "director_logrev_max"] == pytest.approx(9.0)
@@ -43,7 +44,22 @@ def test_unknown_people_and_missing_dates_get_no_history():
     new = _films([{"release_date": "2005-01-01", "cast": ["Nobody"], "revenue": np.nan},
                   {"release_date": None, "cast": ["A"], "revenue": np.nan}])
     out = model.transform(new)
-    assert out["cast_films_sum"].tolist() == [0, 0]
+    assert out["cast_films_mean"].tolist() == [0, 0]
+
+
+def test_history_features_are_shares_and_means_never_counts_of_the_list():
+    """How many people a source listed measures its coverage: one or three known stars with the
+    same record give the same features, and no list at all is unknown (NaN), not zero."""
+    films = _films([
+        {"release_date": "2000-01-01", "cast": ["A", "B", "C"], "revenue": np.e**5},
+        {"release_date": "2005-01-01", "cast": ["A"], "revenue": np.nan},
+        {"release_date": "2005-01-01", "cast": ["A", "B", "C"], "revenue": np.nan},
+        {"release_date": "2005-01-01", "cast": [], "revenue": np.nan},
+    ])
+    out = TalentHistory().fit(films).transform(films)
+    cast = out.filter(like="cast_").drop(columns="cast_years_since_min")
+    pd.testing.assert_series_equal(cast.loc[1], cast.loc[2], check_names=False)
+    assert cast.loc[3].isna().all()
 
 
 def _rewrite_future(films, cutoff):

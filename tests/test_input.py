@@ -92,3 +92,24 @@ def test_records_api():
     assert films.iloc[0]["is_sequel"] and films.iloc[0]["genres"] == ["Horror"]
     with pytest.raises(InputError, match="no films"):
         films_from_records([])
+
+
+@pytest.mark.parametrize(("given", "stored", "age"), [
+    ("PG-13", "PG-13", 13.0), ("pg-13", "PG-13", 13.0), ("NR", "NR", None),
+    ("Not Rated", "NR", None), ("FSK 12", "FSK 12", 12.0), ("16", "FSK 16", 16.0),
+    ("12A", "BBFC 12A", 12.0), ("BBFC 15", "BBFC 15", 15.0),
+])
+def test_certification_systems_are_accepted_and_normalised(given, stored, age):
+    row = films_from_records([{"title": "X", "release_date": "2026-01-01",
+                               "certification": given}]).iloc[0]
+    assert row["certification"] == stored
+    assert (pd.isna(row["min_age"]) if age is None else row["min_age"] == age)
+
+
+def test_unknown_certification_error_names_value_and_accepted_codes():
+    with pytest.raises(InputError) as info:
+        films_from_records([{"title": "X", "release_date": "2026-01-01",
+                             "certification": "TV-14"}])
+    message = str(info.value)
+    assert "'TV-14'" in message and "FSK" in message and "BBFC" in message
+    assert "PG-13" in message and "\n" not in message

@@ -42,12 +42,28 @@ def _forecast(html: str) -> str:
 
 def test_the_form_takes_every_field_of_the_csv(client):
     html = client.get("/").text
-    for field in INPUT_COLUMNS:
+    # the ids are carried by a CSV, never model inputs: the page takes a TMDB id in its TMDB
+    # box (when the server has a key), not as a form field
+    for field in set(INPUT_COLUMNS) - {"tmdb_id", "imdb_id"}:
         assert f'name="{field}"' in html, field
     folded = html[html.index("<details"):html.index("</details>")]
     for field in ("runtime", "original_language", "certification", "writers", "companies",
-                  "collection", "tagline"):
+                  "collection", "tagline", "distributor", "story_source", "creative_type",
+                  "production_method", "opening_theaters"):
         assert f'name="{field}"' in folded
+
+
+def test_the_new_input_fields_reach_the_forecast(client):
+    extra = {"distributor": "Walt Disney", "story_source": "Based on Comic/Graphic Novel",
+             "creative_type": "Super Hero", "production_method": "Live Action",
+             "certification": "FSK 12", "opening_theaters": "4000"}
+    res = client.post("/", data=FORM | extra)
+    assert res.status_code == 200, res.text[:300]
+    used = res.text[res.text.index('id="fields"'):].split("</p>")[0]
+    for label in ("distributor", "story source", "creative type", "production method"):
+        assert label in used
+    bad = client.post("/", data=FORM | {"opening_theaters": "lots"})
+    assert bad.status_code == 422 and "opening_theaters" in bad.text
 
 
 def test_optional_fields_reach_the_forecast(client):

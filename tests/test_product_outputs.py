@@ -239,14 +239,12 @@ def _pandas_aggregate(role, stats, rows, n_rows):
     g = stats.groupby("row")
     known = stats.assign(k=stats["n"] > 0).groupby("row")["k"].sum()
     frame = pd.DataFrame({
-        "n_known": known, "films_sum": g["n"].sum(), "films_max": g["n"].max(),
+        "share_known": known / g.size(), "films_mean": g["n"].mean(), "films_max": g["n"].max(),
         "logrev_mean": g["mean_logrev"].mean(), "logrev_max": g["max_logrev"].max(),
         "logrev_best_mean": g["mean_logrev"].max(), "rating_mean": g["mean_rating"].mean(),
         "logvotes_best_mean": g["mean_logvotes"].max(),
         "years_since_min": g["years_since"].min(),
-    }).reindex(range(n_rows))
-    for col in ("n_known", "films_sum", "films_max"):
-        frame[col] = frame[col].fillna(0.0)
+    }).reindex(range(n_rows))  # a film with nobody listed: NaN (unknown), never 0
     frame.columns = [f"{role}_{c}" for c in frame.columns]
     return frame.astype(float)
 
@@ -322,22 +320,18 @@ def _pandas_metadata_tail(films, languages):
 
     date = pd.to_datetime(films["release_date"], errors="coerce")
     lang = films["original_language"].astype("string")
-    lang = lang.where(lang.isin(languages), other="other").fillna("missing")
+    lang = lang.where(lang.isin(languages) | lang.isna(), other="other").fillna("missing")
     cert = films["certification"].astype("string")
-    cert = cert.where(cert.isin(CERTIFICATIONS), other="NR").fillna("missing")
+    cert = cert.where(cert.isin(CERTIFICATIONS) | cert.isna(), other="other").fillna("missing")
     return pd.DataFrame({
         "is_summer": date.dt.month.isin([5, 6, 7]).to_numpy(float),
         "is_holiday": ((date.dt.month == 12) | ((date.dt.month == 11) & (date.dt.day >= 15)))
         .to_numpy(float),
         "is_dump_month": date.dt.month.isin([1, 2, 9]).to_numpy(float),
-        "n_cast": films["cast"].map(lambda v: len(v) if isinstance(v, list | np.ndarray) else 0)
-        .to_numpy(float),
-        "overview_words": films["overview"].fillna("").astype(str).str.split().map(len)
-        .to_numpy(float),
         "language": pd.Categorical(lang, categories=[*languages, "other", "missing"]),
         "is_english": (films["original_language"].astype("string") == "en").astype("Float64")
         .to_numpy(float, na_value=np.nan),
-        "certification": pd.Categorical(cert, categories=[*CERTIFICATIONS, "missing"]),
+        "certification": pd.Categorical(cert, categories=[*CERTIFICATIONS, "other", "missing"]),
     })
 
 

@@ -104,7 +104,7 @@ def test_the_explanation_adds_up_in_log_and_in_dollars(product):
     assert ex["baseline_usd"] + dollars == pytest.approx(fc.revenue_usd, rel=1e-9)
     # people's words, not feature names: every line is an input field with a readable value
     fields = {line["field"] for line in ex["fields"]}
-    assert fields <= {*INPUT_FIELDS, "release_date", "other"}
+    assert fields <= {*INPUT_FIELDS, "title", "release_date", "other"}
     values = " ".join(line["value"] for line in ex["fields"])
     assert "budget $90.0M" in values or "budget" not in fields
     assert "e+0" not in values and "log_" not in values and "_mean" not in values
@@ -112,12 +112,23 @@ def test_the_explanation_adds_up_in_log_and_in_dollars(product):
 
 @pytest.mark.parametrize("feature, field", [
     ("log_budget_adj", "budget"), ("company_logrev_best_mean", "companies"),
-    ("n_writers", "writers"), ("year", "release_date"), ("kw_topic_3", "keywords"),
-    ("collection_films_sum", "collection"), ("is_english", "original_language"),
-    ("genre_science_fiction", "genres"), ("has_poster", "poster"),
+    ("writer_share_known", "writers"), ("year", "release_date"), ("kw_topic_3", "keywords"),
+    ("collection_films_mean", "collection"), ("is_english", "original_language"),
+    ("genre_science_fiction", "genres"), ("title_logrev_mean", "title"),
+    ("title_sequel_marker", "title"), ("min_age", "certification"),
+    ("certification", "certification"), ("distributor", "distributor"),
+    ("story_source", "story_source"), ("creative_type", "creative_type"),
+    ("production_method", "production_method"),
 ])
 def test_features_map_to_the_input_field_they_come_from(feature, field):
     assert field_of(feature) == field
+
+
+def test_every_model_feature_belongs_to_an_input_field(product):
+    """A feature the rules do not know would show its raw name in the explanation."""
+    known = {*INPUT_FIELDS, "title", "release_date"}
+    assert {f: field_of(f) for f in product.forecaster.feature_names_in_
+            if field_of(f) not in known} == {}
 
 
 def test_sanity_notes(product):

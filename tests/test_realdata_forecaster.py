@@ -23,9 +23,17 @@ def test_temporal_evaluation_beats_the_baselines(films):
     result = evaluate(films, {"reelcast": lambda: BoxOfficeForecaster(n_jobs=1)}, rolling_years=())
     t = result.temporal
     assert result.n_train > 8000 and result.n_test > 1500
-    assert t["reelcast"]["r2"] > t["budget-only baseline"]["r2"] + 0.1
-    assert t["reelcast"]["rmse"] < 1.95
+    assert t["reelcast"]["r2"] > t["budget-only baseline"]["r2"] + 0.15
+    assert t["reelcast"]["rmse"] < 1.80
     assert t["reelcast"]["within_2x"] > t["budget-only baseline"]["within_2x"]
+    # issue #15: with fields left out the forecast still beats budget alone, and moves far less
+    # than the ×3.7 drop (−1.32 log) of the model that read missing as small (measured on
+    # corpus v2: R² 0.745 / 0.634 / 0.610 / 0.592, mean shifts −0.20 to −0.24)
+    budget_only = t["budget-only baseline"]["r2"]
+    for scenario in ("form", "core", "minimal"):
+        score = result.scenarios[scenario]["reelcast"]
+        assert score["r2"] > budget_only + 0.04, (scenario, score["r2"])
+        assert abs(score["mean_shift"]) < 0.35, (scenario, score["mean_shift"])
 
 
 def test_real_history_ignores_the_future(films):

@@ -11,6 +11,7 @@ __all__ = [
     "NotFittedError",
     "MissingDependencyError",
     "ArtifactError",
+    "FetchError",
 ]
 
 
@@ -44,6 +45,15 @@ class MissingDependencyError(ReelcastError, ImportError):
 
 class ArtifactError(ReelcastError):
     """A model or cache directory is incomplete, tampered with, or from an incompatible version."""
+
+
+class FetchError(ReelcastError):
+    """A remote source (TMDB) refused, failed or answered nonsense; ``status`` is its HTTP status
+    (``None`` for a network failure or a malformed answer). The message never holds a secret."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 def require(module: str, extra: str):

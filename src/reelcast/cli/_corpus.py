@@ -43,13 +43,16 @@ Example:
 """)
 def summary(
     corpus: Annotated[Path, typer.Option("--corpus", help="A built corpus folder.")],
+    before: Annotated[Path | None, typer.Option(
+        "--before", help="An earlier corpus folder: print the 2010-2017 coverage of both "
+                         "side by side.")] = None,
 ) -> None:
     """Print a built corpus's size, match rates, fixes and coverage table."""
     import json
 
     from .._errors import DataFileError
-    from ..data._corpus_io import read_coverage
-    from ..data._coverage import print_coverage
+    from ..data._corpus_io import read_coverage, read_era_coverage
+    from ..data._coverage import era_markdown, print_coverage
 
     coverage = read_coverage(corpus)
     report_path = Path(corpus) / "build_report.json"
@@ -59,13 +62,27 @@ def summary(
     typer.echo(f"{corpus}: {report.get('n_films', 0):,} films, {report.get('n_anime', 0):,} "
                f"anime (from {report.get('data_dir', '?')})")
     for name, match in report.get("matching", {}).items():
-        typer.echo(f"  {name}: {match['matched']:,} of {match['rows']:,} rows matched by title "
-                   f"and year ({100 * match['match_rate']:.1f}%), {match['added']:,} added, "
-                   f"{match['ambiguous']:,} ambiguous")
+        how = ", ".join(f"{match[k]:,} by {w}" for k, w in (("matched_by_id", "id"),
+                        ("matched_by_title", "title and year")) if match.get(k))
+        typer.echo(f"  {name}: {match['matched']:,} of {match['rows']:,} rows matched"
+                   f"{f' ({how})' if how else ''} ({100 * match['match_rate']:.1f}%), "
+                   f"{match['added']:,} added, {match['ambiguous']:,} ambiguous")
+    people = report.get("people")
+    if people:
+        typer.echo(f"  people: {people['persons_merged']:,} person ids given a name "
+                   f"({people['tmdb_ids_named']:,} TMDB, {people['imdb_ids_named']:,} IMDb), "
+                   f"{people['ids_only']:,} id-only, {people['names_only']:,} names without id")
+    audit = report.get("label_audit")
+    if audit:
+        typer.echo("  label audit (films flagged): " + ", ".join(
+            f"{k} {v['films']:,}" for k, v in audit["flags"].items()))
     fixes = report.get("fix_totals", {})
     if fixes:
         typer.echo("  fixes: " + ", ".join(f"{k} {v:,}" for k, v in sorted(fixes.items())))
     print_coverage(coverage)
+    if before is not None:
+        typer.echo(f"\n2010-2017 coverage, {before} (before) and {corpus} (after):\n")
+        typer.echo(era_markdown(read_era_coverage(corpus), read_era_coverage(before)))
 
 
 def register(app: typer.Typer) -> None:

@@ -39,9 +39,21 @@ def forecast(
     runtime: Annotated[str | None, typer.Option(help="Runtime in minutes.")] = None,
     language: Annotated[str | None, typer.Option(
         "--language", "--original-language", help="Original language (ISO 639-1), e.g. en.")] = None,
-    certification: Annotated[str | None, typer.Option(help="G, PG, PG-13, R, NC-17, NR.")] = None,
+    certification: Annotated[str | None, typer.Option(
+        help="Age rating: MPAA (G, PG, PG-13, R, NC-17, NR), FSK (FSK 12 or 12) or BBFC "
+             "(BBFC 15, 12A).")] = None,
     overview: Annotated[str | None, typer.Option(help="Plot overview.")] = None,
     tagline: Annotated[str | None, typer.Option(help="Tagline.")] = None,
+    distributor: Annotated[str | None, typer.Option(
+        help="US theatrical distributor, e.g. 'Walt Disney'.")] = None,
+    story_source: Annotated[str | None, typer.Option(
+        help="Story source, e.g. 'Original Screenplay', 'Based on Comic/Graphic Novel'.")] = None,
+    creative_type: Annotated[str | None, typer.Option(
+        help="Creative type, e.g. 'Super Hero', 'Contemporary Fiction'.")] = None,
+    production_method: Annotated[str | None, typer.Option(
+        help="Production method, e.g. 'Live Action', 'Digital Animation'.")] = None,
+    opening_theaters: Annotated[str | None, typer.Option(
+        help="US theaters on the opening weekend (read only by a release_week model).")] = None,
     film_json: Annotated[Path | None, typer.Option(
         "--film", help="Read the film from a JSON object file with the CSV's field names "
         "(flags override its fields).")] = None,
@@ -50,6 +62,9 @@ def forecast(
     poster: Annotated[Path | None, typer.Option(
         help="Poster image (JPEG/PNG/GIF/WebP): counts as a given poster and feeds the genre "
         "probabilities, as on the web page.")] = None,
+    tmdb_id: Annotated[int | None, typer.Option("--tmdb-id", help=(
+        "Fill the film in from TMDB (key: $TMDB_API_KEY or --api-key); flags win."))] = None,
+    api_key: Annotated[str | None, typer.Option("--api-key", help="TMDB API key.")] = None,
 ) -> None:
     """Forecast one film: worldwide gross, 80%/95% intervals, comparables and explanation."""
     from .._io import write_json
@@ -60,8 +75,15 @@ def forecast(
              "cast": cast, "directors": directors, "writers": writers, "companies": companies,
              "keywords": keywords, "collection": collection, "runtime": runtime,
              "original_language": language, "certification": certification,
-             "overview": overview, "tagline": tagline}
+             "overview": overview, "tagline": tagline, "distributor": distributor,
+             "story_source": story_source, "creative_type": creative_type,
+             "production_method": production_method, "opening_theaters": opening_theaters}
     record |= {k: v for k, v in flags.items() if v is not None}
+    tmdb_image = None
+    if tmdb_id is not None:  # TMDB's fields under the ones given here (issue 22)
+        from ._fetch import tmdb_forecast_input
+
+        record, tmdb_image = tmdb_forecast_input(tmdb_id, api_key, record)
     if poster is None and record.get("poster"):  # a poster path in --film: the same as --poster
         poster = Path(str(record["poster"]))
     record.pop("poster", None)
@@ -70,6 +92,7 @@ def forecast(
         from ..vision._image import load_image_bytes, read_image_file
 
         image = load_image_bytes(read_image_file(str(poster)), name="--poster")
+    image = tmdb_image if image is None else image
     if json_out is not None:
         refuse_overwriting_input(json_out, [film_json, poster], "--json")
     fc = forecast_film(model, record, poster_image=image)

@@ -214,6 +214,12 @@ def evaluate(
     typer.echo(f"temporal test: train < {train_end} ({result.n_train:,} films), "
                f"test [{train_end}, {test_end}) ({result.n_test:,} films); log revenue")
     typer.echo(format_table(result.temporal).to_string())
+    typer.echo("\nfields left out (test films keep only a field set; shift: mean change of the "
+               "log forecast against full):")
+    for scenario, per_model in result.scenarios.items():
+        m = per_model["reelcast lgbm"]
+        typer.echo(f"  {scenario:8s} R² {m['r2']:.3f}  RMSE {m['rmse']:.3f}  "
+                   f"within ×2 {m['within_2x']:.3f}  shift {m['mean_shift']:+.3f}")
     if result.rolling:
         typer.echo("\nrolling origin (train on every earlier year), R² / RMSE by test year:")
         for year, scores in result.rolling.items():
@@ -242,14 +248,19 @@ def predict(
         return
     from .._io import atomic_file
     from ..forecast._input import read_new_films
+    from ..forecast._intervals import load_intervals
     from ..forecast._stacked import load_any
     from ._predict_table import forecast_table, summary_lines
 
     forecaster = load_any(model)  # a forecaster or a stack, as its manifest says
+    intervals = load_intervals(model)
     films, warnings = read_new_films(input)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
-    table = forecast_table(forecaster, films)
+    if intervals is None:
+        typer.echo("warning: model has no calibrated intervals (run reelcast calibrate); "
+                   "the interval columns are empty", err=True)
+    table = forecast_table(forecaster, films, intervals)
     with atomic_file(output, "w") as fh:
         table.to_csv(fh, index=False)
     for line in summary_lines(table, output):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..forecast._fields import field_report, supplied_fields
+from ..forecast._one_film import interval_columns
 from ..forecast._readable import money
 
 __all__ = ["forecast_table", "summary_lines"]
@@ -26,9 +27,15 @@ def _left_out_note(entries: list[dict], limit: int = 4) -> str:
     return "; ".join(parts)
 
 
-def forecast_table(forecaster, films: pd.DataFrame) -> pd.DataFrame:
-    """One row per film: title, date, forecast, the fields used and the important ones left out."""
-    log_rev = forecaster.predict(films)
+def forecast_table(forecaster, films: pd.DataFrame, intervals=None) -> pd.DataFrame:
+    """One row per film: title, date, forecast, the fields used, the important ones left out
+    and the 80%/95% bounds (``low_80_usd`` … ``high_95_usd``; empty without ``intervals``).
+
+    ``forecaster`` is a :class:`BoxOfficeForecaster` or a stack; ``intervals`` the model
+    directory's calibrated bands (they read the same feature table as the forecast).
+    """
+    X = forecaster.transform(films)
+    log_rev = np.asarray(forecaster.predict_features(X), float)
     table = films[["title", "release_date"]].copy()
     table["release_date"] = table["release_date"].dt.strftime("%Y-%m-%d")
     table["forecast_revenue_usd"] = np.round(np.exp(log_rev), -3)
@@ -42,6 +49,8 @@ def forecast_table(forecaster, films: pd.DataFrame) -> pd.DataFrame:
     table["fields_used"] = used
     # a measured model names the most important missing fields with their typical move
     table["left_out"] = left
+    for name, values in interval_columns(intervals, log_rev, X).items():
+        table[name] = np.round(values, -3)
     return table
 
 

@@ -20,8 +20,12 @@ def serve(
     from ..serve import create_app
 
     uvicorn = require("uvicorn", "serve")
-    app = create_app(model)  # refuses a tampered model before binding the port
-    typer.echo(f"serving {model} on http://{host}:{port}/ (OpenAPI document at /openapi.json)")
+    from ._fetch import tmdb_client_from_env
+
+    tmdb = tmdb_client_from_env()  # None without TMDB_API_KEY: no TMDB box on the page
+    app = create_app(model, tmdb=tmdb)  # refuses a tampered model before binding the port
+    typer.echo(f"serving {model} on http://{host}:{port}/ (OpenAPI document at /openapi.json"
+               + ("; TMDB fill-in on)" if tmdb is not None else ")"))
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

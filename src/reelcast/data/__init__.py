@@ -3,6 +3,15 @@
 from ._anime import read_anime
 from ._corpus import CorpusSummary, build_corpus, load_anime, load_corpus
 from ._cpi import load_cpi, to_2017_dollars
+from ._fields import (
+    FIELD_COLUMNS,
+    FIELD_SETS,
+    OPTIONAL_FIELDS,
+    blank_fields,
+    field_set,
+    field_set_copies,
+    fields_present,
+)
 from ._market import MarketTruth, make_anime_market, make_market
 from ._schema import (
     ANIME_COLUMNS,
@@ -11,10 +20,12 @@ from ._schema import (
     GENRES,
     LIST_COLUMNS,
     POST_RELEASE_COLUMNS,
+    RELEASE_PLAN_COLUMNS,
     empty_anime,
     empty_films,
 )
 from ._sources import ParseStats, SourceTable
+from ._sources_added import read_cast_ids, read_imdb_crew, read_tmdb10k, read_wikipedia
 from ._sources_boxoffice import (
     read_box_office_mojo,
     read_ilias,
@@ -22,6 +33,7 @@ from ._sources_boxoffice import (
     read_movie_industry,
     read_the_numbers,
 )
+from ._sources_release import read_bom_width, read_the_numbers_theaters, read_vega
 from ._sources_tmdb import (
     read_links,
     read_movielens_ratings,
@@ -33,12 +45,20 @@ from ._sources_tmdb import (
 )
 
 __all__ = [
+    "FIELD_COLUMNS",
+    "FIELD_SETS",
+    "OPTIONAL_FIELDS",
+    "blank_fields",
+    "field_set_copies",
+    "field_set",
+    "fields_present",
     "ANIME_COLUMNS",
     "FILM_COLUMNS",
     "GENRE_ALIASES",
     "GENRES",
     "LIST_COLUMNS",
     "POST_RELEASE_COLUMNS",
+    "RELEASE_PLAN_COLUMNS",
     "empty_anime",
     "empty_films",
     "make_anime_market",
@@ -65,4 +85,11 @@ __all__ = [
     "read_tmdb5000",
     "read_tmdb_discover",
     "read_tmdb_keywords",
+    "read_cast_ids",
+    "read_tmdb10k",
+    "read_imdb_crew",
+    "read_wikipedia",
+    "read_the_numbers_theaters",
+    "read_bom_width",
+    "read_vega",
 ]

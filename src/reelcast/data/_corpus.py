@@ -1,41 +1,68 @@
 """The canonical film corpus: every public source merged into one row per film, plus the anime table.
 
-``build_corpus(data_dir, out_dir)`` reads every table (``_sources_*``), links ids, matches the
-tables without ids on normalised title + year (±1), resolves conflicts by a per-field source
-priority (``_merge.FIELD_PRIORITY``, repeated here), derives ``year``, ``is_sequel`` and the 2017-dollar
-columns, checks the posters, and writes (atomically: a temporary folder renamed over ``out_dir``
-only when complete) ``films.parquet``, ``anime.parquet``, ``coverage.json``/``coverage.md``,
-``build_report.json``, ``manifest.json`` and ``README.md``.
+``build_corpus(data_dir, out_dir)`` reads every table (``_sources_*``), links ids and matches the
+tables without ids on normalised title + year (±1) (``_corpus_link``), gives person ids their
+names (``_people``), resolves conflicts by a per-field source priority (``_merge.FIELD_PRIORITY``,
+repeated here), derives ``year``, ``is_sequel``, ``min_age`` and the 2017-dollar columns, audits
+the revenue and budget labels (``_audit``: flags, nothing changed), checks the posters, and writes
+(atomically: a temporary folder renamed over ``out_dir`` only when complete) ``films.parquet``,
+``anime.parquet``, ``coverage.json``/``coverage.md``, ``build_report.json``, ``manifest.json``
+and ``README.md``.
 
-Source priority, best first (first non-missing value wins; an empty list is missing):
+Source priority, best first (first non-missing value wins; an empty list is missing). The tables
+added with corpus v2 (TMDb 10k, IMDb crew, Wikipedia, The Numbers theaters, Box Office Mojo width,
+vega, ilias1111 cast ids) rank below the earlier ones wherever both give a field, except the
+person lists, where the id-keyed lists are the most complete (after the TMDB tables' names):
 
 ==================  ==========================================================================
 field               sources
 ==================  ==========================================================================
 title               tmdb5000, movies_metadata, tmdb_discover, imdb5000, movie_industry,
-                    the_numbers, box_office_mojo, ilias1111 (its original title)
-original_title      tmdb5000, movies_metadata, tmdb_discover, ilias1111
-release_date        tmdb5000, movies_metadata, ilias1111, tmdb_discover, the_numbers,
-                    movie_industry  (``year`` = its year, else imdb5000, movie_industry, …)
+                    the_numbers, box_office_mojo, the_numbers_theaters, bom_width, vega,
+                    imdb_crew, tmdb_10k, ilias1111 (its original title), wikipedia
+original_title      tmdb5000, movies_metadata, tmdb_discover, ilias1111, tmdb_10k, imdb_crew
+release_date        tmdb5000, movies_metadata, ilias1111, tmdb_discover, tmdb_10k, the_numbers,
+                    the_numbers_theaters, movie_industry, bom_width, vega
 budget              tmdb5000, movies_metadata, ilias1111, the_numbers, movie_industry,
-                    imdb5000 (US films only: other budgets are in local currency)
+                    imdb5000 (US films only: other budgets are in local currency), tmdb_10k,
+                    the_numbers_theaters, vega
 revenue (world)     tmdb5000, movies_metadata, ilias1111, the_numbers, movie_industry,
-                    box_office_mojo (domestic + foreign)
-revenue_domestic    the_numbers, ilias1111, box_office_mojo, imdb5000
-runtime             tmdb5000, movies_metadata, ilias1111, imdb5000, movie_industry
+                    box_office_mojo (domestic + foreign), tmdb_10k, the_numbers_theaters, vega
+revenue_domestic    the_numbers, ilias1111, box_office_mojo, imdb5000, the_numbers_theaters,
+                    vega, bom_width
+runtime             tmdb5000, movies_metadata, ilias1111, imdb5000, movie_industry, tmdb_10k,
+                    the_numbers_theaters, bom_width, vega, imdb_crew
 original_language   tmdb5000, movies_metadata, ilias1111, tmdb_discover, imdb5000
-certification       ilias1111, imdb5000, movie_industry (US MPAA labels only)
-genres              tmdb5000, movies_metadata, ilias1111, tmdb_discover, imdb5000, movie_industry
-keywords            tmdb5000, tmdb_keywords, ilias1111, imdb5000
-cast, directors     tmdb5000 (billing order), imdb5000, movie_industry
-writers             movie_industry
-companies           tmdb5000, movies_metadata, ilias1111, movie_industry
+certification       ilias1111 (its MPAA labels), imdb5000, movie_industry,
+                    the_numbers_theaters, vega, then ilias1111_age (its FSK ages)
+genres              tmdb5000, movies_metadata, ilias1111, tmdb_discover, tmdb_10k, imdb5000,
+                    movie_industry, imdb_crew, the_numbers_theaters, bom_width, vega
+keywords            tmdb5000, tmdb_keywords, ilias1111, tmdb_10k, imdb5000
+cast                tmdb5000 (billing order), tmdb_10k, ilias1111_cast (TMDB person ids in
+                    billing order, named by ``_people``), the_numbers_theaters, imdb5000,
+                    bom_width, wikipedia, movie_industry
+directors           tmdb5000, tmdb_10k, imdb_crew (``nm`` ids, named by ``_people``),
+                    the_numbers_theaters, imdb5000, movie_industry, bom_width, vega, wikipedia
+writers             imdb_crew, movie_industry
+companies           tmdb5000, movies_metadata, ilias1111, tmdb_10k, movie_industry,
+                    the_numbers_theaters
 collection          movies_metadata, ilias1111
-overview, tagline   tmdb5000, movies_metadata
+overview            tmdb5000, movies_metadata, tmdb_10k, wikipedia (the article's opening
+                    without its sentences on release and reception: a plot summary; see
+                    ``_sources_added``)
+tagline             tmdb5000, movies_metadata, tmdb_10k
 poster_file         posters (by IMDb id or TMDB id; verified)
+distributor         bom_width, box_office_mojo (its ``studio``), vega
+story_source,       the_numbers_theaters, vega
+creative_type
+production_method   the_numbers_theaters
+opening_theaters    the_numbers_theaters (release plan: ``RELEASE_PLAN_COLUMNS``)
 rating+vote_count   ilias1111 (IMDb), imdb5000, movie_industry, tmdb5000, movies_metadata,
                     ilias1111_tmdb, tmdb_discover, movielens (stars x 2)
 ==================  ==========================================================================
+
+Derived: ``min_age`` from ``certification`` (``_certification``); ``label_flags`` from every
+source's revenue and budget (``_audit``).
 """
 
 from __future__ import annotations
@@ -52,6 +79,8 @@ import pandas as pd
 from .._errors import DataFileError
 from .._io import atomic_dir
 from ._anime import read_anime
+from ._audit import audit_labels
+from ._certification import min_ages
 from ._corpus_io import (
     CORPUS_COLUMNS,
     load_anime,
@@ -59,20 +88,15 @@ from ._corpus_io import (
     report_sources,
     write_outputs,
 )
+from ._corpus_link import link_ids, match_no_id_tables
 from ._coverage import coverage_markdown, coverage_table, print_coverage
 from ._cpi import to_2017_dollars
-from ._labels import normalise_title
-from ._merge import (
-    NO_ID_SOURCES,
-    TitleIndex,
-    build_crosswalk,
-    key_records,
-    match_titles,
-    resolve_fields,
-)
+from ._merge import resolve_fields
+from ._people import reconcile_people
 from ._posters import check_posters
 from ._schema import FILM_COLUMNS, LIST_COLUMNS
-from ._sources import N_EXAMPLES, SourceTable
+from ._sources import SourceTable
+from ._sources_added import read_cast_ids, read_imdb_crew, read_tmdb10k, read_wikipedia
 from ._sources_boxoffice import (
     read_box_office_mojo,
     read_ilias,
@@ -80,6 +104,7 @@ from ._sources_boxoffice import (
     read_movie_industry,
     read_the_numbers,
 )
+from ._sources_release import read_bom_width, read_the_numbers_theaters, read_vega
 from ._sources_tmdb import (
     read_links,
     read_movielens_ratings,
@@ -106,10 +131,15 @@ FILM_READERS: dict[str, Callable[[str | os.PathLike], SourceTable]] = {
     "movie_industry": read_movie_industry,
     "the_numbers": read_the_numbers,
     "box_office_mojo": read_box_office_mojo,
+    # corpus v2 (data README, "Added later")
+    "ilias1111_cast": read_cast_ids,
+    "tmdb_10k": read_tmdb10k,
+    "imdb_crew": read_imdb_crew,
+    "wikipedia": read_wikipedia,
+    "the_numbers_theaters": read_the_numbers_theaters,
+    "bom_width": read_bom_width,
+    "vega": read_vega,
 }
-# sources that define films; the others only add attributes to films that exist
-_FILM_DEFINING = ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "imdb5000")
-_ATTRIBUTES = ("tmdb_keywords", "movielens", "posters")
 TIME_CUT = pd.Timestamp("2018-01-01")  # films released from this day on are not in the corpus
 
 
@@ -195,17 +225,23 @@ def build_corpus(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataFileError(f"data folder not found: {data_dir}")
-    steps = _Steps(len(FILM_READERS) + 7, progress)  # reads, anime, 6 build steps
+    steps = _Steps(len(FILM_READERS) + 9, progress)  # reads, anime, 8 build steps
     try:
         tables = {name: steps.run(f"read {name}", reader, data_dir)
                   for name, reader in FILM_READERS.items()}
         anime = steps.run("read anime", read_anime, data_dir)
-        records, report = steps.run("link ids", _link_ids, tables)
-        records = steps.run("match titles", _match_no_id_tables, records, tables, report)
+        records, report, unlinked = steps.run("link ids", link_ids, tables)
+        records = steps.run("match titles", match_no_id_tables, records, tables, report, unlinked)
+        records, people = steps.run("reconcile people", reconcile_people, records)
+        report["people"] = people.to_dict()
         films, resolve_info = steps.run("resolve fields", _resolve, records)
         report.update(resolve_info)
+        films["label_flags"], report["label_audit"] = steps.run("audit labels", audit_labels,
+                                                                records, films)
         posters = steps.run("check posters", _check_posters, films, data_dir, verify_posters)
         coverage = steps.run("coverage", coverage_table, films)
+        coverage["match_rates"] = {name: m["match_rate"] for name, m in
+                                   sorted(report["matching"].items())}
         report.update(report_sources(tables, anime), posters=posters["report"],
                       n_films=len(films), n_anime=len(anime.frame), data_dir=str(data_dir))
         with atomic_dir(out_dir) as tmp:
@@ -219,93 +255,6 @@ def build_corpus(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
     return CorpusSummary(Path(out_dir), len(films), budget_revenue,
                          coverage["overall"]["poster"], len(anime.frame), coverage,
                          round(time.perf_counter() - start, 1))
-
-
-def _link_ids(tables: dict[str, SourceTable]) -> tuple[pd.DataFrame, dict]:
-    frames = {name: t.frame for name, t in tables.items()}
-    crosswalk = build_crosswalk(frames)
-    keyed = {name: key_records(frames[name], name, crosswalk)
-             for name in (*_FILM_DEFINING, *_ATTRIBUTES) if name in frames}
-    if "ilias1111" in keyed:  # ilias1111's TMDB vote average is a second, lower rating source
-        ilias = keyed["ilias1111"]
-        keyed["ilias1111_tmdb"] = pd.DataFrame({
-            "film_id": ilias["film_id"], "tmdb_id": ilias["tmdb_id"], "imdb_id": ilias["imdb_id"],
-            "rating": ilias["_tmdb_rating"], "vote_count": ilias["_tmdb_vote_count"],
-            "_source": "ilias1111_tmdb"})
-    report = {"crosswalk": {"pairs": len(crosswalk.pairs), "conflicting_pairs_dropped":
-                            crosswalk.n_conflicts}, "id_linking": {}}
-    for name in _FILM_DEFINING:
-        if name in keyed:
-            k = keyed[name]
-            report["id_linking"][name] = {"records": len(k), "with_tmdb_id": int(k["tmdb_id"]
-                                          .notna().sum()), "with_imdb_id": int(k["imdb_id"]
-                                          .notna().sum())}
-    defining = pd.concat([keyed[n] for n in _FILM_DEFINING if n in keyed], ignore_index=True)
-    # IMDb-only films may be TMDB films the crosswalk could not link: match them on title + year
-    imdb_only = defining["film_id"].str.startswith("imdb:")
-    tmdb_ids = set(defining.loc[~imdb_only, "film_id"])
-    linked_imdb = set(defining.loc[~imdb_only & defining["imdb_id"].notna(), "film_id"])
-    index = TitleIndex()
-    index.add(defining.loc[~imdb_only])
-    single = defining.loc[imdb_only].drop_duplicates("film_id")
-    film_id, status = match_titles(single, index, restrict_to=tmdb_ids - linked_imdb)
-    remap = dict(zip(single["film_id"], film_id, strict=True))
-    remap = {k: v for k, v in remap.items() if isinstance(v, str)}
-    # a TMDB film can absorb only one IMDb-only film
-    absorbed = pd.Series(list(remap.values())).duplicated(keep=False)
-    remap = {k: v for (k, v), dup in zip(remap.items(), absorbed, strict=True) if not dup}
-    report["imdb_only_merge"] = {"imdb_only_films": len(single), "merged_into_tmdb_films":
-                                 len(remap), "ambiguous": int((status == "ambiguous").sum())}
-    parts = [keyed[n] for n in (*_FILM_DEFINING, "ilias1111_tmdb", *_ATTRIBUTES) if n in keyed]
-    records = pd.concat(parts, ignore_index=True)
-    records["film_id"] = records["film_id"].map(lambda f: remap.get(f, f)).astype("string")
-    films = set(records.loc[records["_source"].isin(_FILM_DEFINING), "film_id"])
-    attribute = records["_source"].isin(_ATTRIBUTES) | (records["_source"] == "ilias1111_tmdb")
-    orphan = attribute & ~records["film_id"].isin(films)
-    report["attributes_without_film"] = {
-        n: int((orphan & (records["_source"] == n)).sum()) for n in (*_ATTRIBUTES,)}
-    return records.loc[~orphan.to_numpy()].reset_index(drop=True), report
-
-
-def _match_no_id_tables(records: pd.DataFrame, tables: dict[str, SourceTable],
-                        report: dict) -> pd.DataFrame:
-    index = TitleIndex()
-    index.add(records[records["_source"].isin(_FILM_DEFINING)])
-    report["matching"] = {}
-    parts = [records]
-    for name in NO_ID_SOURCES:
-        if name not in tables:
-            continue
-        rows = tables[name].frame.copy()
-        rows["_source"] = name
-        film_id, status = match_titles(rows, index)
-        rows["film_id"] = film_id
-        keys = rows["title"].map(normalise_title)
-        years = rows["year"].astype("Int64").astype("string").fillna("unknown")
-        new = status.isin(["unmatched"]) & keys.notna()
-        rows.loc[new, "film_id"] = ("title:" + keys[new] + ":" + years[new]).astype("string")
-        # rows of one table landing on the same film (or repeating a new film): keep the first
-        usable = rows["film_id"].notna()
-        dup = usable & rows["film_id"].duplicated(keep="first")
-        n_new_films = rows.loc[new & ~dup, "film_id"].nunique()
-        report["matching"][name] = {
-            "rows": len(rows), "matched": int((status == "matched").sum()),
-            "match_rate": round(float((status == "matched").mean()), 4) if len(rows) else 0.0,
-            "added": int(n_new_films), "ambiguous": int((status == "ambiguous").sum()),
-            "no_title": int((status == "no_title").sum()),
-            "duplicates_dropped": int(dup.sum()),
-            "ambiguous_examples": _examples(rows.loc[status == "ambiguous"]),
-            "added_examples": _examples(rows.loc[new & ~dup]),
-        }
-        kept = rows.loc[(usable & ~dup).to_numpy()]
-        index.add(kept)
-        parts.append(kept)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _examples(rows: pd.DataFrame) -> list[str]:
-    return [f"{t} ({y})" for t, y in zip(rows["title"].head(N_EXAMPLES),
-                                         rows["year"].head(N_EXAMPLES), strict=True)]
 
 
 def _resolve(records: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -328,6 +277,7 @@ def _resolve(records: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     films["is_sequel"] = is_sequel
     films["src_is_sequel"] = pd.Series(np.where(is_sequel.notna(), "derived:collection", None),
                                        dtype="string")
+    films["min_age"] = min_ages(films["certification"].astype("string").tolist())
     films["budget_adj"] = to_2017_dollars(films["budget"], films["year"])
     films["revenue_adj"] = to_2017_dollars(films["revenue"], films["year"])
     # the public tables stop at 2017; a film first released in 2018 or later (a 2017 festival

@@ -16,13 +16,14 @@ import pyarrow
 
 from .._errors import DataFileError, SchemaError
 from .._io import file_sha256, write_json
-from ._coverage import corpus_readme, coverage_markdown
+from ._corpus_readme import corpus_readme
+from ._coverage import coverage_markdown, era_coverage
 from ._merge import FIELD_PRIORITY, RATING_PRIORITY
 from ._schema import ANIME_COLUMNS, FILM_COLUMNS, PROVENANCE_FIELDS
 from ._sources import SourceTable
 
-__all__ = ["CORPUS_COLUMNS", "load_corpus", "load_anime", "read_coverage", "report_sources",
-           "write_outputs"]
+__all__ = ["CORPUS_COLUMNS", "load_corpus", "load_anime", "read_coverage", "read_era_coverage",
+           "report_sources", "write_outputs"]
 
 # the canonical film columns, then one provenance column per field
 CORPUS_COLUMNS: tuple[str, ...] = (*FILM_COLUMNS, *(f"src_{f}" for f in PROVENANCE_FIELDS))
@@ -127,3 +128,21 @@ def read_coverage(corpus_dir: str | os.PathLike) -> dict:
     if not path.is_file():
         raise DataFileError(f"expected corpus file not found: {path}")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_era_coverage(corpus_dir: str | os.PathLike) -> dict:
+    """The 2010-2017 coverage of a built corpus: from its ``coverage.json`` when it has one, else
+    computed from ``films.parquet`` (a corpus built before v2, which lacks the new columns)."""
+    coverage = read_coverage(corpus_dir)
+    if "era" in coverage:
+        return coverage["era"]
+    path = Path(corpus_dir) / "films.parquet"
+    try:
+        films = pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a bad file
+        raise DataFileError(f"cannot read corpus file {path}: {exc}") from exc
+    for column in films.columns:
+        if films[column].dtype == object and column in FILM_COLUMNS:
+            films[column] = films[column].map(
+                lambda v: list(v) if isinstance(v, list | tuple | np.ndarray) else v)
+    return era_coverage(films)

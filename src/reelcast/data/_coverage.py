@@ -1,16 +1,26 @@
-"""Coverage of the corpus (how many films have each kind of data, overall and per decade) and the
-corpus README, both rendered from data so the numbers and the text cannot drift apart."""
+"""Coverage of the corpus: how many films have each kind of data, overall, per decade and for the
+films the forecaster is tested on (2010–2017 with budget and revenue), rendered from data so the
+numbers and the text cannot drift apart (the README is ``_corpus_readme``)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["COVERAGE_METRICS", "coverage_table", "coverage_markdown", "print_coverage",
-           "corpus_readme"]
+__all__ = ["COVERAGE_METRICS", "ERA_METRICS", "ERA_GOALS", "coverage_table", "era_coverage",
+           "coverage_markdown", "era_markdown", "print_coverage"]
 
 COVERAGE_METRICS: tuple[str, ...] = ("films", "budget_and_revenue", "poster", "keywords", "cast",
                                      "directors", "overview")
+# the films the forecaster is tested on: released 2010-2017 with budget and revenue
+ERA = (2010, 2017)
+ERA_METRICS: tuple[str, ...] = (
+    "cast", "cast_top3_named", "directors", "directors_named", "writers", "keywords", "companies",
+    "overview", "certification", "min_age", "poster", "tagline", "runtime", "distributor",
+    "story_source", "creative_type", "production_method", "opening_theaters", "label_flags")
+# issue 16's coverage goals (share of the era's films)
+ERA_GOALS: dict[str, float] = {"cast": 0.95, "directors": 0.80, "keywords": 0.75,
+                               "overview": 0.50, "certification": 0.70}
 
 
 def _nonempty(values: pd.Series) -> np.ndarray:
@@ -30,8 +40,67 @@ def _flags(films: pd.DataFrame) -> pd.DataFrame:
     }, index=films.index)
 
 
+def _named(values: pd.Series, prefix: str, top: int | None) -> np.ndarray:
+    """Lists whose (first ``top``) entries are all names, not ``tmdbp:``/``imdbp:`` id keys."""
+    return values.map(lambda v: v is not None and not isinstance(v, float) and len(v) > 0
+                      and not any(str(x).startswith(prefix) for x in list(v)[:top])).to_numpy(bool)
+
+
+def era_coverage(films: pd.DataFrame, start: int = ERA[0], end: int = ERA[1]) -> dict:
+    """Coverage of the films released ``start``-``end`` with budget and revenue > 0:
+    ``{"films": n, "counts": {metric: n}, "share": {metric: s}, "goals": {...}}``."""
+    year = films["year"].astype("Float64")
+    sel = films.loc[((year >= start) & (year <= end) & (films["budget"] > 0)
+                     & (films["revenue"] > 0)).fillna(False).to_numpy(bool)]
+    present = {}
+    for metric in ERA_METRICS:
+        if metric == "cast_top3_named":
+            present[metric] = _named(sel["cast"], "tmdbp:", 3)
+        elif metric == "directors_named":
+            present[metric] = _named(sel["directors"], "imdbp:", None)
+        elif metric == "poster":
+            present[metric] = sel["poster_file"].notna().to_numpy(bool)
+        elif metric not in sel:  # a corpus built before the column existed
+            continue
+        elif sel[metric].dtype == object:
+            present[metric] = _nonempty(sel[metric])
+        else:
+            present[metric] = sel[metric].notna().to_numpy(bool)
+    n = len(sel)
+    counts = {m: int(v.sum()) for m, v in present.items()}
+    share = {m: round(c / n, 4) if n else 0.0 for m, c in counts.items()}
+    goals = {m: {"goal": g, "share": share[m], "met": share[m] >= g}
+             for m, g in ERA_GOALS.items() if m in share}
+    return {"years": [start, end], "films": n, "counts": counts, "share": share, "goals": goals}
+
+
+def era_markdown(era: dict, before: dict | None = None) -> str:
+    """The era coverage as a Markdown table (optionally beside an earlier corpus's)."""
+    head = "| field | films | share | goal |" if before is None else (
+        "| field | before | after | goal |")
+    lines = [head, "|---|---|---|---|"]
+    for metric in ERA_METRICS:
+        goal = era["goals"].get(metric)
+        goal_text = f"≥ {100 * goal['goal']:.0f}%" + (" ✓" if goal["met"] else " ✗") if goal else ""
+        if metric not in era["share"]:
+            continue
+        after = f"{100 * era['share'][metric]:.1f}%"
+        if before is None:
+            lines.append(f"| {metric} | {era['counts'][metric]:,} | {after} | {goal_text} |")
+        else:
+            old = before.get("share", {}).get(metric)
+            old_text = "–" if old is None else f"{100 * old:.1f}%"
+            lines.append(f"| {metric} | {old_text} | {after} | {goal_text} |")
+    years = "–".join(map(str, era["years"]))
+    films = f"{era['films']:,}" if before is None else (
+        f"{before['films']:,} before, {era['films']:,} after")
+    return (f"Films released {years} with budget and revenue > 0: {films}\n\n"
+            + "\n".join(lines) + "\n")
+
+
 def coverage_table(films: pd.DataFrame) -> dict:
-    """``{"overall": {metric: n}, "by_decade": {"1990s": {metric: n}, …, "unknown": …}}``."""
+    """``{"overall": {metric: n}, "by_decade": {"1990s": {metric: n}, …, "unknown": …},
+    "era": era_coverage(films)}``."""
     flags = _flags(films)
     decade = films["year"].astype("Float64") // 10 * 10
     label = decade.map(lambda d: f"{int(d)}s" if pd.notna(d) else "unknown")
@@ -41,6 +110,7 @@ def coverage_table(films: pd.DataFrame) -> dict:
     return {
         "overall": {m: int(flags[m].sum()) for m in COVERAGE_METRICS},
         "by_decade": {d: {m: int(by_decade.loc[d, m]) for m in COVERAGE_METRICS} for d in order},
+        "era": era_coverage(films),
     }
 
 
@@ -54,7 +124,15 @@ def coverage_markdown(coverage: dict) -> str:
         cells = [f"{counts['films']:,}"] + [
             f"{counts[m]:,} ({100 * counts[m] / n:.0f}%)" for m in COVERAGE_METRICS[1:]]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if "era" in coverage:
+        text += "\n" + era_markdown(coverage["era"])
+    if coverage.get("match_rates"):
+        text += ("\nMatch rate of each joined table (rows linked to a film by id or by title + "
+                 "year; `build_report.json` has the details)\n\n| table | match rate |\n|---|---|\n"
+                 + "".join(f"| {name} | {100 * rate:.1f}% |\n"
+                           for name, rate in coverage["match_rates"].items()))
+    return text
 
 
 def print_coverage(coverage: dict) -> None:
@@ -77,69 +155,17 @@ def print_coverage(coverage: dict) -> None:
     table.add_row("all", *(f"{overall[m]:,}" for m in COVERAGE_METRICS), style="bold",
                   end_section=False)
     table.add_row("all %", "", *(f"{100 * overall[m] / n:.0f}%" for m in COVERAGE_METRICS[1:]))
-    Console().print(table)
-
-
-def corpus_readme(coverage: dict, report: dict, field_priority: dict, rating_priority: tuple,
-                  ) -> str:
-    """The README written next to ``films.parquet``."""
-    priority = "\n".join(f"| `{field}` | {' > '.join(order)} |"
-                         for field, order in field_priority.items() if field != "year")
-    late = report.get("released_after_time_cut_dropped", 0)
-    matching = "\n".join(
-        f"| {name} | {m['rows']:,} | {m['matched']:,} ({100 * m['match_rate']:.1f}%) | "
-        f"{m['added']:,} | {m['ambiguous']:,} |" for name, m in report["matching"].items())
-    return f"""# reelcast film corpus
-
-Built by `reelcast corpus build` from the public tables in `{report['data_dir']}`.
-
-* `films.parquet`: {report['n_films']:,} films, one row per film, columns in the canonical schema
-  (`reelcast.data.FILM_COLUMNS`) plus a provenance column `src_<field>` naming the source of
-  each value. Load it with `reelcast.data.load_corpus(dir)`.
-* `anime.parquet`: {report['n_anime']:,} MyAnimeList titles (`reelcast.data.ANIME_COLUMNS`);
-  `reelcast.data.load_anime(dir)`.
-* `coverage.json` / `coverage.md`: the table below. `build_report.json`: rows per source, match
-  rates, fixes, unparseable values with examples, corrupt posters, timings. `manifest.json`:
-  versions, input file hashes, creation time.
-
-`film_id` is `tmdb:<id>`, else `imdb:<tt…>`, else `title:<normalised title>:<year>` for films
-found only in a table without ids. Money is nominal USD; `budget_adj` / `revenue_adj` are in 2017
-dollars (annual US CPI-U, BLS series CUUR0000SA0, shipped with reelcast). `revenue` is the
-worldwide gross, `revenue_domestic` the US (domestic) gross.
-
-## Coverage
-
-{coverage_markdown(coverage)}
-## Source priority (first non-missing value wins)
-
-| field | sources, best first |
-|---|---|
-{priority}
-| `rating`, `vote_count` (one source for both) | {' > '.join(rating_priority)} |
-
-`rating` is on a 0-10 scale: the IMDb user rating where any table has it, else the TMDB vote
-average (`ilias1111_tmdb` is ilias1111's TMDB column), else MovieLens stars x 2. `src_rating` says
-which. `rating`, `vote_count`, `revenue*` are **post-release**: targets and rating pretraining
-only, never inputs of a pre-release forecast.
-
-`is_sequel` is derived: a film in a collection (`collection`) released after the collection's
-earliest film in the corpus; films that a collection-aware source (ilias1111, movies_metadata)
-lists without a collection are `False`; others are missing.
-
-Notes: IMDB 5000 budgets are in local currency for non-US films, so they are used only for
-`country == USA`. IMDB 5000 `gross` and Box Office Mojo `domestic_gross` are domestic; The
-Numbers, Movie Industry and ilias1111 `revenue_world` are worldwide; Box Office Mojo worldwide is
-domestic + foreign. Impossible values (budget < $1,000, revenue or domestic revenue 0, runtime 0)
-are made missing per source before the merge, so another source can fill them; counts are in
-`build_report.json` (`fixes`).
-
-Films first released on or after 2018-01-01 are left out, as in the data README (later films are
-the out-of-time test): {late:,} films (Movie Industry, for one, lists some 2017 festival films by
-their 2018 US release).
-
-## Title matching (tables without ids; normalised title, year +/- 1)
-
-| table | rows | matched | added as new films | ambiguous (skipped) |
-|---|---|---|---|---|
-{matching}
-"""
+    console = Console()
+    console.print(table)
+    era = coverage.get("era")
+    if era:
+        years = "–".join(map(str, era["years"]))
+        shares = ", ".join(f"{m} {100 * era['share'][m]:.1f}%" for m in ERA_METRICS
+                           if m in era['share'])
+        goals = ", ".join(f"{m} {'met' if g['met'] else 'missed'}" for m, g in era["goals"].items())
+        console.print(f"{years} films with budget and revenue ({era['films']:,}): {shares}\n"
+                      f"goals: {goals}", highlight=False)
+    if coverage.get("match_rates"):
+        console.print("match rates: " + ", ".join(
+            f"{name} {100 * rate:.1f}%" for name, rate in coverage["match_rates"].items()),
+            highlight=False)

@@ -30,6 +30,7 @@ __all__ = [
     "map_genres",
     "language_code",
     "us_certification",
+    "distributor_name",
 ]
 
 _PUNCT_RE = re.compile(r"[^0-9a-z]+")
@@ -157,3 +158,43 @@ def us_certification(value: Any) -> str | None:
     (TV ratings, German FSK ages such as ``"12"``, free text)."""
     s = _text(value)
     return _CERTIFICATIONS.get(s.lower()) if s else None
+
+
+# The distributors' names differ by table (Box Office Mojo 2010–2017 abbreviates: "BV", "Uni.");
+# the common ones are written one way, the others are kept as given.
+_DISTRIBUTORS = {
+    "Buena Vista": ("bv", "buena vista", "walt disney pictures", "disney", "walt disney"),
+    "Warner Bros.": ("wb", "warner bros", "warner bros.", "warner brothers"),
+    "New Line": ("wb (nl)", "new line", "new line cinema"),
+    "Universal": ("uni.", "universal", "universal pictures"),
+    "20th Century Fox": ("fox", "20th century fox", "twentieth century fox"),
+    "Fox Searchlight": ("foxs", "fox searchlight", "fox searchlight pictures"),
+    "Paramount": ("par.", "paramount", "paramount pictures"),
+    "Paramount Vantage": ("pv", "paramount vantage"),
+    "Sony/Columbia": ("sony", "sony/columbia", "sony pictures", "columbia", "columbia pictures"),
+    "Sony Pictures Classics": ("spc", "sony classics", "sony pictures classics"),
+    "Screen Gems": ("sgem", "sony/screen gems", "screen gems"),
+    "Lionsgate": ("lgf", "lionsgate", "lions gate", "lg/s"),
+    "Summit Entertainment": ("sum.", "summit entertainment", "summit"),
+    "IFC": ("ifc", "ifc films"),
+    "Magnolia": ("magn.", "magnolia pictures", "magnolia"),
+    "Weinstein Company": ("wein.", "weinstein company", "weinstein co.", "the weinstein company"),
+    "Focus Features": ("focus", "focus features"),
+    "Roadside Attractions": ("ratt.", "roadside attractions"),
+    "Relativity": ("rela.", "relativity", "relativity media"),
+    "Open Road": ("orf", "open road films", "open road"),
+    "CBS Films": ("cbs", "cbs films"),
+    "UTV": ("utv", "utv communications"),
+    "DreamWorks": ("p/dw", "dw", "dreamworks skg", "dreamworks"),
+    "MGM": ("mgm", "mgm/ua"),
+    "Miramax": ("mira.", "miramax", "miramax/dimension"),
+}
+_DISTRIBUTOR_LOOKUP = {alias: name for name, aliases in _DISTRIBUTORS.items() for alias in aliases}
+
+
+def distributor_name(value: Any) -> str | None:
+    """One spelling per common distributor (``"BV"`` → ``"Buena Vista"``); others as given."""
+    s = _text(value)
+    if s is None:
+        return None
+    return _DISTRIBUTOR_LOOKUP.get(s.lower(), s)

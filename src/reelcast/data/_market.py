@@ -23,6 +23,7 @@ from rich.progress import track
 
 from .._errors import InputError
 from ._market_anime import make_anime_market
+from ._market_release import add_release_fields
 from ._market_vocab import (
     CERTIFICATIONS,
     FIRST_NAMES,
@@ -383,7 +384,7 @@ def _assemble(rng, rows, dates, years, months, log_rev, quality, lift, n_similar
 
         frame["poster_file"], faces = draw_posters(frame, [r["cast"] for r in rows], poster_dir,
                                                    poster_size, seed)
-    frame = frame.astype(FILM_COLUMNS)
+    frame = add_release_fields(frame, seed)[list(FILM_COLUMNS)].astype(FILM_COLUMNS)
     frame.attrs["truth"] = MarketTruth({
         "film_id": frame["film_id"].to_numpy(dtype=object), "log_revenue": log_rev,
         "copycat": n_similar > 0, "deliberate_copycat": deliberate, "n_similar_hits": n_similar,

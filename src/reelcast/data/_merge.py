@@ -1,12 +1,13 @@
 """Joining the source tables into one row per film: ids, title matching, source priority.
 
 1. **Id crosswalk.** TMDB id ↔ IMDb id pairs come from ilias1111, the ``movies_metadata`` prefix,
-   MovieLens ``links`` and the poster index, in that order; the first pair claiming an id wins, so
+   MovieLens ``links``, the poster index and TMDb 10k, in that order; the first pair claiming an id wins, so
    the crosswalk is one-to-one. Every record gets both ids where the crosswalk knows them and the
    key ``film_id`` = ``"tmdb:<id>"``, else ``"imdb:<tt…>"``.
 2. **IMDb-only films** (IMDB 5000 films the crosswalk cannot link) are matched on normalised
    title + year (±1) to TMDB films that have no IMDb id, and merged when the match is unique.
-3. **Tables with no id** (Movie Industry, The Numbers, Box Office Mojo, in that order) are matched
+3. **Tables with no id** (Movie Industry, The Numbers, Box Office Mojo, then the corpus v2 tables;
+   ``_corpus_link`` lists them and the attribute tables) are matched
    on normalised title + year (±1) to the films so far; unmatched rows become new films
    ``"title:<normalised title>:<year>"`` that later tables can match too.
 4. **Priority.** Each field takes the first non-missing value in ``FIELD_PRIORITY`` order (an empty
@@ -29,45 +30,65 @@ import pandas as pd
 from ._labels import title_key
 from ._schema import FILM_COLUMNS, LIST_COLUMNS
 
-__all__ = ["FIELD_PRIORITY", "RATING_PRIORITY", "NO_ID_SOURCES", "Crosswalk", "build_crosswalk",
+__all__ = ["FIELD_PRIORITY", "RATING_PRIORITY", "Crosswalk", "build_crosswalk",
            "key_records", "TitleIndex", "match_titles", "resolve_fields"]
 
 # field -> sources, best first (names are SourceTable names; "ilias1111_tmdb" is ilias1111's
 # TMDB vote average, a second rating source in the same table)
 FIELD_PRIORITY: dict[str, tuple[str, ...]] = {
     "title": ("tmdb5000", "movies_metadata", "tmdb_discover", "imdb5000", "movie_industry",
-              "the_numbers", "box_office_mojo", "ilias1111"),
-    "original_title": ("tmdb5000", "movies_metadata", "tmdb_discover", "ilias1111"),
-    "release_date": ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "the_numbers",
-                     "movie_industry"),
-    "year": ("imdb5000", "movie_industry", "the_numbers", "box_office_mojo"),
+              "the_numbers", "box_office_mojo", "the_numbers_theaters", "bom_width", "vega",
+              "imdb_crew", "tmdb_10k", "ilias1111", "wikipedia"),
+    "original_title": ("tmdb5000", "movies_metadata", "tmdb_discover", "ilias1111", "tmdb_10k",
+                       "imdb_crew"),
+    "release_date": ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "tmdb_10k",
+                     "the_numbers", "the_numbers_theaters", "movie_industry", "bom_width",
+                     "vega"),
+    "year": ("imdb5000", "movie_industry", "the_numbers", "box_office_mojo",
+             "the_numbers_theaters", "vega", "bom_width", "imdb_crew", "wikipedia"),
     "budget": ("tmdb5000", "movies_metadata", "ilias1111", "the_numbers", "movie_industry",
-               "imdb5000"),
+               "imdb5000", "tmdb_10k", "the_numbers_theaters", "vega"),
     "revenue": ("tmdb5000", "movies_metadata", "ilias1111", "the_numbers", "movie_industry",
-                "box_office_mojo"),
-    "revenue_domestic": ("the_numbers", "ilias1111", "box_office_mojo", "imdb5000"),
-    "runtime": ("tmdb5000", "movies_metadata", "ilias1111", "imdb5000", "movie_industry"),
+                "box_office_mojo", "tmdb_10k", "the_numbers_theaters", "vega"),
+    "revenue_domestic": ("the_numbers", "ilias1111", "box_office_mojo", "imdb5000",
+                         "the_numbers_theaters", "vega", "bom_width"),
+    "runtime": ("tmdb5000", "movies_metadata", "ilias1111", "imdb5000", "movie_industry",
+                "tmdb_10k", "the_numbers_theaters", "bom_width", "vega", "imdb_crew"),
     "original_language": ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "imdb5000"),
-    "certification": ("ilias1111", "imdb5000", "movie_industry"),
-    "genres": ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "imdb5000",
-               "movie_industry"),
-    "keywords": ("tmdb5000", "tmdb_keywords", "ilias1111", "imdb5000"),
-    "cast": ("tmdb5000", "imdb5000", "movie_industry"),
-    "directors": ("tmdb5000", "imdb5000", "movie_industry"),
-    "writers": ("movie_industry",),
-    "companies": ("tmdb5000", "movies_metadata", "ilias1111", "movie_industry"),
+    # MPAA labels first; ilias1111's German FSK ages (``ilias1111_age``) where no table has one
+    "certification": ("ilias1111", "imdb5000", "movie_industry", "the_numbers_theaters", "vega",
+                      "ilias1111_age"),
+    "genres": ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_discover", "tmdb_10k",
+               "imdb5000", "movie_industry", "imdb_crew", "the_numbers_theaters", "bom_width",
+               "vega"),
+    "keywords": ("tmdb5000", "tmdb_keywords", "ilias1111", "tmdb_10k", "imdb5000"),
+    # people: ids are given names in ``_people`` first. The TMDB tables' billed names come first
+    # (every entry a name a user can type); then ilias1111's billed TMDB person ids (named where
+    # ``_people`` found a name, else ``tmdbp:<id>``); IMDb crew has the complete director and
+    # writer lists
+    "cast": ("tmdb5000", "tmdb_10k", "ilias1111_cast", "the_numbers_theaters", "imdb5000",
+             "bom_width", "wikipedia", "movie_industry"),
+    "directors": ("tmdb5000", "tmdb_10k", "imdb_crew", "the_numbers_theaters", "imdb5000",
+                  "movie_industry", "bom_width", "vega", "wikipedia"),
+    "writers": ("imdb_crew", "movie_industry"),
+    "companies": ("tmdb5000", "movies_metadata", "ilias1111", "tmdb_10k", "movie_industry",
+                  "the_numbers_theaters"),
     "collection": ("movies_metadata", "ilias1111"),
-    "overview": ("tmdb5000", "movies_metadata"),
-    "tagline": ("tmdb5000", "movies_metadata"),
+    "overview": ("tmdb5000", "movies_metadata", "tmdb_10k", "wikipedia"),
+    "tagline": ("tmdb5000", "movies_metadata", "tmdb_10k"),
     "poster_file": ("posters",),
+    "distributor": ("bom_width", "box_office_mojo", "vega"),
+    "story_source": ("the_numbers_theaters", "vega"),
+    "creative_type": ("the_numbers_theaters", "vega"),
+    "production_method": ("the_numbers_theaters",),
+    "opening_theaters": ("the_numbers_theaters",),
 }
 # rating and vote_count come together from one source: IMDb ratings first (largest voter base),
 # then TMDB vote averages, then MovieLens stars x2
 RATING_PRIORITY: tuple[str, ...] = ("ilias1111", "imdb5000", "movie_industry", "tmdb5000",
                                     "movies_metadata", "ilias1111_tmdb", "tmdb_discover",
                                     "movielens")
-ID_PRIORITY: tuple[str, ...] = ("ilias1111", "movies_metadata", "links", "posters")
-NO_ID_SOURCES: tuple[str, ...] = ("movie_industry", "the_numbers", "box_office_mojo")
+ID_PRIORITY: tuple[str, ...] = ("ilias1111", "movies_metadata", "links", "posters", "tmdb_10k")
 YEAR_TOLERANCE = 1
 
 

@@ -3,6 +3,12 @@
 Every reader, the corpus builder and the synthetic market return frames with exactly these columns
 (``empty_films()`` shows the dtypes). List-valued fields are Python lists of strings; ``cast`` is in
 billing order. Money is in nominal US dollars; ``*_adj`` columns are in constant 2017 dollars.
+
+Field groups: ``POST_RELEASE_COLUMNS`` are outcomes (never inputs of a forecast; the features'
+``FORBIDDEN_INPUTS`` is this tuple); ``RELEASE_PLAN_COLUMNS`` are known about a week before
+release, not at greenlight (a greenlight model never reads them); everything else is known at
+greenlight. People in ``cast``/``directors``/``writers`` are names, or ``tmdbp:<id>`` /
+``imdbp:<nm…>`` where no name is known (``_people``).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ __all__ = [
     "FILM_COLUMNS",
     "LIST_COLUMNS",
     "POST_RELEASE_COLUMNS",
+    "RELEASE_PLAN_COLUMNS",
+    "DERIVED_FIELDS",
     "PROVENANCE_FIELDS",
     "GENRES",
     "GENRE_ALIASES",
@@ -37,7 +45,10 @@ FILM_COLUMNS: dict[str, str] = {
     "revenue_adj": "float64",
     "runtime": "float64",  # minutes
     "original_language": "string",  # ISO 639-1
-    "certification": "string",  # US MPAA: G, PG, PG-13, R, NC-17, NR
+    # normalised age rating (``_certification``): MPAA G, PG, PG-13, R, NC-17, NR as they are;
+    # "FSK 0".."FSK 18"; "BBFC U".."BBFC R18"
+    "certification": "string",
+    "min_age": "float64",  # minimum audience age the certification implies (NaN: none/unknown)
     "genres": "object",
     "keywords": "object",
     "cast": "object",
@@ -49,17 +60,41 @@ FILM_COLUMNS: dict[str, str] = {
     "overview": "string",
     "tagline": "string",
     "poster_file": "string",  # path relative to the data folder (or absolute)
+    "distributor": "string",  # US theatrical distributor (Box Office Mojo, vega, The Numbers)
+    "story_source": "string",  # The Numbers' source: "Original Screenplay", "Based on TV", …
+    "creative_type": "string",  # "Contemporary Fiction", "Super Hero", "Kids Fiction", …
+    "production_method": "string",  # "Live Action", "Digital Animation", …
+    # release plan: known about a week before release, never at greenlight (RELEASE_PLAN_COLUMNS)
+    "opening_theaters": "float64",  # US theaters on the opening weekend (The Numbers)
     # post-release: kept for rating pretraining and evaluation only, never a revenue input
     "rating": "float64",  # 0–10
     "vote_count": "float64",
+    # audit flags of the revenue/budget labels (``_audit``); derived from the film's own gross
+    "label_flags": "object",
 }
 
-LIST_COLUMNS = ("genres", "keywords", "cast", "directors", "writers", "companies")
-POST_RELEASE_COLUMNS = ("revenue", "revenue_domestic", "revenue_adj", "rating", "vote_count")
-# every field but the keys gets a "src_<field>" provenance column in the corpus
+LIST_COLUMNS = ("genres", "keywords", "cast", "directors", "writers", "companies",
+                "label_flags")
+# Known only after release: a forecast never reads these columns of the film itself. The second
+# line names the post-release columns of the tables added with corpus v2 (maximum theaters, run
+# length, Box Office Mojo's widest release, grosses, critics' and users' scores, award counts,
+# DVD sales); they are never copied into the corpus, and are listed so that any future reader
+# keeping one under its source name is still forbidden.
+POST_RELEASE_COLUMNS = ("revenue", "revenue_domestic", "revenue_adj", "rating", "vote_count",
+                        "label_flags",
+                        "max_theaters", "run_weeks", "release_width", "metascore",
+                        "rotten_tomatoes", "domestic_gross", "worldwide_gross", "total_gross",
+                        "us_dvd_sales", "award_wins", "award_nominations", "popularity",
+                        "version_count")
+# the release plan: known about a week before release, not at greenlight; a greenlight model
+# never reads these, a "release week" horizon may
+RELEASE_PLAN_COLUMNS = ("opening_theaters",)
+# fields computed in the corpus from other fields (no source of their own)
+DERIVED_FIELDS = ("min_age", "label_flags")
+# every field but the keys and derived fields gets a "src_<field>" provenance column
 PROVENANCE_FIELDS = tuple(
     c for c in FILM_COLUMNS if c not in ("film_id", "tmdb_id", "imdb_id", "year", "budget_adj",
-                                        "revenue_adj")
+                                        "revenue_adj", *DERIVED_FIELDS)
 )
 
 # TMDB's genre vocabulary is canonical; other sources' names are mapped onto it.

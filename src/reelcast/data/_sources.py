@@ -131,6 +131,10 @@ def fix_impossible(frame: pd.DataFrame, stats: ParseStats) -> pd.DataFrame:
         "rating": ("rating_out_of_range", lambda s: (s < 0) | (s > 10)),
         "vote_count": ("vote_count_negative", lambda s: s < 0),
     }
+    if "budget" in frame:  # kept for the label audit (``_audit``): often millions typed as units
+        small = (frame["budget"] > 0) & (frame["budget"] < MIN_BUDGET)
+        if small.any():
+            frame["_budget_below_1000"] = frame["budget"].where(small)
     for column, (name, rule) in rules.items():
         if column in frame:
             bad = rule(frame[column]).fillna(False).to_numpy(dtype=bool)

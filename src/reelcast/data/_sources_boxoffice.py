@@ -30,7 +30,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._certification import MPAA_LABELS, normalise_certification
 from ._labels import (
+    distributor_name,
     format_imdb_id,
     language_code,
     map_genre,
@@ -162,6 +164,8 @@ def read_ilias(data_dir: str | os.PathLike) -> SourceTable:
     collections = _mapping(data_dir, "collection_mapping.csv.gz", "collection.csv.gz",
                            "collection_id", "collection_name", stats)
     sequels = read_table(data_dir, f"{ILIAS}/movies_with_sequel.csv.gz", ["movie_id"], stats)
+    age = raw["ageCert"].map(normalise_certification)
+    stats.count_fix("certification_unknown", (raw["ageCert"].notna() & age.isna()).sum())
     stats.rows_read = n_movies  # the link tables are attributes of the movie rows
     key = tmdb_id.astype("float64")
     frame = pd.DataFrame({
@@ -176,7 +180,10 @@ def read_ilias(data_dir: str | os.PathLike) -> SourceTable:
         "revenue": pd.to_numeric(raw["revenue_world"], errors="coerce"),
         "revenue_domestic": pd.to_numeric(raw["revenue_dom"], errors="coerce"),
         "original_language": raw["original_language"],
-        "certification": _certification(raw, "ageCert", stats),
+        # ageCert mixes MPAA labels and German FSK ages; an FSK age is kept apart
+        # (``_age_certification``) so that an MPAA label of another table wins over it
+        "certification": age.where(age.isin(MPAA_LABELS)),
+        "_age_certification": age.where(~age.isin(MPAA_LABELS)),
         # a film absent from a link table has unknown (not empty) genres/keywords/companies
         "genres": key.map(genres).map(lambda v: map_genres(v) if isinstance(v, list) else None),
         "keywords": key.map(keywords).map(lambda v: v if isinstance(v, list) else None),
@@ -260,7 +267,7 @@ def read_box_office_mojo(data_dir: str | os.PathLike) -> SourceTable:
     known. A few foreign grosses are written in millions (``"1,131.6"``) and are scaled."""
     stats = ParseStats("box_office_mojo")
     raw = read_table(data_dir, BOX_OFFICE_MOJO,
-                     ["title", "domestic_gross", "foreign_gross", "year"], stats,
+                     ["title", "studio", "domestic_gross", "foreign_gross", "year"], stats,
                      dtype={"foreign_gross": "string"})
     domestic = _money(raw, "domestic_gross", stats)
     foreign = _money(raw, "foreign_gross", stats)
@@ -273,5 +280,6 @@ def read_box_office_mojo(data_dir: str | os.PathLike) -> SourceTable:
         "year": _years(raw, "year", stats),
         "revenue_domestic": domestic,
         "revenue": domestic + foreign,
+        "distributor": raw["studio"].map(distributor_name),
     })
     return SourceTable("box_office_mojo", to_canonical(frame, stats), stats)

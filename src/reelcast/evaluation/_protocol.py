@@ -9,13 +9,18 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._errors import InputError
+from ..data import FIELD_SETS, blank_fields
 from ._baselines import BudgetOnlyBaseline, MeanBaseline, log_revenue
 from ._metrics import regression_metrics
 from ._split import random_split, revenue_films, rolling_origin_splits, temporal_split
 
-__all__ = ["EvaluationResult", "evaluate", "format_table", "markdown_table"]
+__all__ = ["EvaluationResult", "evaluate", "format_table", "markdown_table", "scenario_table",
+           "SCENARIOS"]
 
 ModelFactory = Callable[[], object]
+# the field sets users supply (``reelcast.data.FIELD_SETS``), scored beside every model
+SCENARIOS: tuple[str, ...] = tuple(FIELD_SETS)
 
 
 @dataclass
@@ -29,6 +34,11 @@ class EvaluationResult:
     temporal: dict[str, dict[str, float]] = field(default_factory=dict)
     rolling: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     random: dict[str, dict[str, float]] = field(default_factory=dict)
+    # field set -> model -> metrics plus the mean/median shift of the log forecast against full
+    scenarios: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    # year -> field set -> model -> metrics (the rolling origin under each field set)
+    rolling_scenarios: dict[str, dict[str, dict[str, dict[str, float]]]] = field(
+        default_factory=dict)
     fit_seconds: dict[str, float] = field(default_factory=dict)
     predictions: pd.DataFrame | None = None
 
@@ -38,9 +48,17 @@ class EvaluationResult:
         return out
 
 
-def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, timings=None):
+def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, timings=None,
+           scenarios: tuple[str, ...] = (), by_scenario: dict | None = None):
+    """Fit each model on ``train``; score it on ``test`` as it is and under each field set.
+
+    ``by_scenario`` (filled when given) gets, per field set, each model's metrics on the test
+    films with the fields outside the set left out, plus ``mean_shift``/``median_shift``: the
+    change of the log forecast against the same films with every field they have.
+    """
     y_train, y_test = log_revenue(train), log_revenue(test)
     median = float(np.median(y_train))
+    blanked = {s: blank_fields(test, s) for s in scenarios if s != "full"}
     scores, preds = {}, {}
     for name, factory in models.items():
         model = factory()
@@ -54,6 +72,16 @@ def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, 
         pred = np.asarray(model.predict(test), float)
         preds[name] = pred
         scores[name] = regression_metrics(y_test, pred, train_median=median)
+        if by_scenario is None:
+            continue
+        for scenario in scenarios:
+            p = pred if scenario == "full" else np.asarray(model.predict(blanked[scenario]), float)
+            shift = p - pred
+            by_scenario.setdefault(scenario, {})[name] = {
+                **regression_metrics(y_test, p, train_median=median),
+                "mean_shift": float(np.mean(shift)), "median_shift": float(np.median(shift))}
+            if keep is not None and scenario != "full":
+                keep[f"{name}@{scenario}"] = p
     if keep is not None:
         keep.update(preds)
     return scores
@@ -61,13 +89,22 @@ def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, 
 
 def evaluate(films: pd.DataFrame, models: dict[str, ModelFactory], *, train_end="2014-01-01",
              test_end="2018-01-01", rolling_years=(2012, 2013, 2014, 2015, 2016, 2017),
-             random: bool = False, seed: int = 0) -> EvaluationResult:
+             random: bool = False, seed: int = 0,
+             scenarios: tuple[str, ...] = SCENARIOS) -> EvaluationResult:
     """Score each model (plus the mean and budget-only baselines) on films with budget and revenue.
 
     Models that declare ``uses_history = True`` are fit with ``history=films`` (every film of the
     corpus, with its revenue): their as-of features for a test film then use every film released
     strictly before it, as a studio would know them on the day of the forecast.
+
+    Every temporal and rolling-origin score is also given under each named field set of
+    ``scenarios`` (``full``, ``form``, ``core``, ``minimal``): the test films keep only those
+    fields, as a user who leaves the others out would give them (``result.scenarios``,
+    ``result.rolling_scenarios``).
     """
+    for scenario in scenarios:
+        if scenario not in FIELD_SETS:
+            raise InputError(f"scenario {scenario!r} is not one of {', '.join(FIELD_SETS)}")
     scored = revenue_films(films)
     all_models = {"mean baseline": MeanBaseline, "budget-only baseline": BudgetOnlyBaseline,
                   **models}
@@ -76,7 +113,8 @@ def evaluate(films: pd.DataFrame, models: dict[str, ModelFactory], *, train_end=
     timings: dict[str, float] = {}
     result = EvaluationResult(train_end=str(train_end), test_end=str(test_end),
                               n_train=len(train), n_test=len(test))
-    result.temporal = _score(all_models, train, test, films, keep=preds, timings=timings)
+    result.temporal = _score(all_models, train, test, films, keep=preds, timings=timings,
+                             scenarios=scenarios, by_scenario=result.scenarios)
     result.fit_seconds = timings
     frame = test[["film_id", "title", "release_date"]].copy() if "film_id" in test else test.copy()
     frame["actual_log_revenue"] = log_revenue(test)
@@ -84,7 +122,10 @@ def evaluate(films: pd.DataFrame, models: dict[str, ModelFactory], *, train_end=
         frame[f"pred:{name}"] = p
     result.predictions = frame.reset_index(drop=True)
     for year, tr, te in rolling_origin_splits(scored, rolling_years):
-        result.rolling[str(year)] = _score(all_models, tr, te, films)
+        per_set: dict = {}
+        result.rolling[str(year)] = _score(all_models, tr, te, films, scenarios=scenarios,
+                                           by_scenario=per_set)
+        result.rolling_scenarios[str(year)] = per_set
     if random:
         tr, te = random_split(scored, seed=seed)
         result.random = _score(all_models, tr, te, films)
@@ -105,4 +146,20 @@ def markdown_table(scores: dict[str, dict[str, float]]) -> str:
     rule = "|---|" + "---:|" * len(table.columns)
     rows = [f"| {name} | " + " | ".join(f"{v:.3f}" for v in row) + " |"
             for name, row in table.iterrows()]
+    return "\n".join([head, rule, *rows])
+
+
+def scenario_table(scenarios: dict[str, dict[str, dict[str, float]]]) -> str:
+    """Markdown: one row per (model, field set) with the scores and the shift against ``full``."""
+    head = ("| model | field set | R² | log-RMSE | log-MAE | Spearman | within ×2 | mean shift "
+            "| median shift |")
+    rule = "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    models = list(next(iter(scenarios.values()), {}))
+    rows = []
+    for model in models:
+        for scenario, per_model in scenarios.items():
+            m = per_model[model]
+            rows.append(f"| {model} | {scenario} | {m['r2']:.3f} | {m['rmse']:.3f} | "
+                        f"{m['mae']:.3f} | {m['spearman']:.3f} | {m['within_2x']:.3f} | "
+                        f"{m['mean_shift']:+.3f} | {m['median_shift']:+.3f} |")
     return "\n".join([head, rule, *rows])

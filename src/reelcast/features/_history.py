@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._errors import NotFittedError, SchemaError
+from ._title import title_stems
 
 __all__ = ["EntityHistory", "TalentHistory", "DEFAULT_ROLES"]
 
@@ -31,7 +32,16 @@ DEFAULT_ROLES: dict[str, tuple[str, int | None]] = {
     "company": ("companies", 3),
     "keyword": ("keywords", None),
     "collection": ("collection", None),
+    "title": ("title_stem", None),  # the title family (``_title``): sequels and remakes
 }
+
+
+def _with_derived(films: pd.DataFrame, roles: dict) -> pd.DataFrame:
+    """Add ``title_stem`` from ``title`` when a role reads it and the frame lacks it."""
+    wants = any(column == "title_stem" for column, _ in roles.values())
+    if wants and "title_stem" not in films.columns and "title" in films.columns:
+        films = films.assign(title_stem=title_stems(films["title"]))
+    return films
 
 
 def _days(dates: pd.Series) -> np.ndarray:
@@ -172,6 +182,7 @@ class TalentHistory(TransformerMixin, BaseEstimator):
 
     def fit(self, films: pd.DataFrame, y=None):
         roles = self._roles()
+        films = _with_derived(films, roles)
         missing = [c for c in ("release_date", self.target, *(c for c, _ in roles.values()))
                    if c not in films.columns]
         if missing:
@@ -201,7 +212,7 @@ class TalentHistory(TransformerMixin, BaseEstimator):
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
         if not hasattr(self, "histories_"):
             raise NotFittedError("This TalentHistory is not fitted yet; call fit(films) first.")
-        films = films.reset_index(drop=True)
+        films = _with_derived(films, self._roles()).reset_index(drop=True)
         days = _days(films["release_date"])
         blocks = []
         for role, (column, top) in self._roles().items():
@@ -217,8 +228,8 @@ class TalentHistory(TransformerMixin, BaseEstimator):
 
 
 def _role_aggs() -> tuple[str, ...]:
-    return ("n_known", "films_sum", "films_max", "logrev_mean", "logrev_max", "logrev_best_mean",
-            "rating_mean", "logvotes_best_mean", "years_since_min")
+    return ("share_known", "films_mean", "films_max", "logrev_mean", "logrev_max",
+            "logrev_best_mean", "rating_mean", "logvotes_best_mean", "years_since_min")
 
 
 def _aggregate(role: str, stats: dict[str, np.ndarray], row: np.ndarray,
@@ -249,10 +260,17 @@ def _aggregate(role: str, stats: dict[str, np.ndarray], row: np.ndarray,
             return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
     mean_logrev = np.asarray(stats["mean_logrev"], float)
+    # shares and means, never counts or sums: how many people or keywords a source happened to
+    # list measures the source's coverage, not the film. A film with none listed gets NaN
+    # (unknown), which differs from listed people who are all newcomers (0).
+    listed = np.bincount(row, minlength=n_rows).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_known = np.bincount(row, weights=(n > 0).astype(float), minlength=n_rows) / listed
+        films_mean = np.bincount(row, weights=n, minlength=n_rows) / listed
     frame = {
-        "n_known": np.bincount(row, weights=(n > 0).astype(float), minlength=n_rows),
-        "films_sum": np.bincount(row, weights=n, minlength=n_rows),
-        "films_max": np.nan_to_num(nan_reduce(n, np.maximum, -np.inf), nan=0.0),
+        "share_known": share_known,
+        "films_mean": films_mean,
+        "films_max": nan_reduce(n, np.maximum, -np.inf),
         "logrev_mean": nan_mean(mean_logrev),
         "logrev_max": nan_reduce(np.asarray(stats["max_logrev"], float), np.maximum, -np.inf),
         "logrev_best_mean": nan_reduce(mean_logrev, np.maximum, -np.inf),

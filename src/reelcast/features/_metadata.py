@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from .._errors import NotFittedError, SchemaError
 from ..data._cpi import to_2017_dollars
 from ..data._schema import GENRES
+from ._title import sequel_markers
 
 __all__ = ["MetadataFeatures", "CERTIFICATIONS"]
 
@@ -16,8 +17,8 @@ CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17", "NR")
 _REQUIRED = ("release_date",)
 
 
-def _list_len(values: pd.Series) -> np.ndarray:
-    return np.array([len(v) if isinstance(v, list | tuple | np.ndarray) else 0
+def _list_len(values: pd.Series) -> np.ndarray:  # NaN when the list is missing or empty
+    return np.array([len(v) if isinstance(v, list | tuple | np.ndarray) and len(v) else np.nan
                      for v in values.tolist()], dtype=float)
 
 
@@ -30,9 +31,23 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
-def _text_len(values: pd.Series) -> np.ndarray:
-    return np.array([0 if _missing(v) else len(str(v).split()) for v in values.tolist()],
-                    dtype=float)
+# categorical studio and story fields -> how many of their most frequent levels are kept
+_LEVELS = {"distributor": 15, "story_source": 10, "creative_type": 10, "production_method": 6}
+# the minimum audience age of the MPAA labels, for frames without a ``min_age`` column
+_MPAA_MIN_AGE = {"G": 0.0, "PG": 0.0, "PG-13": 13.0, "R": 17.0, "NC-17": 18.0}
+
+
+def _min_age(min_age: pd.Series, certification: pd.Series) -> np.ndarray:
+    ages = pd.to_numeric(min_age, errors="coerce").to_numpy(float)
+    certs = [None if _missing(v) else str(v).upper() for v in certification.tolist()]
+    fallback = np.array([_MPAA_MIN_AGE.get(c, np.nan) if c else np.nan for c in certs])
+    return np.where(np.isnan(ages), fallback, ages)
+
+
+def _has_collection(collection: pd.Series, is_sequel: pd.Series) -> np.ndarray:
+    named = collection.notna().to_numpy(bool)
+    known = ~pd.isna(pd.array(is_sequel, dtype="boolean")).astype(bool)
+    return np.where(named, 1.0, np.where(known, 0.0, np.nan))
 
 
 class MetadataFeatures(TransformerMixin, BaseEstimator):
@@ -44,8 +59,9 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         Languages kept as their own level (most frequent in ``fit``); others become "other".
     """
 
-    def __init__(self, n_languages: int = 12):
+    def __init__(self, n_languages: int = 12, release_plan: bool = False):
         self.n_languages = n_languages
+        self.release_plan = release_plan
 
     def fit(self, films: pd.DataFrame, y=None):
         missing = [c for c in _REQUIRED if c not in films.columns]
@@ -53,6 +69,11 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             raise SchemaError(f"MetadataFeatures needs columns {missing}")
         langs = films.get("original_language", pd.Series(dtype="string")).dropna()
         self.languages_ = list(langs.value_counts().index[: self.n_languages].astype(str))
+        # the most frequent levels of each studio/story field; rarer ones become "other"
+        self.levels_ = {
+            column: list(films[column].dropna().astype(str).value_counts()
+                         .index[:n_levels]) if column in films.columns else []
+            for column, n_levels in _LEVELS.items()}
         self.feature_names_out_ = list(self.transform(films.head(1)).columns)
         return self
 
@@ -81,16 +102,14 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             "is_dump_month": np.isin(months, [1, 2, 9]).astype(float),
             "runtime": pd.to_numeric(col("runtime"), errors="coerce").to_numpy(float),
             "n_genres": _list_len(col("genres")),
-            "n_keywords": _list_len(col("keywords")),
-            "n_cast": _list_len(col("cast")),
-            "n_directors": _list_len(col("directors")),
-            "n_writers": _list_len(col("writers")),
-            "n_companies": _list_len(col("companies")),
-            "has_collection": col("collection").notna().to_numpy(float),
-            "is_sequel": pd.array(col("is_sequel"), dtype="boolean").fillna(False).to_numpy(float),
-            "overview_words": _text_len(col("overview")),
-            "has_tagline": col("tagline").notna().to_numpy(float),
-            "has_poster": col("poster_file").notna().to_numpy(float),
+            # "Toy Story 3", "Rocky IV": the title itself says sequel, and every user gives it
+            "title_sequel_marker": sequel_markers(col("title")),
+            # in a franchise: 1; known not to be (a source that lists collections knows the
+            # film and names none): 0; unknown: NaN. Never "not a franchise" for unknown.
+            "has_collection": _has_collection(col("collection"), col("is_sequel")),
+            "is_sequel": pd.array(col("is_sequel"), dtype="boolean").astype("Float64")
+            .to_numpy(float, na_value=np.nan),
+            "min_age": _min_age(col("min_age"), col("certification")),
         }
         out["runtime"][out["runtime"] <= 0] = np.nan
         genre_sets = [set(v) if isinstance(v, list | tuple | np.ndarray) else set()
@@ -103,13 +122,28 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         langs = [None if _missing(v) else str(v) for v in col("original_language").tolist()]
         known = set(self.languages_)
         # a missing language falls in "other" (as the string-dtype ``where`` always did)
-        out["language"] = pd.Categorical([v if v in known else "other" for v in langs],
-                                         categories=[*self.languages_, "other", "missing"])
+        out["language"] = pd.Categorical(
+            ["missing" if v is None else v if v in known else "other" for v in langs],
+            categories=[*self.languages_, "other", "missing"])
         # unknown language stays unknown (NaN), not "not English"
         out["is_english"] = np.array([np.nan if v is None else float(v == "en") for v in langs])
         certs = [None if _missing(v) else str(v) for v in col("certification").tolist()]
-        out["certification"] = pd.Categorical([v if v in CERTIFICATIONS else "NR" for v in certs],
-                                              categories=[*CERTIFICATIONS, "missing"])
+        # a missing certification is unknown ("missing"), not "NR"; other systems' labels
+        # (FSK, BBFC) enter through ``min_age``
+        out["certification"] = pd.Categorical(
+            ["missing" if v is None else v if v in CERTIFICATIONS else "other" for v in certs],
+            categories=[*CERTIFICATIONS, "other", "missing"])
+        for column in _LEVELS:
+            levels = getattr(self, "levels_", {}).get(column, [])
+            values = [None if _missing(v) else str(v) for v in col(column).tolist()]
+            out[column] = pd.Categorical(
+                ["missing" if v is None else v if v in levels else "other" for v in values],
+                categories=[*levels, "other", "missing"])
+        if self.release_plan:
+            # the release plan (opening theaters) is known about a week before release: only the
+            # ``release_week`` horizon reads it, never a greenlight forecast
+            theaters = pd.to_numeric(col("opening_theaters"), errors="coerce").to_numpy(float)
+            out["log_opening_theaters"] = np.log1p(np.where(theaters >= 0, theaters, np.nan))
         return pd.DataFrame(out)
 
     def get_feature_names_out(self, input_features=None):

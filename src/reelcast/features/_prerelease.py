@@ -6,15 +6,22 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
-from .._errors import NotFittedError
+from .._errors import InputError, NotFittedError
+from ..data._schema import POST_RELEASE_COLUMNS, RELEASE_PLAN_COLUMNS
 from ._history import TalentHistory
 from ._keywords import KeywordTopics
 from ._metadata import MetadataFeatures
 
-__all__ = ["PreReleaseFeatures", "FORBIDDEN_INPUTS"]
+__all__ = ["PreReleaseFeatures", "FORBIDDEN_INPUTS", "HORIZONS"]
+
+# when the forecast is made: at greenlight (the default) or in the week before release, when the
+# release plan (opening theaters) is known
+HORIZONS = ("greenlight", "release_week")
 
 # Known only after release: a revenue model must never read these columns of the film itself.
-FORBIDDEN_INPUTS = ("revenue", "revenue_domestic", "revenue_adj", "rating", "vote_count")
+# The schema owns the list (features may import data, never the reverse), so a post-release
+# column added to the corpus is forbidden here too.
+FORBIDDEN_INPUTS = POST_RELEASE_COLUMNS
 
 
 class PreReleaseFeatures(TransformerMixin, BaseEstimator):
@@ -29,14 +36,18 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
     extra : list of (name, transformer) or None
         Further blocks (poster features, text embeddings), each fit on the films and
         returning a frame aligned with them.
+    horizon : {"greenlight", "release_week"}
+        ``"release_week"`` also reads the release plan (``RELEASE_PLAN_COLUMNS``: opening
+        theaters); a greenlight forecast never sees it.
     """
 
     def __init__(self, history=None, extra=None, n_languages: int = 12,
-                 keyword_topics: int = 16):
+                 keyword_topics: int = 16, horizon: str = "greenlight"):
         self.history = history
         self.extra = extra
         self.n_languages = n_languages
         self.keyword_topics = keyword_topics
+        self.horizon = horizon
 
     def fit(self, films: pd.DataFrame, y=None, topic_films: pd.DataFrame | None = None):
         """Learn history from ``films``; keyword topics from ``topic_films`` (default ``films``).
@@ -44,7 +55,11 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
         A forecaster passes its training films as ``topic_films`` so that topics, an unsupervised
         summary of keywords, are learned only from the past of a temporal split.
         """
-        self.metadata_ = MetadataFeatures(n_languages=self.n_languages).fit(films)
+        if self.horizon not in HORIZONS:
+            raise InputError(f"The 'horizon' parameter of PreReleaseFeatures must be one of "
+                             f"{', '.join(HORIZONS)}, got {self.horizon!r} instead.")
+        self.metadata_ = MetadataFeatures(n_languages=self.n_languages,
+                                          release_plan=self.horizon == "release_week").fit(films)
         self.history_ = clone(self.history) if self.history is not None else TalentHistory()
         self.history_.fit(films)
         self.topics_ = (KeywordTopics(n_components=self.keyword_topics).fit(
@@ -58,7 +73,9 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
         if not hasattr(self, "metadata_"):
             raise NotFittedError("This PreReleaseFeatures is not fitted yet; call fit(films) first.")
         # the film's own post-release outcomes are dropped before any block sees the row
-        films = films.drop(columns=[c for c in FORBIDDEN_INPUTS if c in films.columns])
+        dropped = [*FORBIDDEN_INPUTS, *(RELEASE_PLAN_COLUMNS if getattr(
+            self, "horizon", "greenlight") == "greenlight" else ())]
+        films = films.drop(columns=[c for c in dropped if c in films.columns])
         films = films.reset_index(drop=True)
         blocks = [self.metadata_.transform(films), self.history_.transform(films)]
         if getattr(self, "topics_", None) is not None:

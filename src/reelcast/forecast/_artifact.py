@@ -62,10 +62,12 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
             "format": FORMAT,
             "params": model.get_params(),
             "languages": feats.metadata_.languages_,
+            "levels": feats.metadata_.levels_,
             "n_languages": feats.metadata_.n_languages,
             "roles": [[k, *v] for k, v in history._roles().items()],  # a list: order matters
             "history_target": history.target,
             "train_median": model.train_median_,
+            "field_effects": getattr(model, "field_effects_", {}),
         }
         if getattr(feats, "topics_", None) is not None:
             np.savez(tmp / "keyword_topics.npz", **feats.topics_.state())
@@ -147,9 +149,12 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
         for role in roles
     }
     history.feature_names_out_ = []
-    metadata = MetadataFeatures(n_languages=config["n_languages"])
+    horizon = config["params"].get("horizon", "greenlight")
+    metadata = MetadataFeatures(n_languages=config["n_languages"],
+                                release_plan=horizon == "release_week")
     metadata.languages_ = list(config["languages"])
-    features = PreReleaseFeatures(n_languages=config["n_languages"],
+    metadata.levels_ = {k: list(v) for k, v in config.get("levels", {}).items()}
+    features = PreReleaseFeatures(n_languages=config["n_languages"], horizon=horizon,
                                   keyword_topics=config.get("keyword_topics", {}).get(
                                       "n_components", 0))
     features.metadata_, features.history_, features.extra_ = metadata, history, []
@@ -164,6 +169,7 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
     model.feature_names_in_ = manifest["features"]
     model.n_features_in_ = len(manifest["features"])
     model.train_median_ = float(config["train_median"])
+    model.field_effects_ = dict(config.get("field_effects", {}))
     return model
 
 

@@ -18,10 +18,11 @@ import pandas as pd
 __all__ = ["FIELD_LABELS", "INPUT_FIELDS", "describe_left_out", "field_report", "supplied_fields"]
 
 # the optional input columns, in the order of the input format (title and release date are
-# required and always used)
+# required and always used; opening_theaters is a release plan only a release_week model reads,
+# and the ids are never model inputs)
 INPUT_FIELDS = ("budget", "runtime", "original_language", "certification", "genres", "keywords",
                 "cast", "directors", "writers", "companies", "collection", "overview", "tagline",
-                "poster")
+                "poster", "distributor", "story_source", "creative_type", "production_method")
 
 FIELD_LABELS = {
     "title": "title", "release_date": "release date", "budget": "budget", "runtime": "runtime",
@@ -29,6 +30,8 @@ FIELD_LABELS = {
     "genres": "genres", "keywords": "keywords", "cast": "cast", "directors": "directors",
     "writers": "writers", "companies": "production companies", "collection": "franchise",
     "overview": "overview", "tagline": "tagline", "poster": "poster",
+    "distributor": "distributor", "story_source": "story source",
+    "creative_type": "creative type", "production_method": "production method",
 }
 
 # the canonical frame stores the poster path as ``poster_file``

@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._errors import InputError, NotFittedError
+from ..data import OPTIONAL_FIELDS, blank_fields, field_set_copies, fields_present
 from ..evaluation._baselines import log_revenue
 from ..features import PreReleaseFeatures
 
@@ -25,6 +26,25 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         slightly lower MAE (1.392 against 1.401).
     keyword_topics : int
         Keyword topics (TF-IDF + SVD, learned from the training films only); 0 for none.
+    horizon : {"greenlight", "release_week"}
+        ``"release_week"`` also reads the release plan (opening theaters), known about a week
+        before release; the default greenlight forecast never does.
+    field_dropout : {"field_sets", "random", "none"}
+        How the regressor learns that a field left out means "unknown". ``"field_sets"`` trains
+        on :func:`reelcast.data.field_set_copies`: every film once under each distinct set of
+        fields a user may give (the named sets and every field set with one field left out), so
+        that a forecast without a field averages over the films that have it. ``"random"`` adds
+        one copy of every film with each optional field left out with probability
+        ``dropout_rate``. ``"none"`` trains on the films as the sources give them, where a
+        missing field mostly means "a film the larger sources did not cover".
+    max_copies : int or None
+        With ``"field_sets"``: at most this many copies of a film besides itself, reweighted
+        (``None``: every copy; 4 fits ~2.5× faster at the same scores).
+    flagged_labels : {"keep", "drop"}
+        ``"drop"`` leaves out of the regressor's training the films whose labels the corpus
+        audit flagged (``label_flags``); the as-of history still counts them.
+    dropout_rate : float
+        The per-field probability of ``field_dropout="random"``.
     random_state, n_jobs : int
 
     Notes
@@ -47,8 +67,12 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
     def __init__(self, n_estimators: int = 1500, learning_rate: float = 0.02,
                  num_leaves: int = 31, min_child_samples: int = 20, subsample: float = 0.8,
                  colsample_bytree: float = 0.5, reg_lambda: float = 1.0,
-                 objective: str = "regression", keyword_topics: int = 16, random_state: int = 0,
-                 n_jobs: int = 2):
+                 objective: str = "regression", keyword_topics: int = 16,
+                 horizon: str = "greenlight",
+                 field_dropout: str = "field_sets", max_copies: int | None = 4,
+                 flagged_labels: str = "keep",
+                 dropout_rate: float = 0.5,
+                 random_state: int = 0, n_jobs: int = 2):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -58,6 +82,11 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         self.reg_lambda = reg_lambda
         self.objective = objective
         self.keyword_topics = keyword_topics
+        self.horizon = horizon
+        self.field_dropout = field_dropout
+        self.flagged_labels = flagged_labels
+        self.max_copies = max_copies
+        self.dropout_rate = dropout_rate
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -78,16 +107,75 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                 y = log_revenue(films)
         y = np.asarray(y, float)
         keep = np.isfinite(y)
+        if self.flagged_labels == "drop" and "label_flags" in films.columns:
+            # the corpus's label audit: revenue that disagrees across sources, equals a
+            # domestic-only figure or is under $22k, and budgets typed in millions
+            keep &= ~films["label_flags"].map(
+                lambda v: hasattr(v, "__len__") and len(v) > 0).to_numpy(bool)
         if keep.sum() < 10:
             raise InputError(f"need at least 10 films with revenue > 0 to train, got {keep.sum()}")
-        self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics).fit(
+        self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics,
+                                            horizon=self.horizon).fit(
             films if history is None else history, topic_films=films)
-        X = self.features_.transform(films.loc[keep])
-        self.model_ = self._lgbm().fit(X, y[keep])
+        rows, y_rows, weight = self._training_rows(films.loc[keep], y[keep])
+        X = self.features_.transform(rows)
+        self.model_ = self._lgbm().fit(X, y_rows, sample_weight=weight)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.n_features_in_ = X.shape[1]
         self.train_median_ = float(np.median(y[keep]))
+        self.field_effects_ = self._field_effects(films.loc[keep])
         return self
+
+    def _field_effects(self, films: pd.DataFrame, max_films: int = 1000) -> dict:
+        """How much the forecast typically moves when each field is given rather than left out.
+
+        Measured on (up to ``max_films`` of) the training films that have the field: the log
+        forecast with every field they have minus the same forecast without that field. The
+        product layer shows it beside a forecast for each important field a user left out.
+        """
+        if len(films) > max_films:
+            films = films.sample(max_films, random_state=self.random_state)
+        films = films.copy(deep=False)
+        films.attrs = {}
+        present = fields_present(films)
+        fields = [f for f in OPTIONAL_FIELDS if present[f].sum() >= 20]
+        # one batch for every field: a transform per field paid its fixed cost 18 times
+        parts = [films, *(blank_fields(films.loc[present[f].to_numpy(bool)],
+                                       [g for g in OPTIONAL_FIELDS if g != f]) for f in fields)]
+        pred = self.predict(pd.concat(parts, ignore_index=True))
+        full, start, effects = pred[: len(films)], len(films), {}
+        for field, part in zip(fields, parts[1:], strict=True):
+            shift = full[present[field].to_numpy(bool)] - pred[start:start + len(part)]
+            start += len(part)
+            effects[field] = {"mean_shift": round(float(np.mean(shift)), 4),
+                              "median_abs_shift": round(float(np.median(np.abs(shift))), 4),
+                              "n": int(len(part))}
+        return effects
+
+    def _training_rows(self, films: pd.DataFrame, y: np.ndarray):
+        films = films.copy(deep=False)
+        films.attrs = {}  # metadata (a synthetic market's truth) would be deep-copied per copy
+        if self.field_dropout == "none":
+            return films, y, None
+        if self.field_dropout == "field_sets":
+            copies, origin, weight = field_set_copies(films, max_copies=self.max_copies,
+                                                      random_state=self.random_state)
+            return copies, y[origin], weight
+        if self.field_dropout == "random":
+            rng = np.random.default_rng(self.random_state)
+            drop = rng.random((len(films), len(OPTIONAL_FIELDS))) < self.dropout_rate
+            copies = [films]
+            # one copy of every film; rows that drop the same fields are blanked together
+            codes = drop @ (1 << np.arange(len(OPTIONAL_FIELDS)))
+            for code in np.unique(codes):
+                at = np.flatnonzero(codes == code)
+                kept = [f for i, f in enumerate(OPTIONAL_FIELDS) if not (code >> i) & 1]
+                copies.append(blank_fields(films.iloc[at], kept))
+            order = np.concatenate([np.arange(len(films)),
+                                    *[np.flatnonzero(codes == c) for c in np.unique(codes)]])
+            return pd.concat(copies, ignore_index=True), y[order], None
+        raise InputError(f"The 'field_dropout' parameter of BoxOfficeForecaster must be one of "
+                         f"'field_sets', 'random', 'none', got {self.field_dropout!r} instead.")
 
     def _check(self):
         if not hasattr(self, "model_"):
@@ -100,10 +188,14 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         # the booster reads columns by position: always hand them over in training order
         return self.features_.transform(films)[list(self.feature_names_in_)]
 
+    def predict_features(self, X: pd.DataFrame) -> np.ndarray:
+        """Natural-log forecasts from a feature table built by :meth:`transform`."""
+        self._check()
+        return np.asarray(self.model_.predict(X), float)
+
     def predict(self, films: pd.DataFrame) -> np.ndarray:
         """Natural-log worldwide revenue forecasts."""
-        X = self.transform(films)
-        return np.asarray(self.model_.predict(X), float)
+        return self.predict_features(self.transform(films))
 
     def predict_revenue(self, films: pd.DataFrame) -> np.ndarray:
         """Worldwide revenue forecasts in US dollars."""

@@ -8,7 +8,9 @@ release_date        planned release date, ``YYYY-MM-DD``
 budget              production budget in US dollars (``150000000`` or ``$150,000,000``)
 runtime             minutes
 original_language   ISO 639-1 code, e.g. ``en``
-certification       G, PG, PG-13, R, NC-17 or NR
+certification       an age rating of the MPAA (G, PG, PG-13, R, NC-17, NR), FSK (``FSK 12``
+                    or ``12``: 0, 6, 12, 16, 18) or BBFC (``BBFC 15``, ``12A``: U, PG, 12A,
+                    12, 15, 18, R18); stored normalised (``FSK 12``), with ``min_age``
 genres              TMDB genre names, e.g. ``Action|Science Fiction``
 keywords            crowd keywords, e.g. ``superhero|based on comic``
 cast                billed cast in order, ``Actor One|Actor Two``
@@ -17,6 +19,13 @@ companies           production companies, ``|``-separated
 collection          franchise/collection name if any (a sequel or part of a series)
 overview, tagline   text
 poster              path to a poster image (JPEG/PNG)
+distributor         US theatrical distributor, e.g. ``Walt Disney``
+story_source        e.g. ``Original Screenplay``, ``Based on Comic/Graphic Novel``
+creative_type       e.g. ``Super Hero``, ``Contemporary Fiction``, ``Kids Fiction``
+production_method   e.g. ``Live Action``, ``Digital Animation``
+opening_theaters    US theaters on the opening weekend: the release plan, read only by a
+                    ``release_week`` model (a greenlight model ignores it)
+tmdb_id, imdb_id    the film's ids (``reelcast fetch tmdb`` writes them; not model inputs)
 ==================  ===========================================================
 """
 
@@ -31,15 +40,17 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import DataFileError, InputError, SchemaError
+from ..data._certification import ACCEPTED_TEXT, min_age, normalise_certification
 from ..data._schema import FILM_COLUMNS, GENRE_ALIASES, GENRES
-from ..features._metadata import CERTIFICATIONS
 
 __all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "films_from_records", "read_new_films",
            "unknown_fields"]
 
 INPUT_COLUMNS = ("title", "release_date", "budget", "runtime", "original_language",
                  "certification", "genres", "keywords", "cast", "directors", "writers",
-                 "companies", "collection", "overview", "tagline", "poster")
+                 "companies", "collection", "overview", "tagline", "poster", "distributor",
+                 "story_source", "creative_type", "production_method", "opening_theaters",
+                 "tmdb_id", "imdb_id")
 REQUIRED_COLUMNS = ("title", "release_date")
 _LISTS = ("genres", "keywords", "cast", "directors", "writers", "companies")
 _MAX_CELL = {"overview": 20_000, "tagline": 2_000}
@@ -48,6 +59,7 @@ _MAX_BUDGET = 2e9  # no film has cost more than ~$500M; 2e9 leaves room and catc
 _GENRE_LOOKUP = {g.lower(): g for g in GENRES} | {k: v for k, v in GENRE_ALIASES.items() if v}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANG = re.compile(r"^[a-z]{2}$")
+_IMDB = re.compile(r"^tt\d{7,10}$")
 
 
 def _where(row: int | None) -> str:
@@ -84,6 +96,20 @@ def _runtime(value, row: int | None) -> float:
     return minutes
 
 
+def _theaters(value, row: int | None) -> float:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    try:
+        count = float(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise InputError(f"{_where(row)}opening_theaters {value!r} is not a number of "
+                         "theaters") from None
+    if not (math.isfinite(count) and 0 <= count <= 20_000 and count == int(count)):
+        raise InputError(f"{_where(row)}opening_theaters {value!r} must be a whole number "
+                         "from 0 to 20,000")
+    return count
+
+
 def _date(value, row: int | None) -> pd.Timestamp:
     text = "" if value is None else str(value).strip()
     if not text or (isinstance(value, float) and math.isnan(value)):
@@ -98,6 +124,25 @@ def _date(value, row: int | None) -> pd.Timestamp:
     if not 1900 <= stamp.year <= 2100:
         raise InputError(f"{_where(row)}release_date {value!r} must be between 1900 and 2100")
     return stamp
+
+
+def _ids(raw: dict, row: int | None) -> dict:
+    """The optional ``tmdb_id`` and ``imdb_id``: carried along, never used as model inputs."""
+    out = {"tmdb_id": pd.NA, "imdb_id": pd.NA}
+    tmdb, imdb = raw.get("tmdb_id"), raw.get("imdb_id")
+    if not (tmdb is None or tmdb == "" or (isinstance(tmdb, float) and math.isnan(tmdb))):
+        text = str(tmdb).strip()
+        if isinstance(tmdb, bool) or not (text.isascii() and text.isdigit()) \
+                or not 0 < int(text) < 10**9:
+            raise InputError(f"{_where(row)}tmdb_id {tmdb!r} is not a positive whole number")
+        out["tmdb_id"] = int(text)
+    imdb = _text(imdb, "imdb_id", row)
+    if imdb is not pd.NA:
+        if not _IMDB.match(str(imdb)):
+            raise InputError(f"{_where(row)}imdb_id {imdb!r} is not an IMDb id such as "
+                             "'tt4154756'")
+        out["imdb_id"] = str(imdb)
+    return out
 
 
 def _list(value, field: str, row: int | None) -> list[str]:
@@ -156,24 +201,33 @@ def _record(raw: dict, row: int | None) -> dict:
         raise InputError(f"{_where(row)}original_language {lang!r} is not a two-letter ISO 639-1 "
                          "code such as 'en'")
     cert = _text(raw.get("certification"), "certification", row)
-    if cert is not pd.NA and str(cert).upper() not in CERTIFICATIONS:
-        raise InputError(f"{_where(row)}certification {cert!r} is not one of "
-                         f"{', '.join(CERTIFICATIONS)}")
+    if cert is not pd.NA:
+        label = normalise_certification(cert)
+        if label is None:
+            raise InputError(f"{_where(row)}certification {cert!r} is not a known age rating; "
+                             f"accepted: {ACCEPTED_TEXT}")
+        cert = label
     date = _date(raw.get("release_date"), row)
     rec = {
         "title": title, "original_title": title, "release_date": date, "year": date.year,
         "budget": _money(raw.get("budget"), "budget", row),
         "runtime": _runtime(raw.get("runtime"), row),
         "original_language": lang if lang is pd.NA else str(lang).lower(),
-        "certification": cert if cert is pd.NA else str(cert).upper(),
+        "certification": cert,
+        "min_age": math.nan if cert is pd.NA else min_age(cert),
         "collection": _text(raw.get("collection"), "collection", row),
         "overview": _text(raw.get("overview"), "overview", row),
         "tagline": _text(raw.get("tagline"), "tagline", row),
         "poster_file": _text(raw.get("poster"), "poster", row),
+        "opening_theaters": _theaters(raw.get("opening_theaters"), row),
     }
+    for field in ("distributor", "story_source", "creative_type", "production_method"):
+        rec[field] = _text(raw.get(field), field, row)
     for field in _LISTS:
         rec[field] = _list(raw.get(field), field, row)
-    rec["is_sequel"] = rec["collection"] is not pd.NA
+    # no collection given: unknown, not "no franchise"
+    rec["is_sequel"] = True if rec["collection"] is not pd.NA else pd.NA
+    rec |= _ids(raw, row)
     return rec
 
 

@@ -11,6 +11,13 @@ Method (documented once, used everywhere):
 4. Around the *final* model's log forecast ``ŷ`` the interval is ``[ŷ - q, ŷ + q]`` in log
    units, i.e. ``[e^ŷ / e^q, e^ŷ · e^q]`` in dollars (symmetric in log, multiplicative in $).
 
+That is the ``"constant"`` method (:class:`ConformalIntervals`, one width for every film). The
+trained model directory's default (:data:`DEFAULT_METHOD`) is locally adaptive
+(:class:`~reelcast.forecast._adaptive.AdaptiveIntervals`): residuals normalized by a difficulty
+model and quantiles taken per budget tier (Mondrian), calibrated on the 2012–2013 films under
+every named field set (:data:`DEFAULT_FIELD_SETS`) so that a forecast from fewer fields gets the
+wider band it deserves. ``benchmarks/intervals.py`` compares the methods (and CQR).
+
 Coverage is only guaranteed when calibration and future films are exchangeable; a temporal window
 is the honest stand-in, so :func:`temporal_interval_coverage` measures coverage on later years
 exactly the way a deployed model is used (intervals from the earlier calibration model applied to
@@ -32,14 +39,24 @@ from .._errors import ArtifactError, InputError, NotFittedError
 from .._io import file_sha256, write_json
 from ..evaluation._baselines import log_revenue
 from ..evaluation._split import revenue_films
+from ._adaptive import ADAPTIVE_FORMAT, AdaptiveIntervals
 
 __all__ = [
     "DEFAULT_LEVELS",
+    "DEFAULT_FIELD_SETS",
+    "DEFAULT_METHOD",
+    "NO_BUDGET",
     "INTERVALS_FILE",
+    "INTERVAL_METHODS",
+    "AdaptiveIntervals",
     "ConformalIntervals",
     "add_files_to_manifest",
     "calibrate_intervals",
+    "calibration_rows",
+    "field_set_fields",
+    "fit_intervals",
     "interval_coverage",
+    "make_intervals",
     "load_intervals",
     "save_intervals",
     "temporal_interval_coverage",
@@ -104,8 +121,11 @@ class ConformalIntervals(BaseEstimator):
             raise NotFittedError("This ConformalIntervals is not fitted yet; call fit(y, y_pred) "
                                  "or load_intervals(model_dir).")
 
-    def predict_interval(self, log_pred, level: float) -> tuple[np.ndarray, np.ndarray]:
-        """Lower and upper log-revenue bounds at ``level`` around ``log_pred``."""
+    def predict_interval(self, log_pred, level: float,
+                         features: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper log-revenue bounds at ``level`` around ``log_pred``.
+
+        ``features`` is accepted (and ignored) so that every interval class is called alike."""
         self._check()
         q = self._quantile(level)
         log_pred = np.asarray(log_pred, float)
@@ -117,6 +137,11 @@ class ConformalIntervals(BaseEstimator):
                 return q
         raise InputError(f"interval level {level!r} was not calibrated; calibrated levels: "
                          f"{sorted(self.quantiles_)}")
+
+    def half_widths(self) -> dict[float, float]:
+        """The half-width in log units for each level (the same for every film)."""
+        self._check()
+        return dict(self.quantiles_)
 
     def to_dict(self) -> dict:
         self._check()
@@ -153,18 +178,80 @@ def _window(films: pd.DataFrame, start: str | None, end: str | None) -> pd.DataF
     return films.loc[keep]
 
 
+INTERVAL_METHODS = {
+    "constant": None,
+    "normalized": {"scale": "difficulty", "groups": "none"},
+    "mondrian": {"scale": "none", "groups": "budget_tier"},
+    "normalized-mondrian": {"scale": "difficulty", "groups": "budget_tier"},
+    "normalized-mondrian-language": {"scale": "difficulty", "groups": "budget_tier_language"},
+}
+DEFAULT_METHOD = "normalized-mondrian"
+# the calibration films are scored as users give them: every named field set, and every field
+# but the budget (the form and the API accept a film without one; its band must say so)
+NO_BUDGET = "no_budget"
+DEFAULT_FIELD_SETS = ("full", "form", "core", "minimal", NO_BUDGET)
+
+
+def field_set_fields(name: str) -> tuple[str, ...]:
+    """The fields a calibration field set keeps: a named set, or :data:`NO_BUDGET`."""
+    from ..data import OPTIONAL_FIELDS, field_set
+
+    if name == NO_BUDGET:
+        return tuple(f for f in OPTIONAL_FIELDS if f != "budget")
+    return field_set(name)
+
+
+def make_intervals(method: str = DEFAULT_METHOD, levels: tuple[float, ...] = DEFAULT_LEVELS):
+    """An unfitted interval estimator for one of :data:`INTERVAL_METHODS`."""
+    if method not in INTERVAL_METHODS:
+        raise InputError(f"interval method {method!r} is not one of {', '.join(INTERVAL_METHODS)}")
+    params = INTERVAL_METHODS[method]
+    return ConformalIntervals(levels=levels) if params is None else AdaptiveIntervals(
+        levels=levels, **params)
+
+
+def calibration_rows(model, films: pd.DataFrame, field_sets: tuple[str, ...] = ("full",)):
+    """``(y, forecast, features)`` of ``films`` under each named field set, stacked.
+
+    Calibrating on the films as users give them (some fields left out) makes the band as wide
+    as a forecast from those fields deserves, not as wide as one from the full corpus row.
+    """
+    from ..data import blank_fields
+
+    ys, preds, feats = [], [], []
+    for name in field_sets:
+        rows = films if name == "full" else blank_fields(films, field_set_fields(name))
+        X = model.transform(rows)
+        ys.append(log_revenue(films))
+        preds.append(np.asarray(model.predict_features(X), float))
+        feats.append(X)
+    return np.concatenate(ys), np.concatenate(preds), pd.concat(feats, ignore_index=True)
+
+
+def fit_intervals(intervals, y, pred, features: pd.DataFrame):
+    """Fit either interval class on calibration rows (the constant one ignores ``features``)."""
+    if isinstance(intervals, ConformalIntervals):
+        return intervals.fit(y, pred)
+    return intervals.fit(y, pred, features)
+
+
 def calibrate_intervals(films: pd.DataFrame, make_model: Callable[[], object], *,
                         calib_start: str = "2012-01-01", calib_end: str = "2014-01-01",
-                        levels: tuple[float, ...] = DEFAULT_LEVELS) -> tuple[ConformalIntervals, dict]:
-    """Fit :class:`ConformalIntervals` on the ``[calib_start, calib_end)`` window.
+                        levels: tuple[float, ...] = DEFAULT_LEVELS, method: str = "constant",
+                        field_sets: tuple[str, ...] = ("full",)):
+    """Fit intervals of ``method`` (see :data:`INTERVAL_METHODS`) on ``[calib_start, calib_end)``.
 
-    ``make_model()`` returns an unfitted forecaster (``fit(films, history=...)``, ``predict``);
-    it is trained on the scored films before ``calib_start`` with all earlier films as history.
-    Returns ``(intervals, info)`` where ``info`` records the windows and film counts.
+    ``make_model()`` returns an unfitted forecaster (``fit(films, history=...)``, ``transform``,
+    ``predict_features``: a :class:`BoxOfficeForecaster` or a stack); it is trained on the
+    scored films before ``calib_start`` with all earlier films as history.
+    ``field_sets`` are the named field sets the calibration films are scored under (see
+    :func:`calibration_rows`). Returns ``(intervals, info)`` where ``info`` records the windows
+    and film counts.
     """
     if pd.Timestamp(calib_end) <= pd.Timestamp(calib_start):
         raise InputError(f"calib_end must be after calib_start, got {calib_start!r} and "
                          f"{calib_end!r}")
+    intervals = make_intervals(method, levels)
     history = _window(films, None, calib_start)
     scored = revenue_films(films)
     train, calib = _window(scored, None, calib_start), _window(scored, calib_start, calib_end)
@@ -172,9 +259,10 @@ def calibrate_intervals(films: pd.DataFrame, make_model: Callable[[], object], *
         raise InputError(f"the calibration window [{calib_start}, {calib_end}) has {len(calib)} "
                          "films with budget and revenue; need at least 10")
     model = make_model().fit(train, history=history)
-    intervals = ConformalIntervals(levels=levels).fit(log_revenue(calib), model.predict(calib))
+    fit_intervals(intervals, *calibration_rows(model, calib, tuple(field_sets)))
     info = {"calib_start": calib_start, "calib_end": calib_end, "n_train": len(train),
-            "n_calibration": intervals.n_calibration_}
+            "n_calibration": intervals.n_calibration_, "method": method,
+            "field_sets": list(field_sets)}
     return intervals, info
 
 
@@ -202,7 +290,9 @@ def interval_coverage(y_true, lower, upper, level: float | None = None) -> dict[
 def temporal_interval_coverage(films: pd.DataFrame, make_model: Callable[[], object], *,
                                calib_start: str = "2012-01-01", train_end: str = "2014-01-01",
                                test_end: str = "2018-01-01",
-                               levels: tuple[float, ...] = DEFAULT_LEVELS) -> dict:
+                               levels: tuple[float, ...] = DEFAULT_LEVELS,
+                               method: str = "constant",
+                               field_sets: tuple[str, ...] = ("full",)) -> dict:
     """Coverage on a temporal test, mimicking deployment.
 
     Intervals are calibrated on ``[calib_start, train_end)`` with a model trained before
@@ -210,20 +300,22 @@ def temporal_interval_coverage(films: pd.DataFrame, make_model: Callable[[], obj
     forecasts for ``[train_end, test_end)`` get those intervals.
     """
     intervals, info = calibrate_intervals(films, make_model, calib_start=calib_start,
-                                          calib_end=train_end, levels=levels)
+                                          calib_end=train_end, levels=levels, method=method,
+                                          field_sets=field_sets)
     films = _without_attrs(films)
     scored = revenue_films(films)
     train, test = _window(scored, None, train_end), _window(scored, train_end, test_end)
     if len(test) == 0:
         raise InputError(f"no films with revenue in the test window [{train_end}, {test_end})")
     model = make_model().fit(train, history=_window(films, None, train_end))
-    y, pred = log_revenue(test), model.predict(test)
+    X = model.transform(test)
+    y, pred = log_revenue(test), np.asarray(model.predict_features(X), float)
     coverage = {}
     for lv in intervals.quantiles_:
-        lo, hi = intervals.predict_interval(pred, lv)
+        lo, hi = intervals.predict_interval(pred, lv, X)
         coverage[str(lv)] = interval_coverage(y, lo, hi, lv)
     return {**info, "train_end": train_end, "test_end": test_end, "n_test": len(test),
-            "quantiles_log": {str(k): v for k, v in intervals.quantiles_.items()},
+            "quantiles_log": {str(k): v for k, v in intervals.half_widths().items()},
             "coverage": coverage}
 
 
@@ -256,7 +348,7 @@ def save_intervals(model_dir: str | Path, intervals: ConformalIntervals,
     return path
 
 
-def load_intervals(model_dir: str | Path) -> ConformalIntervals | None:
+def load_intervals(model_dir: str | Path) -> ConformalIntervals | AdaptiveIntervals | None:
     """The model's intervals, or ``None`` if it was saved without calibration.
 
     The file's hash is checked by ``verify``/``load_forecaster`` with the rest of the directory.
@@ -265,6 +357,9 @@ def load_intervals(model_dir: str | Path) -> ConformalIntervals | None:
     if not path.is_file():
         return None
     try:
-        return ConformalIntervals.from_dict(json.loads(path.read_text()))
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        data = json.loads(path.read_text())
+        if isinstance(data, dict) and data.get("format") == ADAPTIVE_FORMAT:
+            return AdaptiveIntervals.from_dict(data)
+        return ConformalIntervals.from_dict(data)
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, InputError) as exc:
         raise ArtifactError(f"{path} is not a valid intervals file: {exc}") from exc

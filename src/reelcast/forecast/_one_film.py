@@ -21,6 +21,9 @@ from ._genres import load_genres, poster_vector, save_genres
 from ._hits import film_hits, load_hits, save_hits
 from ._input import films_from_records
 from ._intervals import (
+    DEFAULT_FIELD_SETS,
+    DEFAULT_METHOD,
+    AdaptiveIntervals,
     ConformalIntervals,
     _without_attrs,
     calibrate_intervals,
@@ -31,8 +34,9 @@ from ._rating import load_rating, predict_rating, save_rating
 from ._readable import grouped_explanation, sanity_notes
 from ._stacked import ForecasterStack, load_any
 
-__all__ = ["FilmForecast", "ProductModel", "attach_product_files", "forecast_batch",
-           "forecast_film", "load_product_model", "training_end", "with_poster_marker"]
+__all__ = ["INTERVAL_COLUMNS", "FilmForecast", "ProductModel", "attach_product_files",
+           "forecast_batch", "forecast_film", "interval_columns", "load_product_model",
+           "training_end", "with_poster_marker"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class ProductModel:
     """A loaded forecaster with what the product needs beside it (all optional but the model)."""
 
     forecaster: BoxOfficeForecaster
-    intervals: ConformalIntervals | None = None
+    intervals: ConformalIntervals | AdaptiveIntervals | None = None
     comparables: pd.DataFrame | None = None
     manifest: dict = field(default_factory=dict)
     rating: object | None = None  # a LightGBM booster on the forecaster's features
@@ -70,11 +74,14 @@ def _split_model(model) -> tuple[BoxOfficeForecaster, object | None]:
 
 def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
                          calib_start: str = "2012-01-01", calib_end: str = "2014-01-01",
+                         interval_method: str = DEFAULT_METHOD,
+                         field_sets: tuple[str, ...] = DEFAULT_FIELD_SETS,
                          posters: bool = True, poster_root=None, poster_cache=None) -> dict:
     """Calibrate intervals and save what a forecast shows beside the point into a model directory.
 
     Everything is learned from ``films`` only (the training data): the conformal intervals (a
-    calibration model with the saved forecaster's parameters, trained before ``calib_start``),
+    calibration model with the saved forecaster's parameters, trained before ``calib_start``;
+    ``interval_method`` and ``field_sets`` as in :func:`calibrate_intervals`),
     the comparables pool, the rating model (films with >= 10 votes), the genre model (overview
     and, when ``posters`` and the poster files can be read from ``poster_root``, poster
     features; ``poster_cache`` caches those) and the hits table of the copycat index.
@@ -86,10 +93,11 @@ def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
     # the intervals calibrate the model whose forecast is shown (the stack, for a stack)
     kind, params = type(full), full.get_params()
     intervals, info = calibrate_intervals(
-        films, lambda: kind(**params), calib_start=calib_start, calib_end=calib_end)
+        films, lambda: kind(**params), calib_start=calib_start, calib_end=calib_end,
+        method=interval_method, field_sets=tuple(field_sets))
     save_intervals(model_dir, intervals, info)
     save_comparables(model_dir, model, films)
-    out = {**info, "quantiles_log": {str(k): v for k, v in intervals.quantiles_.items()}}
+    out = {**info, "quantiles_log": {str(k): v for k, v in intervals.half_widths().items()}}
     out["rating"] = _optional(save_rating, model_dir, model, films)
     out["genres"] = _optional(save_genres, model_dir, films, posters=posters,
                               poster_root=poster_root, poster_cache=poster_cache)
@@ -164,15 +172,36 @@ def _as_product(model) -> ProductModel:
                      f"got {type(model).__name__}")
 
 
-def _intervals(product: ProductModel, log_pred: np.ndarray) -> list[dict[str, dict]]:
+def _intervals(product: ProductModel, log_pred: np.ndarray,
+               features: pd.DataFrame) -> list[dict[str, dict]]:
+    """``{"80": {"low", "high"}, "95": ...}`` in dollars for each film (empty without intervals)."""
     out = [{} for _ in log_pred]
     if product.intervals is None:
         return out
     for level in sorted(product.intervals.quantiles_):
-        lo, hi = product.intervals.predict_interval(log_pred, level)
+        lo, hi = product.intervals.predict_interval(log_pred, level, features)
         name = f"{round(level * 100):d}"
         for i in range(len(log_pred)):
             out[i][name] = {"low": float(np.exp(lo[i])), "high": float(np.exp(hi[i]))}
+    return out
+
+
+INTERVAL_COLUMNS = ("low_80_usd", "high_80_usd", "low_95_usd", "high_95_usd")
+
+
+def interval_columns(intervals: ConformalIntervals | AdaptiveIntervals | None,
+                     log_pred: np.ndarray, features: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The batch table's interval columns in dollars (:data:`INTERVAL_COLUMNS`; NaN without
+    calibrated ``intervals``, ``inf`` for an end too few calibration films could certify)."""
+    out = {name: np.full(len(log_pred), np.nan) for name in INTERVAL_COLUMNS}
+    if intervals is None:
+        return out
+    for level in (0.8, 0.95):
+        if not any(abs(level - lv) < 1e-9 for lv in intervals.quantiles_):
+            continue
+        lo, hi = intervals.predict_interval(log_pred, level, features)
+        tag = f"{round(level * 100)}"
+        out[f"low_{tag}_usd"], out[f"high_{tag}_usd"] = np.exp(lo), np.exp(hi)
     return out
 
 
@@ -236,7 +265,7 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
         release_date=pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
         budget=budget,
         revenue_usd=float(np.exp(log_pred[0])), log_revenue=float(log_pred[0]),
-        intervals=_intervals(product, log_pred)[0], comparables=comparables,
+        intervals=_intervals(product, log_pred, X)[0], comparables=comparables,
         baseline_usd=explanation["baseline_usd"], contributions=explanation["contributions"],
         warnings=warnings, rating=rating, genres=genres, genre_sources=sources, hits=hits,
         explanation=readable, fields_used=fields["fields_used"], left_out=fields["left_out"],
@@ -301,7 +330,8 @@ def forecast_batch(model, films: pd.DataFrame) -> list[dict]:
     effects = getattr(product.forecaster, "field_effects_", None)
     out = []
     for (_, row), pred, band, rating in zip(films.iterrows(), log_pred,
-                                            _intervals(product, log_pred), ratings, strict=True):
+                                            _intervals(product, log_pred, X), ratings,
+                                            strict=True):
         fields = field_report(supplied_fields(row), effects)
         out.append({"title": str(row["title"]),
                     "release_date": pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),

@@ -33,14 +33,21 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"^(n_writers|writer_)", "writers"),
     (r"^(n_companies|company_)", "companies"),
     (r"^(has_collection|is_sequel|collection_)", "collection"),
+    (r"^title_", "title"),  # the title family's history and a sequel marker in the title
     (r"^overview", "overview"),
     (r"tagline", "tagline"),
     (r"poster", "poster"),
     (r"^(language|is_english|original_language)", "original_language"),
-    (r"^certification", "certification"),
+    (r"^(certification|min_age)", "certification"),
+    (r"^distributor", "distributor"),
+    (r"^story_source", "story_source"),
+    (r"^creative_type", "creative_type"),
+    (r"^production_method", "production_method"),
 )
 _ROLE = {"cast": "cast", "directors": "director", "writers": "writer", "companies": "company",
-         "keywords": "keyword", "collection": "collection"}
+         "keywords": "keyword", "collection": "collection", "title": "title"}
+_CATEGORIES = ("original_language", "certification", "distributor", "story_source",
+               "creative_type", "production_method")
 
 
 def field_of(feature: str) -> str:
@@ -70,12 +77,13 @@ def _names(value, limit: int = 3) -> str:
 
 
 def _history(X: pd.Series, role: str) -> str:
-    """"earlier films: 3, typical gross $41M" from the as-of history features, when present."""
-    n = X.get(f"{role}_films_sum", X.get(f"{role}_n_known"))
+    """"earlier films: up to 3, typical gross $41M" from the as-of history features, when
+    present (``films_max``: the most earlier films of any one name listed)."""
+    n = X.get(f"{role}_films_max")
     rev = X.get(f"{role}_logrev_mean")
     parts = []
-    if n is not None and pd.notna(n):
-        parts.append(f"earlier films: {int(n)}")
+    if n is not None and pd.notna(n) and n > 0:
+        parts.append(f"earlier films: up to {int(n)}")
     if rev is not None and pd.notna(rev):
         parts.append(f"typical gross {money(math.exp(float(rev)))}")
     return "; ".join(parts)
@@ -91,9 +99,14 @@ def _describe(field: str, row: pd.Series, X: pd.Series) -> str:
         return f"released {date:%Y-%m-%d} ({date:%B}, a {date:%A})"
     if field == "runtime":
         return f"runtime {value:.0f} min" if pd.notna(value) else "runtime not given"
-    if field in ("original_language", "certification"):
+    if field in _CATEGORIES:
         label = FIELD_LABELS[field]
         return f"{label} {value}" if isinstance(value, str) else f"{label} not given"
+    if field == "title":
+        history = _history(X, "title")
+        marker = " (a sequel number)" if X.get("title_sequel_marker", 0) == 1 else ""
+        return (f"title {value}{marker}" + (f" (names {history})" if history else "")
+                if isinstance(value, str) else "title")
     if field in _ROLE:
         label = FIELD_LABELS[field]
         shown = value if isinstance(value, str) else _names(value)

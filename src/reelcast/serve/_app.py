@@ -59,8 +59,11 @@ def decode_poster(data: bytes, max_pixels: int):
     return info, img
 
 
-def create_app(model_dir: str | Path, *, limits: dict | None = None):
-    """Build the app for ``model_dir``; raises ``ArtifactError`` if its hashes do not verify."""
+def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
+    """Build the app for ``model_dir``; raises ``ArtifactError`` if its hashes do not verify.
+
+    With ``tmdb`` (a ``reelcast.fetch.TMDBClient``) the page gets a "TMDB id" box and the app
+    ``GET /tmdb/{id}`` and ``GET /tmdb?tmdb_id=N`` (see ``_tmdb.py``)."""
     fastapi = require("fastapi", "serve")
     from fastapi import File, Form, Request, UploadFile
     from fastapi.exceptions import RequestValidationError
@@ -84,6 +87,12 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
         # not served; the OpenAPI document itself is at /openapi.json
         docs_url=None, redoc_url=None)
     app.state.product = product
+    tmdb_box = ""
+    if tmdb is not None:
+        from ._tmdb import add_tmdb_routes, tmdb_box_html
+
+        add_tmdb_routes(app, product, tmdb)
+        tmdb_box = tmdb_box_html()
 
     @app.exception_handler(ReelcastError)
     async def _reelcast_error(request, exc):  # bad input is the client's: 422, never a 500
@@ -147,6 +156,11 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
         writers: str | None = Form(None), companies: str | None = Form(None),
         collection: str | None = Form(None), tagline: str | None = Form(None, max_length=2_000),
         overview: str | None = Form(None, max_length=20_000),
+        distributor: str | None = Form(None, max_length=200),
+        story_source: str | None = Form(None, max_length=200),
+        creative_type: str | None = Form(None, max_length=200),
+        production_method: str | None = Form(None, max_length=200),
+        opening_theaters: str | None = Form(None, max_length=40),
     ) -> dict:
         """Forecast one film with its poster (multipart form; lists are ``|``-separated)."""
         info, image = decode_poster(read_upload(poster, lim["max_poster_bytes"], "poster"),
@@ -156,7 +170,10 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
                   "certification": certification, "genres": genres, "keywords": keywords,
                   "cast": cast, "directors": directors, "writers": writers,
                   "companies": companies, "collection": collection, "tagline": tagline,
-                  "overview": overview, "poster": f"upload:{info['sha256'][:16]}"}
+                  "overview": overview, "distributor": distributor,
+                  "story_source": story_source, "creative_type": creative_type,
+                  "production_method": production_method, "opening_theaters": opening_theaters,
+                  "poster": f"upload:{info['sha256'][:16]}"}
         out = forecast_film(product, {k: v for k, v in record.items() if v not in (None, "")},
                             poster_image=image).to_dict()
         return {**out, "poster": info}
@@ -190,16 +207,17 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
         except ReelcastError as exc:
             kept = posters.get(values.get("poster_id"))
             return HTMLResponse(render_page(product, values, error=str(exc).splitlines()[0],
-                                            poster=kept[0] if kept else None), status_code=422)
+                                            poster=kept[0] if kept else None, extra=tmdb_box),
+                                status_code=422)
         notice = values.pop("_notice", None)
         return HTMLResponse(render_page(product, values, result=result, poster=info,
-                                        error=notice))
+                                        error=notice, extra=tmdb_box))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request) -> HTMLResponse:
         query = request.query_params
         if not query.get("title") and not query.get("release_date"):
-            return HTMLResponse(render_page(product))
+            return HTMLResponse(render_page(product, extra=tmdb_box))
         # a shared result link: the inputs are in the query
         values = {k: v for k, v in query.multi_items() if k != "genres"}
         values["genres"] = "|".join(query.getlist("genres"))
@@ -207,7 +225,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None):
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def page_submit(request: Request) -> HTMLResponse:
-        form = await request.form(max_files=1, max_fields=40)
+        form = await request.form(max_files=1, max_fields=50)
         values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "genres"}
         values["genres"] = "|".join(v for k, v in form.multi_items()
                                     if k == "genres" and isinstance(v, str))

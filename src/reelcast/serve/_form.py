@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
+from ..data._certification import CERTIFICATION_LABELS
 from ..data._schema import GENRES
-from ..features._metadata import CERTIFICATIONS
 
 __all__ = ["PAGE_FIELDS", "PageField", "form_html", "form_to_record", "query_string"]
 
@@ -32,6 +32,16 @@ class PageField:
     choices: tuple[str, ...] = ()  # suggestions (a datalist: free text is still accepted)
 
 
+# suggestions only (The Numbers' most common values in corpus v2); any other text is accepted
+STORY_SOURCES = ("Original Screenplay", "Based on Fiction Book/Short Story",
+                 "Based on Real Life Events", "Remake", "Based on Comic/Graphic Novel",
+                 "Based on TV", "Based on Factual Book/Article", "Based on Play", "Based on Game",
+                 "Spin-Off", "Based on Toy")
+CREATIVE_TYPES = ("Contemporary Fiction", "Historical Fiction", "Fantasy", "Science Fiction",
+                  "Dramatization", "Kids Fiction", "Factual", "Super Hero")
+PRODUCTION_METHODS = ("Live Action", "Digital Animation", "Animation/Live Action",
+                      "Hand Animation", "Stop-Motion Animation")
+
 PAGE_FIELDS: list[PageField] = [
     PageField("title", "Title", required=True),
     PageField("release_date", "Release date", "date", required=True),
@@ -43,8 +53,8 @@ PAGE_FIELDS: list[PageField] = [
     PageField("runtime", "Runtime (minutes)", "number", "120", optional=True, maxlength=10),
     PageField("original_language", "Original language", placeholder="en (ISO 639-1)",
               optional=True, maxlength=8),
-    PageField("certification", "Certification", placeholder="PG-13", optional=True,
-              maxlength=8, choices=tuple(CERTIFICATIONS)),
+    PageField("certification", "Certification", placeholder="PG-13, FSK 12 or BBFC 15",
+              optional=True, maxlength=40, choices=CERTIFICATION_LABELS),
     PageField("writers", "Writers", "list", "Writer One, Writer Two", optional=True,
               maxlength=10_000),
     PageField("companies", "Production companies", "list", "Studio One, Studio Two",
@@ -52,6 +62,16 @@ PAGE_FIELDS: list[PageField] = [
     PageField("collection", "Franchise / collection", placeholder="e.g. The Avengers Collection",
               optional=True),
     PageField("tagline", "Tagline", optional=True, maxlength=2_000),
+    PageField("distributor", "Distributor (US)", placeholder="e.g. Walt Disney", optional=True,
+              maxlength=200),
+    PageField("story_source", "Story source", placeholder="e.g. Original Screenplay",
+              optional=True, maxlength=200, choices=STORY_SOURCES),
+    PageField("creative_type", "Creative type", placeholder="e.g. Super Hero", optional=True,
+              maxlength=200, choices=CREATIVE_TYPES),
+    PageField("production_method", "Production method", placeholder="e.g. Live Action",
+              optional=True, maxlength=200, choices=PRODUCTION_METHODS),
+    PageField("opening_theaters", "Opening theaters (US)", "number", "3500", optional=True,
+              maxlength=10),
 ]
 
 
@@ -129,7 +149,8 @@ def form_html(values: dict, poster: dict | None = None) -> str:
 <form method="post" action="/" enctype="multipart/form-data">
 {rows}
 <details class="more"{" open" if given else ""}><summary>More fields (optional): runtime,
-language, certification, writers, companies, franchise, tagline{f" — {given} given" if given
+language, certification, writers, companies, franchise, tagline, distributor, story source,
+creative type, production method, opening theaters{f" — {given} given" if given
 else ""}</summary><div class="grid">{more}</div></details>
 <label for="poster">Poster</label><div><input type="file" id="poster" name="poster"
  accept="image/jpeg,image/png,image/gif,image/webp">{kept}</div>

@@ -172,10 +172,11 @@ def _hits(result) -> str:
 
 
 def render_page(product, values: dict | None = None, *, result=None, poster: dict | None = None,
-                error: str | None = None) -> str:
+                error: str | None = None, extra: str = "") -> str:
     """The whole page: an error line or the result, then the form (refilled with ``values``).
 
-    ``poster`` is the kept poster's info (``id``, ``format``, ``width``, ``height``).
+    ``poster`` is the kept poster's info (``id``, ``format``, ``width``, ``height``). ``extra``
+    is trusted HTML put just before the form (the TMDB box, see ``_tmdb.py``).
     """
     values = values or {}
     n = len(product.comparables) if product.comparables is not None else 0
@@ -190,7 +191,7 @@ def render_page(product, values: dict | None = None, *, result=None, poster: dic
 <p>Model with {len(product.manifest.get('features', []))} pre-release features; comparables
 from {n:,} earlier films. Only title and release date are required; every field you add
 sharpens the forecast. Lists accept commas or "|".</p>
-{body}{form_html(values, poster)}
+{body}{extra}{form_html(values, poster)}
 <p>API: <code>POST /forecast</code> (JSON), <code>POST /forecast/batch</code> (CSV),
 <code>POST /forecast/poster</code>; the OpenAPI document is at
 <a href="/openapi.json">/openapi.json</a>.</p></body></html>"""

@@ -1,0 +1,188 @@
+"""Which fields a user supplies: the named field sets, and blanking a frame down to one of them.
+
+A person forecasting one film types what they know. ``title`` and ``release_date`` are always
+there; every other field may be left out, and a field left out means "unknown", never "small".
+The protocol scores every model under the field sets users actually supply:
+
+=========  =====================================================================================
+set        fields kept besides title and release date
+=========  =====================================================================================
+full       every pre-release field of the film (the corpus row as it is)
+form       budget, genres, runtime, cast, directors, keywords, overview, poster (the web form)
+core       budget, genres, runtime, original language
+minimal    budget, genres
+=========  =====================================================================================
+
+A *field* is what a user types; some fields fill more than one corpus column (``collection``
+also decides ``is_sequel``; ``certification`` also sets ``min_age``). Blanking writes the
+column's own "missing" value: an empty list for list columns, ``NA`` for the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError
+from ._schema import LIST_COLUMNS
+
+__all__ = ["OPTIONAL_FIELDS", "FIELD_COLUMNS", "FIELD_SETS", "field_set", "blank_fields",
+           "fields_present", "field_set_copies"]
+
+# user-facing field -> corpus columns it fills (title and release_date are always required)
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "budget": ("budget", "budget_adj"),
+    "genres": ("genres",),
+    "runtime": ("runtime",),
+    "original_language": ("original_language",),
+    "certification": ("certification", "min_age"),
+    "keywords": ("keywords",),
+    "cast": ("cast",),
+    "directors": ("directors",),
+    "writers": ("writers",),
+    "companies": ("companies",),
+    "distributor": ("distributor",),
+    "collection": ("collection", "is_sequel"),
+    "story_source": ("story_source",),
+    "creative_type": ("creative_type",),
+    "production_method": ("production_method",),
+    "overview": ("overview",),
+    "tagline": ("tagline",),
+    "poster": ("poster_file",),
+}
+OPTIONAL_FIELDS: tuple[str, ...] = tuple(FIELD_COLUMNS)
+
+FIELD_SETS: dict[str, tuple[str, ...]] = {
+    "full": OPTIONAL_FIELDS,
+    "form": ("budget", "genres", "runtime", "cast", "directors", "keywords", "overview", "poster"),
+    "core": ("budget", "genres", "runtime", "original_language"),
+    "minimal": ("budget", "genres"),
+}
+
+
+def field_set(name_or_fields: str | Iterable[str]) -> tuple[str, ...]:
+    """The fields a named set keeps, or the given fields checked against :data:`OPTIONAL_FIELDS`."""
+    if isinstance(name_or_fields, str):
+        if name_or_fields not in FIELD_SETS:
+            raise InputError(f"field set {name_or_fields!r} is not one of "
+                             f"{', '.join(FIELD_SETS)}")
+        return FIELD_SETS[name_or_fields]
+    fields = tuple(name_or_fields)
+    unknown = [f for f in fields if f not in FIELD_COLUMNS]
+    if unknown:
+        raise InputError(f"field {unknown[0]!r} is not one of {', '.join(OPTIONAL_FIELDS)}")
+    return fields
+
+
+def blank_fields(films: pd.DataFrame, keep: str | Iterable[str]) -> pd.DataFrame:
+    """A copy of ``films`` with every optional field outside ``keep`` left out (unknown).
+
+    ``keep`` is a set name (``"form"``) or the fields to keep. Columns the frame lacks are skipped;
+    keys, title, date and post-release outcomes are never touched.
+    """
+    kept = set(field_set(keep))
+    out = films.copy()
+    for field, columns in FIELD_COLUMNS.items():
+        if field in kept:
+            continue
+        for column in columns:
+            if column not in out.columns:
+                continue
+            if column in LIST_COLUMNS:
+                out[column] = [[] for _ in range(len(out))]
+            else:
+                # ``mask`` keeps the dtype: NaN for floats, NA for strings and booleans
+                out[column] = out[column].mask(pd.Series(True, index=out.index))
+    return out
+
+
+def _has(values: pd.Series, column: str) -> pd.Series:
+    if column in LIST_COLUMNS:
+        return values.map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)
+                          and len(v) > 0).astype(bool)
+    present = values.notna()
+    if values.dtype == object or str(values.dtype) == "string":
+        present &= values.astype("string").str.strip().fillna("").ne("")
+    return present.astype(bool)
+
+
+def fields_present(films: pd.DataFrame) -> pd.DataFrame:
+    """One boolean column per optional field: does the row give it (any of its columns)?
+
+    A film known *not* to belong to a franchise gives ``collection`` (``is_sequel`` is False
+    while ``collection`` is missing): "not in a franchise" is an answer, not a blank.
+    """
+    out = {}
+    for field, columns in FIELD_COLUMNS.items():
+        has = pd.Series(False, index=films.index)
+        for column in (c for c in columns if c in films.columns):
+            has |= _has(films[column], column)
+        out[field] = has
+    return pd.DataFrame(out, index=films.index)
+
+
+def field_set_copies(films: pd.DataFrame, sets: Iterable[str] = tuple(FIELD_SETS), *,
+                     leave_one_out: bool = True, max_copies: int | None = None,
+                     random_state: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Copies of each film as users would give it: under each field set, each copy once.
+
+    For every film, one copy per distinct set of fields it would show under the named field
+    ``sets`` (and, with ``leave_one_out``, under every pre-release field set with one field left
+    out). Copies that would show the same fields are made once, so among all copies that show
+    exactly the fields ``S``, every film that has all of ``S`` appears exactly once. A model
+    trained on them reads a missing field as "unknown" (the average over the films that have
+    it), not as "a film the sources did not cover".
+
+    ``max_copies`` bounds the copies of one film besides itself: a film with more distinct
+    copies keeps a random ``max_copies`` of them, each weighted by how many it stands for, so
+    every (film, field set) still counts once in expectation at a fraction of the training time.
+
+    Returns the copies (the films themselves first, with every field they have), for each copy
+    the position of its film in ``films``, and each copy's sample weight.
+    """
+    patterns = [field_set(s) for s in sets]
+    if leave_one_out:
+        patterns += [tuple(f for f in OPTIONAL_FIELDS if f != left) for left in OPTIONAL_FIELDS]
+    patterns = [OPTIONAL_FIELDS, *[p for p in patterns if set(p) != set(OPTIONAL_FIELDS)]]
+    present = fields_present(films).to_numpy(bool)
+    bits = (np.int64(1) << np.arange(present.shape[1], dtype=np.int64))
+    fields = list(FIELD_COLUMNS)
+    parts, origin = [], []
+    rows = np.arange(len(films))
+    seen_codes: set[tuple[int, int]] = set()
+    for kept in patterns:
+        mask = np.array([f in kept for f in fields])
+        codes = ((present & mask) * bits).sum(axis=1)
+        new = np.array([(r, c) not in seen_codes for r, c in zip(rows, codes, strict=True)])
+        seen_codes.update(zip(rows[new], codes[new], strict=True))
+        if new.any():
+            parts.append(blank_fields(films.iloc[rows[new]], kept))
+            origin.append(rows[new])
+    origin = np.concatenate(origin)
+    weight = np.ones(len(origin))
+    if max_copies is not None:
+        keep, weight = _subsample(origin, len(films), max_copies, random_state)
+        parts = [pd.concat(parts, ignore_index=True).iloc[keep]]
+        origin = origin[keep]
+    return pd.concat(parts, ignore_index=True), origin, weight
+
+
+def _subsample(origin: np.ndarray, n_films: int, max_copies: int, random_state: int):
+    """Keep each film's first row and ``max_copies`` of its other rows, reweighted."""
+    rng = np.random.default_rng(random_state)
+    first = np.zeros(len(origin), bool)
+    first[np.unique(origin, return_index=True)[1]] = True
+    extra = np.bincount(origin[~first], minlength=n_films)  # copies besides the film itself
+    # a random rank within each film's copies: keep the copies ranked below max_copies
+    noise = rng.random(len(origin))
+    order = np.lexsort((noise, ~first, origin))
+    rank = np.empty(len(origin), np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(origin[order])) + 1]
+    counts = np.diff(np.r_[starts, len(origin)])
+    rank[order] = np.arange(len(origin)) - np.repeat(starts, counts)
+    keep = first | (rank <= max_copies)
+    weight = np.where(first, 1.0, extra[origin] / np.maximum(np.minimum(extra[origin],
+                                                                        max_copies), 1))
+    return np.flatnonzero(keep), weight[keep]

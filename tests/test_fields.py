@@ -1,0 +1,99 @@
+"""Field sets: blanking keeps exactly the named fields, and the field-set copies count each film once."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reelcast import InputError
+from reelcast.data import (
+    FIELD_COLUMNS,
+    FIELD_SETS,
+    LIST_COLUMNS,
+    OPTIONAL_FIELDS,
+    blank_fields,
+    field_set_copies,
+    fields_present,
+    make_market,
+)
+
+
+@pytest.fixture(scope="module")
+def market():
+    return make_market(200, seed=3)
+
+
+def _blank(series: pd.Series, column: str) -> pd.Series:
+    if column in LIST_COLUMNS:
+        return series.map(len) == 0
+    return series.isna()
+
+
+@pytest.mark.parametrize("name", list(FIELD_SETS))
+def test_blanks_exactly_the_fields_outside_the_set(market, name):
+    out = blank_fields(market, name)
+    kept = set(FIELD_SETS[name])
+    for field, columns in FIELD_COLUMNS.items():
+        for column in (c for c in columns if c in market.columns):
+            if field in kept:
+                pd.testing.assert_series_equal(out[column], market[column], check_names=False)
+            else:
+                assert _blank(out[column], column).all(), (name, column)
+                assert out[column].dtype == market[column].dtype
+    # keys, title, date and outcomes are never touched
+    for column in ("film_id", "title", "release_date", "year", "revenue", "rating"):
+        pd.testing.assert_series_equal(out[column], market[column])
+    assert len(out) == len(market) and (out.index == market.index).all()
+
+
+def test_blank_fields_leaves_the_input_alone(market):
+    before = market.copy()
+    blank_fields(market, "minimal")
+    pd.testing.assert_frame_equal(market, before)
+
+
+def test_unknown_set_or_field_is_a_one_line_error(market):
+    with pytest.raises(InputError, match="field set 'everything' is not one of full, form"):
+        blank_fields(market, "everything")
+    with pytest.raises(InputError, match="field 'castt' is not one of"):
+        blank_fields(market, ["castt"])
+
+
+def test_fields_present_reads_lists_and_scalars():
+    films = pd.DataFrame({"cast": [["A"], [], None], "budget": [1.0, np.nan, 2.0],
+                          "overview": ["x", "  ", pd.NA]})
+    present = fields_present(films)
+    assert present["cast"].tolist() == [True, False, False]
+    assert present["budget"].tolist() == [True, False, True]
+    assert present["overview"].tolist() == [True, False, False]
+    assert not present["writers"].any()  # a column the frame lacks is never present
+
+
+def test_each_film_appears_once_among_copies_showing_the_same_fields(market):
+    films = market.copy()
+    films.loc[films.index[:60], "cast"] = pd.Series([[]] * 60, index=films.index[:60])
+    copies, origin, weight = field_set_copies(films)
+    assert (weight == 1).all()
+    # the films themselves come first, unchanged
+    pd.testing.assert_frame_equal(copies.iloc[: len(films)].reset_index(drop=True),
+                                  films.reset_index(drop=True), check_dtype=False)
+    present = fields_present(copies)
+    pattern = present.apply(lambda r: tuple(r), axis=1)
+    assert not pd.DataFrame({"film": origin, "pattern": pattern}).duplicated().any()
+    # every named set shows up for every film that has all its fields
+    films_present = fields_present(films)
+    for name, kept in FIELD_SETS.items():
+        want = tuple(f in kept for f in OPTIONAL_FIELDS)
+        has_all = films_present[list(kept)].all(axis=1).to_numpy()
+        shown = {o for o, p in zip(origin, pattern, strict=True)
+                 if p == tuple(a and b for a, b in zip(want, films_present.iloc[o], strict=True))}
+        assert set(np.flatnonzero(has_all)) <= shown, name
+
+
+def test_capped_copies_keep_the_total_weight_of_each_film(market):
+    full, origin_full, _ = field_set_copies(market)
+    capped, origin, weight = field_set_copies(market, max_copies=2, random_state=1)
+    assert len(capped) < len(full)
+    assert np.bincount(origin).max() <= 3
+    per_film_full = np.bincount(origin_full, minlength=len(market))
+    per_film = np.bincount(origin, weights=weight, minlength=len(market))
+    np.testing.assert_allclose(per_film, per_film_full)
