@@ -4,7 +4,8 @@ Run: ``python -m benchmarks.copycat [--corpus DIR] [--data DIR] [--embedding tfi
 Writes ``benchmarks/results/copycat.{md,json}`` and the HTML report
 ``benchmarks/results/copycat.html`` (``reelcast copycat --corpus DIR --out report.html`` writes
 the same report). ``--robustness-only`` re-estimates just the similarity-measure table (TF-IDF,
-MiniLM, poster, keywords + poster) into the saved JSON.
+MiniLM, poster, keywords + poster) into the saved JSON; ``--pretrained-poster-only`` adds just the
+two measures on the ImageNet EfficientNet-Lite0 poster embedding (issue #19) to it.
 
 The study is ``reelcast.copycat.run_study`` with its documented defaults: hits are the films of
 the last W = 730 days in the top 10% of their release year's revenue, similarity is the cosine of
@@ -76,24 +77,31 @@ def markdown(result: dict, seconds: float) -> str:
                   "different embeddings have different scales, so τ is set per measure to flag "
                   "the same share of films as TF-IDF at τ = 0.3 (spec A: copycat-flag "
                   "coefficient with 95% CI).", "",
-                  "| embedding | similarity | τ | films | non-franchise copycats | "
+                  "| embedding | similarity | poster vector | τ | films | non-franchise copycats | "
                   "non-franchise flag | franchise copycats | franchise flag |",
-                  "|---|---|---:|---:|---:|---|---:|---|"]
+                  "|---|---|---|---:|---:|---:|---|---:|---|"]
         for row in result["robustness"]:
-            lines.append(f"| {row['embedding']} | {row['similarity']} | {row['threshold']:.3f} | "
+            lines.append(f"| {row['embedding']} | {row['similarity']} | {_poster(row)} | "
+                         f"{row['threshold']:.3f} | "
                          f"{row['n_films']:,} | " + " | ".join(_flag_cells(row)) + " |")
         lines += ["", "Spec B on the same measures (does the premium shrink with more similar hits "
                   "and higher similarity? the paper says both interactions are negative):", "",
-                  "| embedding | similarity | group | × extra similar hits | × similarity above τ |",
-                  "|---|---|---|---|---|"]
+                  "| embedding | similarity | poster vector | group | × extra similar hits | "
+                  "× similarity above τ |", "|---|---|---|---|---|---|"]
         for row in result["robustness"]:
             for group in ("non_franchise", "franchise"):
                 cells = [_ci(_cell(row, f"{group}_B_{t}"))
                          for t in ("flag_x_extra_similar", "flag_x_sim_above_tau")]
-                lines.append(f"| {row['embedding']} | {row['similarity']} | "
+                lines.append(f"| {row['embedding']} | {row['similarity']} | {_poster(row)} | "
                              f"{group.replace('_', '-')} | " + " | ".join(cells) + " |")
         lines += ["", _robustness_summary(result["robustness"])]
     return "\n".join(lines) + "\n"
+
+
+def _poster(row: dict) -> str:
+    if row["similarity"] == "keywords":
+        return "—"
+    return {"features": "handcrafted", "effnet-lite0": "ImageNet Lite0"}[row.get("poster", "features")]
 
 
 def _cell(row: dict, key: str) -> dict | None:
@@ -113,7 +121,9 @@ def _robustness_summary(rows: list[dict]) -> str:
     """One sentence: under which measures each group's premium (spec A) excludes zero."""
     parts = []
     for group in ("non_franchise", "franchise"):
-        sig = [f"{r['embedding']}/{r['similarity']} ({r[f'{group}_A_copycat_flag']:+.3f})"
+        sig = [f"{r['embedding']}/{r['similarity']}"
+               f"{'/Lite0' if r.get('poster') == 'effnet-lite0' else ''} "
+               f"({r[f'{group}_A_copycat_flag']:+.3f})"
                for r in rows if (c := _cell(r, f"{group}_A_copycat_flag"))
                and (c["ci_low"] > 0 or c["ci_high"] < 0)]
         parts.append(f"{group.replace('_', '-')} films: "
@@ -121,17 +131,22 @@ def _robustness_summary(rows: list[dict]) -> str:
     return ("Premium (spec A) distinguishable from zero — " + "; ".join(parts) + ".")
 
 
-def _robustness(films, args) -> list[dict]:
+def _robustness(films, args, measures=None) -> list[dict]:
     """The verdict under TF-IDF, MiniLM, poster and keywords+poster similarity (τ share-matched)."""
     import numpy as np
     import pandas as pd
 
-    from reelcast.copycat import similarity_robustness
+    from reelcast.copycat import MEASURES, similarity_robustness
 
     with_revenue = films.loc[pd.to_numeric(films["revenue"], errors="coerce") > 0]
     table = similarity_robustness(with_revenue, history=films, reference_threshold=0.3,
+                                  measures=measures or MEASURES,
                                   base={"poster_root": args.data, "poster_cache": args.cache})
     return table.replace({np.nan: None}).to_dict(orient="records")
+
+
+def _key(row: dict) -> tuple:
+    return row["embedding"], row["similarity"], row.get("poster", "features")
 
 
 def main(argv=None) -> int:
@@ -144,22 +159,33 @@ def main(argv=None) -> int:
                         help="poster feature cache (the poster similarity measures)")
     parser.add_argument("--robustness-only", action="store_true",
                         help="re-estimate only the similarity-measure table into the saved JSON")
+    parser.add_argument("--pretrained-poster-only", action="store_true",
+                        help="add only the ImageNet Lite0 poster measures to the saved table")
     args = parser.parse_args(argv)
 
     from reelcast.copycat import StudyConfig, run_study, write_report
     films = load_or_build_corpus(args.corpus, args.data)
     out = Path(args.out)
     started = time.perf_counter()
-    if args.robustness_only:
+    if args.robustness_only or args.pretrained_poster_only:
         result = json.loads((out / "copycat.json").read_text())
-        seconds = sum(result["timings_s"].values())
+        seconds = sum(v for k, v in result["timings_s"].items() if k != "similarity measures")
     else:
         result = run_study(films, StudyConfig(index={"embedding": args.embedding}))
         seconds = time.perf_counter() - started
     rob_start = time.perf_counter()
-    result["robustness"] = _robustness(films, args)
-    result["timings_s"]["similarity measures"] = round(time.perf_counter() - rob_start, 1)
-    seconds += result["timings_s"]["similarity measures"]
+    if args.pretrained_poster_only:  # the TF-IDF reference sets τ's copycat share, as before
+        new = _robustness(films, args, (("tfidf", "keywords"), ("tfidf", "poster", "effnet-lite0"),
+                                        ("tfidf", "both", "effnet-lite0")))[1:]
+        kept = [r for r in result["robustness"] if _key(r) not in {_key(n) for n in new}]
+        result["robustness"] = kept + new
+    else:
+        result["robustness"] = _robustness(films, args)
+    label = ("pretrained poster measures" if args.pretrained_poster_only
+             else "similarity measures")
+    result["timings_s"][label] = round(time.perf_counter() - rob_start, 1)
+    seconds += result["timings_s"].get("similarity measures", 0.0) + (
+        result["timings_s"][label] if args.pretrained_poster_only else 0.0)
     out.mkdir(parents=True, exist_ok=True)
     (out / "copycat.json").write_text(json.dumps(result, indent=2))
     write_report(result, out / "copycat.html", out / "copycat.json")

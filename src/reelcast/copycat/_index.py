@@ -18,7 +18,9 @@ For a film released on day ``t``:
   the IDF weights are a vocabulary statistic learned in ``fit`` from the keyword lists, never from
   revenues) or MiniLM sentence embeddings of the joined keywords (``"minilm"``, a fixed model);
 * **poster similarity** (optional, ``similarity="poster"`` or ``"both"``): the cosine of the
-  handcrafted :class:`~reelcast.vision.PosterFeatures` standardized by the history's mean and
+  handcrafted :class:`~reelcast.vision.PosterFeatures` (``poster_encoder="features"``) or of the
+  ImageNet EfficientNet-Lite0 embedding (``"effnet-lite0"``,
+  :class:`~reelcast.vision.PretrainedPosterEncoder`), standardized by the history's mean and
   standard deviation (learned in ``fit``). ``"both"`` concatenates the unit keyword vector and
   the unit poster vector, each scaled by 1/√2, so the cosine is the mean of the two cosines (a
   film missing one modality gets half the other's similarity);
@@ -55,6 +57,7 @@ FRANCHISE_FEATURES = ("copycat_franchise_max_sim", "copycat_franchise_n_similar"
                       "copycat_franchise_flag", "copycat_franchise_nearest_logrev")
 _EMBEDDINGS = ("tfidf", "minilm")
 _SIMILARITIES = ("keywords", "poster", "both")
+_POSTER_ENCODERS = ("features", "effnet-lite0")
 
 
 def _days(dates) -> np.ndarray:
@@ -107,6 +110,8 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
     poster_root, poster_cache : path-like, optional
         Where relative ``poster_file`` paths are resolved and poster features are cached
         (``similarity`` "poster" or "both").
+    poster_encoder : {"features", "effnet-lite0"}, default "features"
+        The poster vector compared: handcrafted features or the pretrained embedding.
 
     Examples
     --------
@@ -119,7 +124,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
     def __init__(self, window_days: int = 730, hit_quantile: float = 0.9, threshold: float = 0.5,
                  top_k: int = 5, embedding: str = "tfidf", target: str = "revenue_adj",
                  min_year_films: int = 20, min_keywords: int = 2, similarity: str = "keywords",
-                 poster_root=None, poster_cache=None):
+                 poster_root=None, poster_cache=None, poster_encoder="features"):
         self.window_days = window_days
         self.hit_quantile = hit_quantile
         self.threshold = threshold
@@ -131,6 +136,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
         self.similarity = similarity
         self.poster_root = poster_root
         self.poster_cache = poster_cache
+        self.poster_encoder = poster_encoder
 
     # ------------------------------------------------------------------ checks and embeddings
     def _check_params(self) -> None:
@@ -145,6 +151,8 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
              "an int >= 1"),
             ("embedding", self.embedding in _EMBEDDINGS, f"one of {_EMBEDDINGS}"),
             ("similarity", self.similarity in _SIMILARITIES, f"one of {_SIMILARITIES}"),
+            ("poster_encoder", self.poster_encoder in _POSTER_ENCODERS,
+             f"one of {_POSTER_ENCODERS}"),
             ("min_year_films", isinstance(self.min_year_films, int | np.integer)
              and self.min_year_films >= 1, "an int >= 1"),
             ("min_keywords", isinstance(self.min_keywords, int | np.integer)
@@ -156,12 +164,15 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
                                  f"got {getattr(self, name)!r} instead.")
 
     def _poster_features(self, films: pd.DataFrame) -> np.ndarray:
-        """Handcrafted poster features (NaN rows where a poster is missing or unreadable)."""
-        from ..vision import PosterFeatures
+        """Poster vectors (NaN rows where a poster is missing or unreadable)."""
+        from ..vision import PosterFeatures, PretrainedPosterEncoder
 
         if "poster_file" not in films.columns:
             raise SchemaError("CopycatIndex with poster similarity needs column 'poster_file'")
-        feats = PosterFeatures(root=self.poster_root, cache_dir=self.poster_cache)
+        if self.poster_encoder == "effnet-lite0":
+            feats = PretrainedPosterEncoder(root=self.poster_root, cache_dir=self.poster_cache)
+        else:
+            feats = PosterFeatures(root=self.poster_root, cache_dir=self.poster_cache)
         return feats.fit(films).transform(films).to_numpy(float)
 
     def _embed(self, films: pd.DataFrame, posters: np.ndarray | None = None):

@@ -187,9 +187,12 @@ def sensitivity(films: pd.DataFrame, history: pd.DataFrame | None = None,
     return pd.DataFrame(rows)
 
 
-# the similarity measures the verdict is re-estimated under: (embedding, similarity)
-MEASURES: tuple[tuple[str, str], ...] = (("tfidf", "keywords"), ("minilm", "keywords"),
-                                         ("tfidf", "poster"), ("tfidf", "both"))
+# the similarity measures the verdict is re-estimated under: (embedding, similarity) or
+# (embedding, similarity, poster_encoder); the poster encoder defaults to the handcrafted features
+MEASURES: tuple[tuple[str, ...], ...] = (("tfidf", "keywords"), ("minilm", "keywords"),
+                                         ("tfidf", "poster"), ("tfidf", "both"),
+                                         ("tfidf", "poster", "effnet-lite0"),
+                                         ("tfidf", "both", "effnet-lite0"))
 
 
 def similarity_robustness(films: pd.DataFrame, history: pd.DataFrame | None = None,
@@ -208,9 +211,11 @@ def similarity_robustness(films: pd.DataFrame, history: pd.DataFrame | None = No
     base = dict(base or {})
     history = films if history is None else history
     rows, share = [], None
-    for embedding, similarity in track(list(measures), description="copycat similarity measures",
-                                       disable=not progress, transient=True):
-        params = dict(base, embedding=embedding, similarity=similarity,
+    for measure in track(list(measures), description="copycat similarity measures",
+                         disable=not progress, transient=True):
+        embedding, similarity = measure[:2]
+        poster = measure[2] if len(measure) > 2 else "features"
+        params = dict(base, embedding=embedding, similarity=similarity, poster_encoder=poster,
                       threshold=reference_threshold)
         index = CopycatIndex(**params).fit(history)
         frame = analysis_frame(films, index.transform(films))
@@ -222,6 +227,7 @@ def similarity_robustness(films: pd.DataFrame, history: pd.DataFrame | None = No
             frame = analysis_frame(films, index.transform(films))
         reg = copycat_regressions(frame, index.threshold)
         rows.append({"embedding": embedding, "similarity": similarity,
+                     "poster": poster if similarity != "keywords" else "—",
                      "threshold": index.threshold, "n_films": int(len(frame)),
                      "copycat_share": float(frame["copycat_flag"].mean()), **_flat_cells(reg)})
     return pd.DataFrame(rows)

@@ -14,6 +14,8 @@ The Numbers, Box Office Mojo).
 from __future__ import annotations
 
 import dataclasses
+import gzip
+import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,7 +27,8 @@ from .._errors import DataFileError, SchemaError
 from ._parse import fix_mojibake, is_missing, map_unique
 from ._schema import FILM_COLUMNS, LIST_COLUMNS
 
-__all__ = ["ParseStats", "SourceTable", "read_table", "to_canonical", "fix_impossible",
+__all__ = ["ParseStats", "SourceTable", "read_table", "read_json_records", "to_canonical",
+           "fix_impossible",
            "MIN_BUDGET", "MIN_REVENUE", "N_EXAMPLES"]
 
 N_EXAMPLES = 5  # first examples kept per unparseable column
@@ -108,6 +111,31 @@ def read_table(data_dir: str | os.PathLike, relpath: str, required: Iterable[str
     stats.files.append(relpath)
     stats.rows_read += len(frame)
     return frame
+
+
+def read_json_records(data_dir: str | os.PathLike, relpath: str, required: Iterable[str],
+                      stats: ParseStats) -> pd.DataFrame:
+    """Read one gzipped JSON list of objects of the data folder, checking it exists, is a non-empty
+    list and its objects have the required keys. Entries that are not objects are dropped (the
+    caller may count them: ``stats.rows_read - len(frame)``). Raises ``DataFileError`` /
+    ``SchemaError`` naming the file and key."""
+    path = Path(data_dir) / relpath
+    if not path.is_file():
+        raise DataFileError(f"expected data file not found: {path}")
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            items = json.load(handle)
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        raise DataFileError(f"cannot read data file {path}: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(items, list) or not items:
+        raise DataFileError(f"data file has no films (expected a JSON list): {path}")
+    raw = pd.DataFrame([i for i in items if isinstance(i, dict)])
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise SchemaError(f"column {missing[0]!r} is missing from {path}")
+    stats.files.append(relpath)
+    stats.rows_read = len(items)
+    return raw
 
 
 def parse_column(raw: pd.DataFrame, column: str, parser: Callable[[Any], Any],

@@ -26,15 +26,11 @@ counted as ``cast_tokens_dropped``.
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import re
-from pathlib import Path
 
 import pandas as pd
 
-from .._errors import DataFileError, SchemaError
 from ._labels import format_imdb_id, map_genres
 from ._parse import parse_comma_list, parse_pipe_list, parse_year
 from ._sources import (
@@ -42,6 +38,7 @@ from ._sources import (
     SourceTable,
     drop_duplicate_keys,
     parse_column,
+    read_json_records,
     read_table,
     to_canonical,
 )
@@ -215,23 +212,8 @@ def read_wikipedia(data_dir: str | os.PathLike) -> SourceTable:
     in the opening text, and the opening as ``overview`` without its sentences on release and
     reception (``plot_sentences``)."""
     stats = ParseStats("wikipedia")
-    path = Path(data_dir) / WIKIPEDIA
-    if not path.is_file():
-        raise DataFileError(f"expected data file not found: {path}")
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            items = json.load(handle)
-    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
-        raise DataFileError(f"cannot read data file {path}: {str(exc).splitlines()[0]}") from exc
-    if not isinstance(items, list) or not items:
-        raise DataFileError(f"data file has no films (expected a JSON list): {path}")
-    raw = pd.DataFrame([i for i in items if isinstance(i, dict)])
-    missing = [c for c in ("title", "year", "cast", "extract") if c not in raw.columns]
-    if missing:
-        raise SchemaError(f"column {missing[0]!r} is missing from {path}")
-    stats.files.append(WIKIPEDIA)
-    stats.rows_read = len(items)
-    stats.count_fix("not_an_object", len(items) - len(raw))
+    raw = read_json_records(data_dir, WIKIPEDIA, ("title", "year", "cast", "extract"), stats)
+    stats.count_fix("not_an_object", stats.rows_read - len(raw))
     tokens = raw["cast"].map(lambda v: v if isinstance(v, list) else [])
     cast = tokens.map(lambda v: [str(t).strip() for t in v if is_person_name(t)])
     stats.count_fix("cast_tokens_dropped", int((tokens.map(len) - cast.map(len)).sum()))

@@ -28,19 +28,22 @@ awards, DVD sales) are never read, except the grosses as labels (``revenue``,
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import re
-from pathlib import Path
 
 import pandas as pd
 
-from .._errors import DataFileError, SchemaError
 from ._certification import normalise_certification
 from ._labels import distributor_name, format_imdb_id, map_genre
 from ._parse import fix_mojibake, parse_dates, parse_money, parse_number, parse_year
-from ._sources import ParseStats, SourceTable, parse_column, read_table, to_canonical
+from ._sources import (
+    ParseStats,
+    SourceTable,
+    parse_column,
+    read_json_records,
+    read_table,
+    to_canonical,
+)
 
 __all__ = ["read_the_numbers_theaters", "read_bom_width", "read_vega", "POST_RELEASE_RAW",
            "scraped_category"]
@@ -193,25 +196,10 @@ def read_vega(data_dir: str | os.PathLike) -> SourceTable:
     """vega-datasets ``movies.json`` (films to 2010, no id): distributor, MPAA rating, source,
     creative type, genre, director, runtime, budget and grosses (labels)."""
     stats = ParseStats("vega")
-    path = Path(data_dir) / VEGA
-    if not path.is_file():
-        raise DataFileError(f"expected data file not found: {path}")
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            items = json.load(handle)
-    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
-        raise DataFileError(f"cannot read data file {path}: {str(exc).splitlines()[0]}") from exc
-    if not isinstance(items, list) or not items:
-        raise DataFileError(f"data file has no films (expected a JSON list): {path}")
-    raw = pd.DataFrame([i for i in items if isinstance(i, dict)])
     required = ["Title", "Release Date", "Distributor", "MPAA Rating", "Source", "Major Genre",
                 "Creative Type", "Director", "Running Time min", "Production Budget", "US Gross",
                 "Worldwide Gross"]
-    missing = [c for c in required if c not in raw.columns]
-    if missing:
-        raise SchemaError(f"column {missing[0]!r} is missing from {path}")
-    stats.files.append(VEGA)
-    stats.rows_read = len(items)
+    raw = read_json_records(data_dir, VEGA, required, stats)
     dates = parse_dates(raw["Release Date"])
     stats.count_unparseable("Release Date", raw["Release Date"], dates)
     late = (dates.dt.year > VEGA_LAST_YEAR).fillna(False).to_numpy(bool)

@@ -37,10 +37,15 @@ DEFAULT_ROLES: dict[str, tuple[str, int | None]] = {
 
 
 def _with_derived(films: pd.DataFrame, roles: dict) -> pd.DataFrame:
-    """Add ``title_stem`` from ``title`` when a role reads it and the frame lacks it."""
+    """Add ``title_stem`` from ``title`` when a role reads it and the frame lacks it.
+
+    A frame without titles (a table of people only) has no title families: empty lists.
+    """
     wants = any(column == "title_stem" for column, _ in roles.values())
-    if wants and "title_stem" not in films.columns and "title" in films.columns:
-        films = films.assign(title_stem=title_stems(films["title"]))
+    if wants and "title_stem" not in films.columns:
+        titles = films["title"] if "title" in films.columns else pd.Series(
+            [None] * len(films), index=films.index)
+        films = films.assign(title_stem=title_stems(titles))
     return films
 
 

@@ -11,7 +11,7 @@ from ..data._cpi import to_2017_dollars
 from ..data._schema import GENRES
 from ._title import sequel_markers
 
-__all__ = ["MetadataFeatures", "CERTIFICATIONS"]
+__all__ = ["MetadataFeatures", "CERTIFICATIONS", "STUDIO_LEVELS"]
 
 CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17", "NR")
 _REQUIRED = ("release_date",)
@@ -31,8 +31,45 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
-# categorical studio and story fields -> how many of their most frequent levels are kept
-_LEVELS = {"distributor": 15, "story_source": 10, "creative_type": 10, "production_method": 6}
+# The levels of the studio and story fields are fixed here, not learned from the training films:
+# a vocabulary learned from every film of a fit would let films released later decide how an
+# earlier film is encoded. They are the levels with 40+ films of budget and revenue in corpus v2
+# (The Numbers, Box Office Mojo and vega spellings); anything else is "other".
+STUDIO_LEVELS: dict[str, tuple[str, ...]] = {
+    "distributor": ("Warner Bros.", "Sony/Columbia", "Universal", "Paramount", "20th Century Fox",
+                    "Buena Vista", "Lionsgate", "Sony Pictures Classics", "IFC", "MGM",
+                    "New Line", "Miramax", "Fox Searchlight", "Magnolia", "Weinstein Company",
+                    "Focus Features", "Roadside Attractions"),
+    "story_source": ("Original Screenplay", "Based on Fiction Book/Short Story",
+                     "Based on Real Life Events", "Remake", "Based on Comic/Graphic Novel",
+                     "Based on TV", "Based on Factual Book/Article", "Based on Play",
+                     "Based on Folk Tale/Legend/Fairytale", "Based on Game"),
+    "creative_type": ("Contemporary Fiction", "Historical Fiction", "Fantasy", "Science Fiction",
+                      "Dramatization", "Kids Fiction", "Factual", "Super Hero"),
+    "production_method": ("Live Action", "Digital Animation", "Animation/Live Action",
+                          "Hand Animation"),
+}
+# what people type for the large distributors -> the corpus spelling
+_DISTRIBUTOR_ALIASES = {
+    "disney": "Buena Vista", "walt disney": "Buena Vista", "walt disney studios": "Buena Vista",
+    "warner": "Warner Bros.", "warner bros": "Warner Bros.", "warner brothers": "Warner Bros.",
+    "sony": "Sony/Columbia", "columbia": "Sony/Columbia", "sony pictures": "Sony/Columbia",
+    "fox": "20th Century Fox", "twentieth century fox": "20th Century Fox",
+    "universal pictures": "Universal", "paramount pictures": "Paramount",
+    "lions gate": "Lionsgate", "new line cinema": "New Line", "the weinstein company": (
+        "Weinstein Company"), "focus": "Focus Features",
+}
+
+
+def _level(value, column: str) -> str:
+    if value is None:
+        return "missing"
+    levels = STUDIO_LEVELS[column]
+    lookup = {v.lower(): v for v in levels}
+    if column == "distributor":
+        lookup |= _DISTRIBUTOR_ALIASES
+    return lookup.get(value.strip().lower().rstrip("."), lookup.get(value.strip().lower(),
+                                                                    "other"))
 # the minimum audience age of the MPAA labels, for frames without a ``min_age`` column
 _MPAA_MIN_AGE = {"G": 0.0, "PG": 0.0, "PG-13": 13.0, "R": 17.0, "NC-17": 18.0}
 
@@ -69,11 +106,7 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             raise SchemaError(f"MetadataFeatures needs columns {missing}")
         langs = films.get("original_language", pd.Series(dtype="string")).dropna()
         self.languages_ = list(langs.value_counts().index[: self.n_languages].astype(str))
-        # the most frequent levels of each studio/story field; rarer ones become "other"
-        self.levels_ = {
-            column: list(films[column].dropna().astype(str).value_counts()
-                         .index[:n_levels]) if column in films.columns else []
-            for column, n_levels in _LEVELS.items()}
+        self.levels_ = {column: list(levels) for column, levels in STUDIO_LEVELS.items()}
         self.feature_names_out_ = list(self.transform(films.head(1)).columns)
         return self
 
@@ -133,12 +166,11 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         out["certification"] = pd.Categorical(
             ["missing" if v is None else v if v in CERTIFICATIONS else "other" for v in certs],
             categories=[*CERTIFICATIONS, "other", "missing"])
-        for column in _LEVELS:
-            levels = getattr(self, "levels_", {}).get(column, [])
-            values = [None if _missing(v) else str(v) for v in col(column).tolist()]
-            out[column] = pd.Categorical(
-                ["missing" if v is None else v if v in levels else "other" for v in values],
-                categories=[*levels, "other", "missing"])
+        for column, levels in STUDIO_LEVELS.items():
+            values = [None if _missing(v) or not str(v).strip() else str(v)
+                      for v in col(column).tolist()]
+            out[column] = pd.Categorical([_level(v, column) for v in values],
+                                         categories=[*levels, "other", "missing"])
         if self.release_plan:
             # the release plan (opening theaters) is known about a week before release: only the
             # ``release_week`` horizon reads it, never a greenlight forecast

@@ -33,7 +33,7 @@ from sklearn.base import BaseEstimator
 from .._errors import ArtifactError, InputError, NotFittedError
 
 __all__ = ["ADAPTIVE_FORMAT", "AdaptiveIntervals", "BUDGET_TIERS", "budget_tier",
-           "conformal_quantile", "difficulty_descriptors"]
+           "calibrated_level", "calibration_films", "conformal_quantile", "difficulty_descriptors"]
 
 ADAPTIVE_FORMAT = "reelcast.intervals.adaptive/1"
 # nominal budget tiers (US dollars) of the evaluation report; "unknown" when no budget is given
@@ -51,6 +51,30 @@ def conformal_quantile(scores: np.ndarray, level: float) -> float:
     scores = np.sort(np.asarray(scores, float))
     rank = math.ceil((len(scores) + 1) * level)
     return float(scores[rank - 1]) if 1 <= rank <= len(scores) else math.inf
+
+
+def calibrated_level(by_level: dict, level: float):
+    """The value stored under ``level`` in ``{level: value}`` (levels equal to 1e-9); an
+    ``InputError`` listing the calibrated levels when there is none."""
+    for lv, value in by_level.items():
+        if abs(lv - float(level)) < 1e-9:
+            return value
+    raise InputError(f"interval level {level!r} was not calibrated; calibrated levels: "
+                     f"{sorted(by_level)}")
+
+
+def calibration_films(y_true, y_pred, features: pd.DataFrame
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(y_true, y_pred, ok)`` as float arrays and the mask of the films with both values, after
+    checking they describe the rows of ``features`` and at least 10 films have both."""
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    if not (y_true.shape == y_pred.shape == (len(features),)):
+        raise InputError(f"y_true {y_true.shape}, y_pred {y_pred.shape} and features "
+                         f"({len(features)} rows) must describe the same films")
+    ok = np.isfinite(y_true) & np.isfinite(y_pred)
+    if ok.sum() < 10:
+        raise InputError(f"need at least 10 calibration films with revenue, got {ok.sum()}")
+    return y_true, y_pred, ok
 
 
 def budget_tier(features: pd.DataFrame) -> np.ndarray:
@@ -190,13 +214,7 @@ class AdaptiveIntervals(BaseEstimator):
     def fit(self, y_true, y_pred, features: pd.DataFrame):
         """Learn difficulty and quantiles from calibration log revenues, forecasts and features."""
         levels = self._validate()
-        y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-        if not (y_true.shape == y_pred.shape == (len(features),)):
-            raise InputError(f"y_true {y_true.shape}, y_pred {y_pred.shape} and features "
-                             f"({len(features)} rows) must describe the same films")
-        ok = np.isfinite(y_true) & np.isfinite(y_pred)
-        if ok.sum() < 10:
-            raise InputError(f"need at least 10 calibration films with revenue, got {ok.sum()}")
+        y_true, y_pred, ok = calibration_films(y_true, y_pred, features)
         features = features.reset_index(drop=True).loc[ok]
         residual = y_true[ok] - y_pred[ok]
         sigma = np.ones(len(residual))
@@ -274,11 +292,7 @@ class AdaptiveIntervals(BaseEstimator):
         return log_pred + ends[:, 0] * sigma, log_pred + ends[:, 1] * sigma
 
     def _level(self, level: float) -> dict:
-        for lv, q in self.quantiles_.items():
-            if abs(lv - float(level)) < 1e-9:
-                return q
-        raise InputError(f"interval level {level!r} was not calibrated; calibrated levels: "
-                         f"{sorted(self.quantiles_)}")
+        return calibrated_level(self.quantiles_, level)
 
     # --- persistence ---------------------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -24,6 +24,7 @@ from .._errors import ArtifactError
 from .._io import atomic_dir, file_sha256, write_json
 from ..features import KeywordTopics, MetadataFeatures, PreReleaseFeatures, TalentHistory
 from ..features._history import EntityHistory
+from ..features._metadata import STUDIO_LEVELS
 from ._forecaster import BoxOfficeForecaster
 
 __all__ = ["save_forecaster", "load_forecaster", "read_manifest", "library_versions"]
@@ -62,7 +63,6 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
             "format": FORMAT,
             "params": model.get_params(),
             "languages": feats.metadata_.languages_,
-            "levels": feats.metadata_.levels_,
             "n_languages": feats.metadata_.n_languages,
             "roles": [[k, *v] for k, v in history._roles().items()],  # a list: order matters
             "history_target": history.target,
@@ -153,7 +153,7 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
     metadata = MetadataFeatures(n_languages=config["n_languages"],
                                 release_plan=horizon == "release_week")
     metadata.languages_ = list(config["languages"])
-    metadata.levels_ = {k: list(v) for k, v in config.get("levels", {}).items()}
+    metadata.levels_ = {k: list(v) for k, v in STUDIO_LEVELS.items()}
     features = PreReleaseFeatures(n_languages=config["n_languages"], horizon=horizon,
                                   keyword_topics=config.get("keyword_topics", {}).get(
                                       "n_components", 0))

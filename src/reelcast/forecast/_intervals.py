@@ -39,7 +39,7 @@ from .._errors import ArtifactError, InputError, NotFittedError
 from .._io import file_sha256, write_json
 from ..evaluation._baselines import log_revenue
 from ..evaluation._split import revenue_films
-from ._adaptive import ADAPTIVE_FORMAT, AdaptiveIntervals
+from ._adaptive import ADAPTIVE_FORMAT, AdaptiveIntervals, calibrated_level
 
 __all__ = [
     "DEFAULT_LEVELS",
@@ -132,11 +132,7 @@ class ConformalIntervals(BaseEstimator):
         return log_pred - q, log_pred + q
 
     def _quantile(self, level: float) -> float:
-        for lv, q in self.quantiles_.items():
-            if abs(lv - float(level)) < 1e-9:
-                return q
-        raise InputError(f"interval level {level!r} was not calibrated; calibrated levels: "
-                         f"{sorted(self.quantiles_)}")
+        return calibrated_level(self.quantiles_, level)
 
     def half_widths(self) -> dict[float, float]:
         """The half-width in log units for each level (the same for every film)."""

@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .._errors import ArtifactError, InputError, NotFittedError
-from ._adaptive import budget_tier
+from ._adaptive import budget_tier, calibration_films
 
 __all__ = ["RECALIBRATION_FORMAT", "ForecastRecalibration"]
 
@@ -51,13 +51,7 @@ class ForecastRecalibration(BaseEstimator):
         if not float(self.shrinkage) >= 0:
             raise InputError(f"The 'shrinkage' parameter of ForecastRecalibration must be >= 0, "
                              f"got {self.shrinkage!r} instead.")
-        y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-        if not (y_true.shape == y_pred.shape == (len(features),)):
-            raise InputError(f"y_true {y_true.shape}, y_pred {y_pred.shape} and features "
-                             f"({len(features)} rows) must describe the same films")
-        ok = np.isfinite(y_true) & np.isfinite(y_pred)
-        if ok.sum() < 10:
-            raise InputError(f"need at least 10 calibration films with revenue, got {ok.sum()}")
+        y_true, y_pred, ok = calibration_films(y_true, y_pred, features)
         residual = (y_true - y_pred)[ok]
         tier = budget_tier(features.reset_index(drop=True).loc[ok])
         self.shifts_, self.counts_ = {}, {}

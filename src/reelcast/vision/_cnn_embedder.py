@@ -9,11 +9,14 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import ImageError, InputError, NotFittedError, SchemaError
-from ._embeddings import EmbeddingCache, bytes_key
-from ._image import read_image_file
-from ._pixels import check_image_size, is_missing_path, normalize_pixels, poster_pixels
-from ._progress import progress_bar
+from .._errors import InputError, NotFittedError, SchemaError
+from ._embeddings import EmbeddingCache
+from ._pixels import (
+    check_image_size,
+    normalize_pixels,
+    poster_content_keys,
+    readable_pixel_batches,
+)
 from ._resnet import ARCHITECTURES, find_local_weights, load_weights, resnet
 
 __all__ = ["PosterEmbeddings", "state_sha256"]
@@ -105,39 +108,26 @@ class PosterEmbeddings(TransformerMixin, BaseEstimator):
         cache = EmbeddingCache(self.cache_dir, self.namespace_) if self.cache_dir else None
         out = np.full((len(X), len(names)), np.nan, dtype=np.float32)
         paths = X[self.column].tolist()
+        keys, skipped = poster_content_keys(paths, self.root)
         todo: list[int] = []
-        keys: dict[int, str] = {}
-        skipped = 0
-        for i, path in enumerate(paths):
-            if is_missing_path(path):
-                skipped += 1
-                continue
-            try:
-                keys[i] = bytes_key(read_image_file(str(path), root=self.root))
-            except ImageError:
-                skipped += 1
-                continue
-            hit = cache.get(keys[i]) if cache is not None else None
+        for i, key in keys.items():
+            hit = cache.get(key) if cache is not None else None
             if hit is not None and hit.shape == (len(names),):
                 out[i] = hit
             else:
                 todo.append(i)
-        n_batches = (len(todo) + self.batch_size - 1) // self.batch_size
-        with progress_bar(f"{self.arch} embeddings", n_batches, bool(self.show_progress)) as advance:
-            for start in range(0, len(todo), self.batch_size):
-                rows = todo[start:start + self.batch_size]
-                batch = poster_pixels([paths[i] for i in rows], root=self.root,
-                                      image_size=self.image_size_)
-                ok = np.flatnonzero(batch.valid)
-                skipped += len(rows) - len(ok)
-                if len(ok):
-                    with torch.inference_mode():
-                        emb = self.model_(normalize_pixels(batch.pixels[ok])).numpy()
-                    for j, vec in zip(ok, emb, strict=True):
-                        out[rows[j]] = vec
-                        if cache is not None:
-                            cache.put(keys[rows[j]], vec)
-                advance()
+        for done, pixels, unreadable in readable_pixel_batches(
+                paths, todo, root=self.root, image_size=self.image_size_,
+                batch_size=self.batch_size, label=f"{self.arch} embeddings",
+                show_progress=bool(self.show_progress)):
+            skipped += unreadable
+            if done:
+                with torch.inference_mode():
+                    emb = self.model_(normalize_pixels(pixels)).numpy()
+                for i, vec in zip(done, emb, strict=True):
+                    out[i] = vec
+                    if cache is not None:
+                        cache.put(keys[i], vec)
         self.n_skipped_ = skipped
         return pd.DataFrame(out, index=X.index, columns=list(names))
 

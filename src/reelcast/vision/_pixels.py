@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,9 @@ __all__ = [
     "check_image_size",
     "is_missing_path",
     "normalize_pixels",
+    "poster_content_keys",
     "poster_pixels",
+    "readable_pixel_batches",
 ]
 
 
@@ -92,6 +94,40 @@ def poster_pixels(
                 continue
             out[i], valid[i], keys[i] = cached, True, key
     return PosterBatch(out, valid, errors, keys)
+
+
+def poster_content_keys(paths: Sequence, root: str | os.PathLike | None = None
+                        ) -> tuple[dict[int, str], int]:
+    """The content hash (cache key) of each readable poster file by row position, and how many
+    rows have no path or an unreadable file. Files are hashed, not decoded: a cache hit then costs
+    one read."""
+    keys: dict[int, str] = {}
+    skipped = 0
+    for i, path in enumerate(paths):
+        if is_missing_path(path):
+            skipped += 1
+            continue
+        try:
+            keys[i] = bytes_key(read_image_file(str(path), root=root))
+        except ImageError:
+            skipped += 1
+    return keys, skipped
+
+
+def readable_pixel_batches(paths: Sequence, rows: Sequence[int], *, root, image_size,
+                           batch_size: int, label: str, show_progress: bool = False
+                           ) -> Iterator[tuple[list[int], np.ndarray, int]]:
+    """Decode the posters of ``paths`` at positions ``rows``, ``batch_size`` at a time, under a
+    progress bar: yields ``(readable_rows, pixels, n_unreadable)`` per batch, where ``pixels``
+    holds the uint8 images of ``readable_rows`` (possibly none) in order."""
+    n_batches = (len(rows) + batch_size - 1) // batch_size
+    with progress_bar(label, n_batches, show_progress) as advance:
+        for start in range(0, len(rows), batch_size):
+            part = rows[start:start + batch_size]
+            batch = poster_pixels([paths[i] for i in part], root=root, image_size=image_size)
+            ok = np.flatnonzero(batch.valid)
+            yield [part[j] for j in ok], batch.pixels[ok], len(part) - len(ok)
+            advance()
 
 
 def is_missing_path(value) -> bool:

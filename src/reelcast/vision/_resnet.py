@@ -23,6 +23,7 @@ __all__ = [
     "IMAGENET_STD",
     "ResNet",
     "find_local_weights",
+    "load_fitting_state",
     "load_weights",
     "read_state_dict",
     "resnet",
@@ -199,12 +200,20 @@ def load_weights(model: nn.Module, path: str | os.PathLike) -> nn.Module:
     if "fc.weight" in state and ("fc.weight" not in own or own["fc.weight"].shape
                                  != state["fc.weight"].shape):
         state = {k: v for k, v in state.items() if not k.startswith("fc.")}
+    return load_fitting_state(model, state, path, "this network")
+
+
+def load_fitting_state(model: nn.Module, state: dict, path: str | os.PathLike,
+                       network: str) -> nn.Module:
+    """Load ``state`` into ``model`` when every tensor matches by name and shape; else an
+    ``ArtifactError`` naming the weights file, ``network`` and the first names that differ."""
+    own = model.state_dict()
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))
     wrong = sorted(k for k in set(own) & set(state) if own[k].shape != state[k].shape)
     if missing or unexpected or wrong:
         raise ArtifactError(
-            f"weights file {Path(path).name!r} does not fit this network: "
+            f"weights file {Path(path).name!r} does not fit {network}: "
             f"missing {missing[:3]}{'…' if len(missing) > 3 else ''} ({len(missing)}), "
             f"unexpected {unexpected[:3]} ({len(unexpected)}), wrong shape {wrong[:3]} ({len(wrong)})"
         )

@@ -17,19 +17,24 @@ from ...data._schema import GENRES
 from ...vision._cnn_embedder import PosterEmbeddings
 from ...vision._pixels import check_image_size, poster_pixels
 from ...vision._poster_features import PosterFeatures
+from ...vision._pretrained import PretrainedPosterEncoder
 from ...vision._resnet import find_local_weights, resnet
 from .._fusion import FUSION_OPERATORS
 from .._train_loop import TrainConfig, train
 from ..poster_revenue._estimator import validation_split
-from ._model import GenreNet, LstmText, PixelResNet, SmallCnn, VectorBranch
+from ._model import GenreNet, LstmText, PixelResNet, SmallCnn, TunedTopBranch, VectorBranch
 from ._vocab import WordVocabulary
 
 __all__ = ["GenreClassifier", "IMAGE_BRANCHES", "TEXT_BRANCHES"]
 
 TEXT_BRANCHES = ("lstm", "minilm")
 # "cnn"/"resnet18": trained from pixels; "resnet18-frozen": fixed backbone, cached embeddings;
-# "features": the handcrafted PosterFeatures
-IMAGE_BRANCHES = ("cnn", "resnet18", "resnet18-frozen", "features")
+# "features": the handcrafted PosterFeatures; "effnet-lite0": frozen ImageNet EfficientNet-Lite0
+# embeddings; "effnet-lite0-top": its top blocks fine-tuned from cached trunk activations
+IMAGE_BRANCHES = ("cnn", "resnet18", "resnet18-frozen", "features", "effnet-lite0",
+                  "effnet-lite0-top")
+_VECTOR_BRANCHES = ("resnet18-frozen", "features", "effnet-lite0")
+_TRUNK_BLOCK = 13  # Lite0 blocks 13-15 and the head convolution are tuned
 _FORMAT = 1
 
 
@@ -40,13 +45,15 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
     ----------
     text : {"lstm", "minilm", None}, default "lstm"
         LSTM over the overview's words (128-d), or a projection of MiniLM sentence embeddings.
-    image : {"cnn", "resnet18", "resnet18-frozen", "features", None}, default "resnet18-frozen"
-        A small CNN or ResNet-18 trained from pixels, a frozen ResNet-18 (``weights``), or the
-        handcrafted poster features; each projected to 512-d.
+    image : {"cnn", "resnet18", "resnet18-frozen", "features", "effnet-lite0", "effnet-lite0-top", None}, default "resnet18-frozen"
+        A small CNN or ResNet-18 trained from pixels, a frozen ResNet-18 (``weights``), the
+        handcrafted poster features, the frozen ImageNet EfficientNet-Lite0 embedding, or Lite0
+        with its top blocks (13–15 and the head convolution) fine-tuned; each projected to 512-d.
     fusion : str, default "concat"
         One of concat, add, multiply, max, gate, gmu (when both branches are on).
     weights : None, "random" or path
-        ResNet-18 weights for the ``resnet18*`` branches (see ``PosterEmbeddings``).
+        ResNet-18 weights for the ``resnet18*`` branches (see ``PosterEmbeddings``), or
+        EfficientNet-Lite0 weights for the ``effnet-*`` ones (``None``: the installed package).
     labels : list of str, optional
         Genres to predict; default: those of :data:`GENRES` with ``min_label_count`` fit films.
     min_label_count : int, default 20
@@ -68,6 +75,9 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
     train_result_ : TrainResult
     n_skipped_ : int
         Fit rows dropped (no labels, no text or no readable poster where needed).
+    val_thresholds_ : ndarray
+        Per genre, the cut-off with the best F1 on the validation films (``predict`` keeps
+        ``threshold``; pass these to :func:`multilabel_metrics` for tuned-threshold F1).
     """
 
     def __init__(self, text="lstm", image="resnet18-frozen", fusion="concat", weights=None,
@@ -142,6 +152,9 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
                                   cache_dir=self.cache_dir, show_progress=bool(self.show_progress))
             return torch.from_numpy(batch.pixels), batch.valid
         encoder = self.image_encoder_.set_params(root=self.root)
+        if self.image == "effnet-lite0-top":
+            trunk, valid = encoder.trunk_activations(pd.DataFrame({encoder.column: paths}))
+            return torch.from_numpy(trunk), valid
         vectors = encoder.transform(pd.DataFrame({encoder.column: paths})).to_numpy(np.float32)
         valid = np.isfinite(vectors).all(axis=1)
         return torch.from_numpy(np.nan_to_num(vectors)), valid
@@ -200,7 +213,18 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
             config, show_progress=bool(self.show_progress),
             description=f"genres {self.text}+{self.image} {self.fusion}",
         )
+        self.val_thresholds_ = _f1_thresholds(self._proba(text_in[va], image_in[va]),
+                                              Yt[va].numpy())
         return self
+
+    def _proba(self, text_in: torch.Tensor, image_in: torch.Tensor) -> np.ndarray:
+        out = np.zeros((len(text_in), len(self.labels_)))
+        self.net_.eval()
+        with torch.inference_mode():
+            for i in range(0, len(text_in), 256):
+                logits = self.net_(text_in[i:i + 256], image_in[i:i + 256])
+                out[i:i + 256] = torch.sigmoid(logits).numpy()
+        return out
 
     def _make_image_encoder(self) -> None:
         if self.image == "resnet18-frozen":
@@ -213,6 +237,12 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
                                                  cache_dir=self.cache_dir,
                                                  show_progress=bool(self.show_progress)).fit(
                 pd.DataFrame({self.image_column: []}))
+        elif self.image in ("effnet-lite0", "effnet-lite0-top"):
+            self.image_encoder_ = PretrainedPosterEncoder(
+                "lite0", weights=self.weights, image_size=self.image_size_, root=self.root,
+                column=self.image_column, cache_dir=self.cache_dir,
+                trunk_block=_TRUNK_BLOCK if self.image == "effnet-lite0-top" else None,
+                show_progress=bool(self.show_progress)).fit()
 
     def _build_net(self, image_train: torch.Tensor | None) -> GenreNet:
         with torch.random.fork_rng(devices=[]):
@@ -228,7 +258,9 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
             elif self.image == "resnet18":
                 path = None if self.weights == "random" else (self.weights or find_local_weights("resnet18"))
                 image = PixelResNet(resnet("resnet18", None, path, self.seed))
-            elif self.image in ("resnet18-frozen", "features"):
+            elif self.image == "effnet-lite0-top":
+                image = TunedTopBranch(self.image_encoder_.top_blocks(), 512, image_train)
+            elif self.image in _VECTOR_BRANCHES:
                 dim = len(self.image_encoder_.get_feature_names_out())
                 mean, scale = torch.zeros(dim), torch.ones(dim)
                 if image_train is not None and len(image_train) > 1:
@@ -278,7 +310,9 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         config = {"format": _FORMAT, "params": params, "labels": self.labels_,
                   "vocab": self.vocab_.words if self.text == "lstm" else None,
                   "image_dim": (len(self.image_encoder_.get_feature_names_out())
-                                if self.image in ("resnet18-frozen", "features") else None)}
+                                if self.image in _VECTOR_BRANCHES else None),
+                  "val_thresholds": [float(t) for t in self.val_thresholds_]
+                  if hasattr(self, "val_thresholds_") else None}
         with atomic_dir(directory) as tmp:
             state = {k: v.contiguous() for k, v in self.net_.state_dict().items()}
             save_file(state, str(tmp / "model.safetensors"), metadata={"config": json.dumps(config, default=str)})
@@ -323,7 +357,26 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         except RuntimeError as exc:
             raise ArtifactError(f"genre model in {str(directory)!r} does not match its config: {exc}") from exc
         clf.net_.eval()
+        if config.get("val_thresholds") is not None:
+            clf.val_thresholds_ = np.asarray(config["val_thresholds"], dtype=float)
         return clf
+
+
+def _f1_thresholds(proba: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per genre, the probability cut-off (0.05 … 0.95) with the best F1 on the validation films
+    (0.5 where a genre has no validation positive): macro-F1 at one 0.5 cut-off under-counts
+    rare genres, whose probabilities seldom reach it."""
+    grid = np.linspace(0.05, 0.95, 19)
+    out = np.full(y.shape[1], 0.5)
+    for j in range(y.shape[1]):
+        positives = y[:, j] > 0.5
+        if not positives.any():
+            continue
+        pred = proba[:, j][None, :] >= grid[:, None]
+        tp = (pred & positives).sum(1)
+        f1 = 2 * tp / np.maximum(pred.sum(1) + positives.sum(), 1)
+        out[j] = grid[int(np.argmax(f1))]
+    return out
 
 
 def _bce(net, batch) -> torch.Tensor:

@@ -8,7 +8,8 @@ from torch import nn
 from ...vision._pixels import normalize_pixels
 from .._fusion import make_fusion
 
-__all__ = ["GenreNet", "LstmText", "PixelResNet", "SmallCnn", "Standardize", "VectorBranch"]
+__all__ = ["GenreNet", "LstmText", "PixelResNet", "SmallCnn", "Standardize", "TunedTopBranch",
+           "VectorBranch"]
 
 
 class LstmText(nn.Module):
@@ -81,6 +82,34 @@ class PixelResNet(nn.Module):
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         return self.backbone(normalize_pixels(pixels))
+
+
+class TunedTopBranch(nn.Module):
+    """Pretrained top blocks (trained) on cached trunk activations → standardise → ``out_dim``.
+
+    The standardisation is the pooled output of the blocks as loaded, over (up to 512 of) the
+    training posters (``trunk_train``; ``None`` when a saved state dict will set it).
+    """
+
+    def __init__(self, top: nn.Module, out_dim: int, trunk_train: torch.Tensor | None = None,
+                 dropout: float = 0.2) -> None:
+        super().__init__()
+        self.top = top
+        dim = top.out_dim
+        mean, scale = torch.zeros(dim), torch.ones(dim)
+        if trunk_train is not None and len(trunk_train) > 1:
+            # statistics from up to 512 posters: a full pass costs as much as a training epoch
+            sample = trunk_train[torch.randperm(len(trunk_train),
+                                                generator=torch.Generator().manual_seed(0))[:512]]
+            with torch.inference_mode():
+                pooled = torch.cat([top.eval()(sample[i:i + 256]) for i in range(0, len(sample), 256)])
+            mean, scale = pooled.mean(0).clone(), pooled.std(0).clamp(min=1e-6).clone()
+        self.norm = Standardize(mean, scale)
+        self.layers = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim, out_dim), nn.ReLU())
+        self.out_dim = out_dim
+
+    def forward(self, trunk: torch.Tensor) -> torch.Tensor:
+        return self.layers(self.norm(self.top(trunk)))
 
 
 class GenreNet(nn.Module):

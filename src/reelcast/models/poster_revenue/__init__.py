@@ -1,6 +1,7 @@
 """The poster-only revenue regressor of RESEARCH §3: network, estimators, published metrics."""
 
 from ._estimator import PosterRevenueRegressor, RevenueHeadRegressor, validation_split
+from ._finetune import TopBlocksRevenueRegressor
 from ._metrics import revenue_metrics
 from ._model import PosterRevenueNet, RevenueHead
 
@@ -9,6 +10,7 @@ __all__ = [
     "PosterRevenueRegressor",
     "RevenueHead",
     "RevenueHeadRegressor",
+    "TopBlocksRevenueRegressor",
     "revenue_metrics",
     "validation_split",
 ]
