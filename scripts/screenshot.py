@@ -1,4 +1,5 @@
-"""Render ``docs/screenshot.png``: the web page with a filled-in forecast, in headless Chromium.
+"""Render ``docs/screenshot.png`` and ``docs/screenshot-phone.png``: the web page with a filled-in
+forecast, in headless Chromium, at desktop (1100 px) and phone (390 px) width.
 
 The model is, in order of preference: ``--model DIR``; the demo's ``artifacts/model`` when it
 exists (``make demo`` writes it); a model trained here on ``--corpus DIR`` (a real corpus from
@@ -6,8 +7,10 @@ exists (``make demo`` writes it); a model trained here on ``--corpus DIR`` (a re
 minute on two cores). The film is one of the package's example films (``--film``, default
 "Avengers: Infinity War"), with a generated poster. The server runs in a thread on a free
 loopback port; Chromium is Debian's (``/usr/bin/chromium`` or ``--chromium``), driven by
-Playwright; no network is used. ``docs/screenshot.png`` was made with
-``--corpus artifacts/corpus --data ../shared/data`` (about 2.5 minutes on two busy cores).
+Playwright; no network is used. Every field of the example film is typed into the form (the
+optional ones after opening "More fields"). At each width the script checks that the page does
+not scroll sideways and fails if it does. The committed screenshots were made with
+``--model DIR`` on a model trained by ``reelcast train`` on the real corpus.
 
     python scripts/screenshot.py [--model DIR | --corpus DIR [--keep-model DIR]] [--film TITLE]
                                  [--out docs/screenshot.png]
@@ -31,6 +34,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 FORM_FIELDS = ("title", "release_date", "budget", "cast", "directors", "keywords", "overview")
+MORE_FIELDS = ("runtime", "original_language", "certification", "writers", "companies",
+               "collection", "tagline")
+WIDTHS = {"": 1100, "-phone": 390}
 
 
 def _log(msg: str) -> None:
@@ -73,8 +79,13 @@ def example_film(title: str) -> dict[str, str]:
     row = films.loc[films["title"] == title].iloc[0]
     values = {"title": row["title"], "release_date": str(row["release_date"])[:10],
               "budget": f"{row['budget']:.0f}", "overview": row["overview"]}
-    for name in ("cast", "directors", "keywords"):
+    for name in ("cast", "directors", "keywords", "writers", "companies"):
         values[name] = ", ".join(row[name])
+    for name in ("original_language", "certification", "collection", "tagline"):
+        if isinstance(row[name], str):
+            values[name] = row[name]
+    if row["runtime"] == row["runtime"]:  # not NaN
+        values["runtime"] = f"{row['runtime']:.0f}"
     return values | {"genres": list(row["genres"])}
 
 
@@ -121,33 +132,47 @@ class LoopbackServer:
         self.sock.close()
 
 
-def screenshot(model_dir: Path, out: Path, chromium: Path, title: str = "Avengers: Infinity War",
-               width: int = 1100) -> None:
-    """Serve ``model_dir``, fill the form for an example film and save the page as PNG."""
+def screenshot(model_dir: Path, out: Path, chromium: Path, title: str = "Avengers: Infinity War"
+               ) -> list[Path]:
+    """Serve ``model_dir``, fill the form for an example film, save the page at each width."""
     from playwright.sync_api import sync_playwright
 
     from reelcast.serve import create_app
 
     film = example_film(title)
+    written = []
     with tempfile.TemporaryDirectory() as tmp, LoopbackServer(create_app(model_dir)) as url, \
             sync_playwright() as pw:
         poster = poster_jpeg(film["title"], Path(tmp) / "poster.jpg")
         browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        page.set_default_timeout(120_000)
-        page.goto(f"{url}/")
-        for name in FORM_FIELDS:
-            page.locator(f"[name={name}]").fill(film[name])
-        for genre in film["genres"]:
-            page.locator(f"input[name=genres][value='{genre}']").check()
-        page.locator("input[name=poster]").set_input_files(str(poster))
-        with page.expect_navigation(wait_until="load"):
-            page.locator("button[type=submit]").click()
-        page.locator("#forecast").wait_for()
-        _log(f"forecast shown: {page.locator('#forecast').inner_text()}")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out), full_page=True)
+        for suffix, width in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.set_default_timeout(120_000)
+            page.goto(f"{url}/")
+            for name in FORM_FIELDS:
+                page.locator(f"[name={name}]").fill(film[name])
+            page.locator("details.more summary").click()
+            for name in MORE_FIELDS:
+                if name in film:
+                    page.locator(f"[name={name}]").fill(film[name])
+            for genre in film["genres"]:
+                page.locator(f"input[name=genres][value='{genre}']").check()
+            page.locator("input[name=poster]").set_input_files(str(poster))
+            with page.expect_navigation(wait_until="load"):
+                page.locator("button[type=submit]").click()
+            page.locator("#forecast").wait_for()
+            _log(f"{width} px: forecast shown: {page.locator('#forecast').inner_text()}")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                raise SystemExit(f"error: at {width} px the page is {scroll} px wide "
+                                 "(it scrolls sideways)")
+            path = out.with_name(f"{out.stem}{suffix}{out.suffix}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+            page.close()
         browser.close()
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,8 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         if model is None:
             model = train_model(args.keep_model or Path(tmp) / "model", args.corpus, args.data)
         _log(f"serving {model}")
-        screenshot(model, args.out, args.chromium, args.film)
-    _log(f"wrote {args.out} in {time.perf_counter() - start:.0f} s")
+        written = screenshot(model, args.out, args.chromium, args.film)
+    _log(f"wrote {', '.join(map(str, written))} in {time.perf_counter() - start:.0f} s")
     return 0
 
 

@@ -144,8 +144,9 @@ CASES: list[Case] = [
          .encode(), None),
     Case("new-missing-release-date", "newfilm", b"title,budget\nX,1\n", SchemaError,
          "release_date"),
-    Case("new-extra-column-warns", "newfilm", b"title,release_date,mood\nX,2026-01-01,glum\n",
-         None, "mood"),
+    # refused like an unknown key of the HTTP body or of --film JSON (one input contract)
+    Case("new-extra-column-refused", "newfilm", b"title,release_date,mood\nX,2026-01-01,glum\n",
+         SchemaError, "mood"),
     Case("new-duplicate-titles-both-kept", "newfilm",
          b"title,release_date\nTwin,2026-01-01\nTwin,2026-01-01\n", None),
     Case("new-duplicate-column", "newfilm", b"title,release_date,title\nX,2026-01-01,Y\n",
@@ -207,7 +208,9 @@ CASES: list[Case] = [
     Case("api-date-unparseable", "api", {"release_date": "next summer"}, 422, "release_date"),
     Case("api-date-impossible", "api", {"release_date": "2026-13-45"}, 422, "release_date"),
     Case("api-future-date-accepted", "api", {"release_date": "2031-12-24"}, 200),
-    Case("api-genres-not-a-list", "api", {"genres": "Action|Drama"}, 422, "genres"),
+    # "A|B", as the CSV and the CLI take it (one input contract)
+    Case("api-genres-joined-accepted", "api", {"genres": "Action|Drama"}, 200),
+    Case("api-genres-unknown-in-string", "api", {"genres": "Action|Spaghetti"}, 422, "Spaghetti"),
     Case("api-empty-cast-name", "api", {"cast": [""]}, 422, "cast"),
     Case("api-title-too-long", "api", {"title": "T" * 301}, 422, "title"),
     Case("api-10mb-overview", "api", {"overview": BIG_CELL[:11_000_000 // 2]}, 422, "overview"),

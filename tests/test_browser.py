@@ -168,8 +168,8 @@ def test_page_forecast_with_poster(page_factory, base_url, tmp_path, javascript)
         assert (low, high) == pytest.approx((band["low"], band["high"]), rel=0.01, abs=1e5)
     assert re.search(r"jpeg\D+120\D+180", text), "the uploaded poster is not reported"
 
-    bars = page.locator("#explanation rect, svg[aria-label='feature contributions'] rect")
-    assert bars.count() == len(expected["contributions"]) > 0
+    bars = page.locator("#explanation rect.effect")
+    assert bars.count() == len(expected["explanation"]["fields"]) > 0
     assert all(bars.nth(i).bounding_box()["width"] > 0 for i in range(bars.count()))
 
     rows = page.locator("#comparables tr:has(td)")
@@ -215,3 +215,25 @@ def test_page_bad_input_shows_error_without_javascript(page_factory, base_url, t
     assert needle in error.inner_text()
     assert page.locator("#forecast").count() == 0
     assert page.locator("[name=overview]").input_value() == FILM["overview"]
+
+
+def test_page_fits_a_phone_and_keeps_the_poster(browser, base_url, tmp_path):
+    """At 390 px the page does not scroll sideways; a resubmit keeps the uploaded poster."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 800})
+    ctx.set_default_timeout(WAIT_MS)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{base_url}/")
+        poster = _jpeg(tmp_path / "poster.jpg")
+        _fill(page, FILM, poster=poster)
+        _submit(page)
+        page.locator("#forecast").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        first = page.locator("#forecast").inner_text()
+        _submit(page)  # the file input is empty now: the kept poster must be used
+        page.locator("#forecast").wait_for()
+        assert "checked and used" in page.locator("#result").inner_text()
+        assert page.locator("#forecast").inner_text() == first
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        ctx.close()

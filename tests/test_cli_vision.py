@@ -36,7 +36,7 @@ def test_genres_prints_probabilities(model_dir, capsys):
 def test_genres_json_top(model_dir, capsys):
     path, films = model_dir
     assert main(["genres", "--model", str(path), "--poster", films["poster_file"].iloc[1],
-                 "--overview", "Two friends fall in love.", "--json", "--top", "3"]) == 0
+                 "--overview", "Two friends fall in love.", "--json", "-", "--top", "3"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert len(out) == 3
 
@@ -64,7 +64,7 @@ def test_genres_errors_are_one_line(model_dir, tmp_path, capsys, args, message):
 
 def test_genres_bad_model_dir(tmp_path, capsys):
     assert main(["genres", "--model", str(tmp_path), "--overview", "x"]) == 1
-    assert "no readable genre model" in capsys.readouterr().err
+    assert "neither a forecaster directory" in capsys.readouterr().err
 
 
 def test_posters_features(model_dir, tmp_path, monkeypatch, capsys):
@@ -98,3 +98,19 @@ def test_train_genres_on_a_market(tmp_path, capsys):
     assert "saved to" in capsys.readouterr().out
     assert GenreClassifier.load(out).image is None
     assert main(["posters", "train-genres", "--out", str(out)]) == 1
+
+
+def test_genres_reads_a_forecaster_directory(tmp_path, capsys):
+    """``reelcast genres --model DIR`` works with the directory ``reelcast train`` writes."""
+    from _tiny_product import tiny_model_dir
+
+    out = tmp_path / "g.json"
+    assert main(["genres", "--model", str(tiny_model_dir()), "--overview",
+                 "Two detectives chase a killer through the city.", "--top", "3",
+                 "--json", str(out)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4 and lines[-1] == f"wrote {out}"
+    data = json.loads(out.read_text())
+    assert len(data) == 3 and all(0 <= p <= 1 for p in data.values())
+    assert main(["genres", "--model", str(tiny_model_dir())]) == 1
+    assert "--overview" in capsys.readouterr().err

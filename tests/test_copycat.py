@@ -261,11 +261,39 @@ def test_copycat_hits_command(capsys):
     from reelcast.cli import main
 
     films = make_market(400, seed=3)
-    film_id = str(films["film_id"].iloc[-1])
-    assert main(["copycat-hits", "--market", "400", "--seed", "3", "--film", film_id]) == 0
-    out = capsys.readouterr().out
-    assert film_id in out and "nearest recent hits" in out
+    has_keywords = films["keywords"].map(len) >= 2
+    for film_id in films.loc[has_keywords, "film_id"].astype(str).iloc[::-1][:20]:
+        assert main(["copycat-hits", "--market", "400", "--seed", "3", "--film", film_id]) == 0
+        out = capsys.readouterr().out
+        if "nearest recent hit" in out:
+            break
+    assert film_id in out and "nearest recent hit" in out
+    assert " 0.000 " not in out  # a hit sharing no keyword is not listed as "near"
     assert main(["copycat-hits", "--market", "400", "--film", "no such film"]) == 1
+    assert "is not in the corpus" in capsys.readouterr().err
+    bare = str(films.loc[~has_keywords, "film_id"].iloc[-1])
+    assert main(["copycat-hits", "--market", "400", "--seed", "3", "--film", bare]) == 1
+    assert "keyword(s) in the corpus" in capsys.readouterr().err
+
+
+def test_copycat_hits_disambiguates_by_year():
+    import pandas as pd
+
+    from reelcast._errors import InputError
+    from reelcast.cli._copycat import find_film
+
+    films = pd.DataFrame({"film_id": ["tmdb:1", "tmdb:2", "tmdb:3"],
+                          "title": ["Get Out", "Get Out", "Other"],
+                          "release_date": pd.to_datetime(["2010-03-01", "2017-02-24",
+                                                          "2017-01-01"])})
+    with pytest.raises(InputError, match=r"names 2 films: 2010 \(tmdb:1\), 2017 \(tmdb:2\)"):
+        find_film(films, "Get Out", None)
+    assert find_film(films, "get out", 2017)["film_id"] == "tmdb:2"
+    assert find_film(films, "tmdb:1", None)["title"] == "Get Out"
+    with pytest.raises(InputError, match="no release in 2012; the corpus has it in 2010, 2017"):
+        find_film(films, "Get Out", 2012)
+    with pytest.raises(InputError, match="did you mean 'Get Out'"):
+        find_film(films, "Get Ot", None)
 
 
 def test_similarity_robustness_matches_the_copycat_share(market_planted):

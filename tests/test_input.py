@@ -22,9 +22,13 @@ def test_good_csv(tmp_path):
 
 def test_bom_and_unknown_columns(tmp_path):
     path = tmp_path / "films.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + (b"title,release_date,mood\nX,2026-01-02,happy\n"))
+    path.write_bytes(b"\xef\xbb\xbf" + (b"title,release_date\nX,2026-01-02\n"))
     films, warnings = read_new_films(path)
-    assert films.iloc[0]["title"] == "X" and "mood" in warnings[0]
+    assert films.iloc[0]["title"] == "X" and warnings == []
+    # an unknown (often misspelled) column is refused, as the HTTP API and --film JSON refuse it
+    path.write_bytes(b"\xef\xbb\xbf" + (b"title,release_date,budjet\nX,2026-01-02,5\n"))
+    with pytest.raises(SchemaError, match="'budjet' \\(did you mean 'budget'\\?\\)"):
+        read_new_films(path)
 
 
 BAD = [

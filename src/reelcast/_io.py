@@ -42,6 +42,20 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def _umask() -> int:
+    """The process umask (read from /proc without changing it; else set-and-restore)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_dir(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary directory beside ``target``; on success it replaces ``target``.
@@ -51,6 +65,8 @@ def atomic_dir(target: str | os.PathLike) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    # mkdtemp makes 0700: give the result the permissions a plain mkdir would have
+    os.chmod(tmp, 0o777 & ~_umask())
     try:
         yield tmp
         if target.exists() and _exchange(tmp, target):
@@ -77,6 +93,8 @@ def atomic_file(target: str | os.PathLike, mode: str = "wb") -> Iterator:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
+    # mkstemp makes 0600: colleagues could not read the output; use what open() would give
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         with os.fdopen(fd, mode) as fh:
             yield fh

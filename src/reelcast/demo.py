@@ -113,10 +113,9 @@ def main() -> int:
     for comp in first.comparables[:5]:
         console.print(f"  {comp['title']} ({comp['release_date'][:4]}): "
                       f"${comp['revenue'] / 1e6:,.0f}M")
-    console.print("  what moved the forecast (log units):")
-    for c in first.contributions[:6]:
-        value = f"{c['value']:.4g}" if isinstance(c["value"], float) else c["value"]
-        console.print(f"    {c['feature']} = {value}: {c['log']:+.2f}")
+    console.print("  what moved the forecast (each input's factor, TreeSHAP per input field):")
+    for line in first.explanation.get("fields", [])[:6]:
+        console.print(f"    {line['value']}: ×{line['factor']:.2f}")
     if first.genres:
         console.print("  genre probabilities (" + " + ".join(first.genre_sources) + "): "
                       + ", ".join(f"{g} {p:.0%}" for g, p in list(first.genres.items())[:4]))

@@ -56,9 +56,11 @@ def copycat(
 
 
 def copycat_hits(
-    film: Annotated[str, typer.Option("--film", help="film_id (e.g. tmdb:603) or exact title.")],
+    film: Annotated[str, typer.Option("--film", help="film_id (e.g. tmdb:603) or title.")],
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory.")] = None,
     market: Annotated[int | None, typer.Option(help="A synthetic market of N films.")] = None,
+    year: Annotated[int | None, typer.Option(
+        help="Release year, to choose between films of the same title.")] = None,
     top: Annotated[int, typer.Option(help="How many hits to list.")] = 5,
     window_days: Annotated[int, typer.Option(help="W: days before release that count.")] = 730,
     hit_quantile: Annotated[float, typer.Option(help="q: a hit is in its year's top 1-q.")] = 0.9,
@@ -76,20 +78,69 @@ def copycat_hits(
         films = make_market(market, seed=seed)
     else:
         raise InputError("give --corpus DIR (a built corpus) or --market N (a synthetic market)")
-    match = films.loc[(films["film_id"].astype(str) == film) | (films["title"].astype(str) == film)]
-    if match.empty:
-        raise InputError(f"The '--film' option matches no film_id or title, got {film!r} instead.")
+    row = find_film(films, film, year)
+    keywords = row["keywords"] if isinstance(row["keywords"], list | tuple) else list(
+        row["keywords"]) if row["keywords"] is not None else []
     index = CopycatIndex(window_days=window_days, hit_quantile=hit_quantile).fit(films)
-    row = match.iloc[0]
+    head = f"{row['title']} ({row['film_id']}, released {row['release_date']:%Y-%m-%d})"
+    if len(set(keywords)) < index.min_keywords:
+        raise InputError(f"{head} has {len(set(keywords))} keyword(s) in the corpus; similarity "
+                         f"to recent hits needs at least {index.min_keywords}")
     table = index.nearest_hits(row, n=top)
-    typer.echo(f"{row['title']} ({row['film_id']}, released {row['release_date']:%Y-%m-%d}): "
-               f"{len(table)} nearest recent hits ({index.revenue_column_})")
+    table = table[table["similarity"] > 0]  # a hit sharing no keyword is not "near"
+    hits = "hit" if len(table) == 1 else "hits"
+    if table.empty:
+        typer.echo(f"{head}: no recent hit shares a keyword with it")
+        return
+    typer.echo(f"{head}: {len(table)} nearest recent {hits} with a shared keyword "
+               f"({index.revenue_column_})")
     for r in table.itertuples():
         tag = " [franchise]" if r.franchise else ""
         typer.echo(f"  {r.similarity:.3f}  {r.title} ({r.release_date:%Y-%m-%d}, "
                    f"${r.revenue / 1e6:,.1f}M){tag}")
 
 
+def find_film(films, film: str, year: int | None):
+    """The one corpus row named by ``film`` (a film_id, or a title matched case-insensitively),
+    narrowed by ``year``; an unknown or ambiguous name is a one-line error saying what to do."""
+    import difflib
+
+    import pandas as pd
+
+    titles = films["title"].astype(str)
+    match = films.loc[(films["film_id"].astype(str) == film)
+                      | (titles.str.casefold() == film.strip().casefold())]
+    if match.empty:
+        close = difflib.get_close_matches(film, titles.unique().tolist(), n=3, cutoff=0.8)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise InputError(f"--film {film!r} is not in the corpus (no film_id or title matches)"
+                         f"{hint}")
+    years = pd.to_datetime(match["release_date"]).dt.year
+    if year is not None:
+        match = match.loc[years == year]
+        if match.empty:
+            found = ", ".join(str(y) for y in sorted(set(years.dropna().astype(int))))
+            raise InputError(f"--film {film!r} has no release in {year}; the corpus has it in "
+                             f"{found}")
+    elif len(match) > 1:
+        found = ", ".join(f"{y} ({i})" for y, i in sorted(zip(years.fillna(0).astype(int),
+                                                                match["film_id"].astype(str), strict=True)))
+        raise InputError(f"--film {film!r} names {len(match)} films: {found}; choose one with "
+                         "--year YEAR or give its film_id")
+    return match.iloc[0]
+
+
+COPYCAT_EXAMPLE = """\b
+Example:
+  reelcast copycat --corpus artifacts/corpus --out artifacts/copycat.html
+"""
+HITS_EXAMPLE = """\b
+Examples:
+  reelcast copycat-hits --corpus artifacts/corpus --film "Get Out" --year 2017
+  reelcast copycat-hits --corpus artifacts/corpus --film tmdb:603
+"""
+
+
 def register(app: typer.Typer) -> None:
-    app.command("copycat")(copycat)
-    app.command("copycat-hits")(copycat_hits)
+    app.command("copycat", epilog=COPYCAT_EXAMPLE)(copycat)
+    app.command("copycat-hits", epilog=HITS_EXAMPLE)(copycat_hits)

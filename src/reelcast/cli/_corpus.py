@@ -12,7 +12,10 @@ __all__ = ["register"]
 corpus_app = typer.Typer(help="Build and inspect the canonical film corpus.", no_args_is_help=True)
 
 
-@corpus_app.command("build")
+@corpus_app.command("build", epilog="""\b
+Example:
+  reelcast corpus build --data ../shared/data --out artifacts/corpus
+""")
 def build(
     data: Annotated[Path, typer.Option("--data", help="Folder with the public tables "
                                        "(shared/data).")],
@@ -34,7 +37,10 @@ def build(
                f"built in {summary.seconds:.1f} s -> {out}")
 
 
-@corpus_app.command("summary")
+@corpus_app.command("summary", epilog="""\b
+Example:
+  reelcast corpus summary --corpus artifacts/corpus
+""")
 def summary(
     corpus: Annotated[Path, typer.Option("--corpus", help="A built corpus folder.")],
     before: Annotated[Path | None, typer.Option(

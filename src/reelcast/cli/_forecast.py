@@ -9,82 +9,26 @@ from typing import Annotated
 import typer
 
 from .._errors import InputError
+from ._render import render_forecast
 
 __all__ = ["register", "render_forecast"]
 
-
-def _money(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"${x / 1e6:,.1f}M" if abs(x) >= 1e5 else f"${x:,.0f}"
-
-
-def render_forecast(fc) -> None:
-    """Print a :class:`FilmForecast` as rich tables."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    console.rule(f"[bold]{fc.title}[/bold] — release {fc.release_date}, budget {_money(fc.budget)}")
-    console.print(f"forecast worldwide gross: [bold]{_money(fc.revenue_usd)}[/bold] "
-                  f"(log {fc.log_revenue:.2f})")
-    for level, band in fc.intervals.items():
-        console.print(f"  {level}% interval: {_money(band['low'])} – {_money(band['high'])}")
-    if fc.comparables:
-        table = Table("comparable earlier film", "released", "budget", "worldwide gross", "genres",
-                      title="5 most similar earlier films")
-        for c in fc.comparables:
-            table.add_row(c["title"], c["release_date"], _money(c["budget"]),
-                          _money(c["revenue"]), c["genres"])
-        console.print(table)
-    table = Table("feature", "value", "log effect", "× factor", "$ vs baseline",
-                  title=f"why (TreeSHAP; baseline {_money(fc.baseline_usd)})")
-    for c in fc.contributions:
-        value = c["value"]
-        shown = "—" if value is None else (f"{value:,.3g}" if isinstance(value, float) else value)
-        table.add_row(c["feature"], shown, f"{c['log']:+.3f}", f"×{c['factor']:.2f}",
-                      f"{c['usd'] / 1e6:+,.1f}M")
-    console.print(table)
-    _render_extras(console, fc)
-    for w in fc.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
-
-
-def _render_extras(console, fc) -> None:
-    """Predicted rating, genre probabilities and the nearest recent hits."""
-    from rich.table import Table
-
-    if fc.rating is not None:
-        console.print(f"predicted rating: [bold]{fc.rating:.1f}[/bold] / 10")
-    if fc.genres:
-        top = list(fc.genres.items())[:6]
-        console.print(f"genre probabilities (from {' + '.join(fc.genre_sources)}): "
-                      + ", ".join(f"{g} {p:.0%}" for g, p in top))
-    hits = fc.hits
-    if hits is None:
-        return
-    if hits["copycat"] is None:
-        console.print(f"copycat: not assessed (too few keywords); {hits['n_recent_hits']} recent "
-                      f"hits in the {hits['window_days']} days before release")
-        return
-    verdict = "yes" if hits["copycat"] else "no"
-    console.print(f"copycat of a recent hit: [bold]{verdict}[/bold] (max similarity "
-                  f"{hits['max_similarity']:.2f}, threshold {hits['threshold']:.2f}; "
-                  f"{hits['n_similar']} of {hits['n_recent_hits']} recent hits similar)")
-    if hits["hits"]:
-        table = Table("recent hit", "released", "similarity", "gross (2017 $)", "franchise",
-                      title="nearest recent hits (keyword TF-IDF cosine)")
-        for h in hits["hits"]:
-            table.add_row(h["title"], h["release_date"], f"{h['similarity']:.2f}",
-                          _money(h["revenue"]), "yes" if h["franchise"] else "")
-        console.print(table)
+FORECAST_EXAMPLE = """\b
+Examples:
+  reelcast forecast --model artifacts/model --title "A Quiet Place" --release-date 2018-04-06 \\
+      --budget 17000000 --genres "Horror|Drama" --cast "Emily Blunt|John Krasinski"
+  reelcast forecast --model artifacts/model --film film.json --poster poster.jpg --json out.json
+"""
 
 
 def forecast(
-    model: Annotated[Path, typer.Option(help="Model directory (reelcast train + calibrate).")],
-    title: Annotated[str | None, typer.Option(help="Film title.")] = None,
-    release_date: Annotated[str | None, typer.Option(help="Planned release date YYYY-MM-DD.")] = None,
-    budget: Annotated[str | None, typer.Option(help="Budget in US dollars.")] = None,
+    model: Annotated[Path, typer.Option(help="Model directory (reelcast train).")],
+    title: Annotated[str | None, typer.Option(
+        help="Film title. Required (here or in --film).")] = None,
+    release_date: Annotated[str | None, typer.Option(
+        help="Planned release date YYYY-MM-DD. Required (here or in --film).")] = None,
+    budget: Annotated[str | None, typer.Option(
+        help="Budget in US dollars: 17000000 or '$17,000,000'.")] = None,
     genres: Annotated[str | None, typer.Option(help='Genres, e.g. "Action|Drama".')] = None,
     cast: Annotated[str | None, typer.Option(help="Billed cast, |-separated.")] = None,
     directors: Annotated[str | None, typer.Option(help="Directors, |-separated.")] = None,
@@ -93,16 +37,31 @@ def forecast(
     keywords: Annotated[str | None, typer.Option(help="Keywords, |-separated.")] = None,
     collection: Annotated[str | None, typer.Option(help="Franchise/collection name.")] = None,
     runtime: Annotated[str | None, typer.Option(help="Runtime in minutes.")] = None,
-    language: Annotated[str | None, typer.Option(help="Original language (ISO 639-1).")] = None,
+    language: Annotated[str | None, typer.Option(
+        "--language", "--original-language", help="Original language (ISO 639-1), e.g. en.")] = None,
     certification: Annotated[str | None, typer.Option(
         help="Age rating: MPAA (G, PG, PG-13, R, NC-17, NR), FSK (FSK 12 or 12) or BBFC "
              "(BBFC 15, 12A).")] = None,
     overview: Annotated[str | None, typer.Option(help="Plot overview.")] = None,
+    tagline: Annotated[str | None, typer.Option(help="Tagline.")] = None,
+    distributor: Annotated[str | None, typer.Option(
+        help="US theatrical distributor, e.g. 'Walt Disney'.")] = None,
+    story_source: Annotated[str | None, typer.Option(
+        help="Story source, e.g. 'Original Screenplay', 'Based on Comic/Graphic Novel'.")] = None,
+    creative_type: Annotated[str | None, typer.Option(
+        help="Creative type, e.g. 'Super Hero', 'Contemporary Fiction'.")] = None,
+    production_method: Annotated[str | None, typer.Option(
+        help="Production method, e.g. 'Live Action', 'Digital Animation'.")] = None,
+    opening_theaters: Annotated[str | None, typer.Option(
+        help="US theaters on the opening weekend (read only by a release_week model).")] = None,
     film_json: Annotated[Path | None, typer.Option(
-        "--film", help="Read the film from a JSON object file (flags override its fields).")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the forecast as JSON.")] = None,
+        "--film", help="Read the film from a JSON object file with the CSV's field names "
+        "(flags override its fields).")] = None,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write the forecast as JSON to this file.")] = None,
     poster: Annotated[Path | None, typer.Option(
-        help="Poster image (JPEG/PNG/GIF/WebP) for the genre probabilities.")] = None,
+        help="Poster image (JPEG/PNG/GIF/WebP): counts as a given poster and feeds the genre "
+        "probabilities, as on the web page.")] = None,
     tmdb_id: Annotated[int | None, typer.Option("--tmdb-id", help=(
         "Fill the film in from TMDB (key: $TMDB_API_KEY or --api-key); flags win."))] = None,
     api_key: Annotated[str | None, typer.Option("--api-key", help="TMDB API key.")] = None,
@@ -111,40 +70,67 @@ def forecast(
     from .._io import write_json
     from ..forecast._one_film import forecast_film
 
-    record: dict = {}
-    if film_json is not None:
-        try:
-            record = json.loads(Path(film_json).read_text())
-        except FileNotFoundError:
-            raise InputError(f"--film {str(film_json)!r} does not exist") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"--film {str(film_json)!r} is not valid JSON: {exc}") from None
-        if not isinstance(record, dict):
-            raise InputError(f"--film {str(film_json)!r} must hold one JSON object, "
-                             f"got {type(record).__name__}")
+    record = _read_film_json(film_json) if film_json is not None else {}
     flags = {"title": title, "release_date": release_date, "budget": budget, "genres": genres,
              "cast": cast, "directors": directors, "writers": writers, "companies": companies,
              "keywords": keywords, "collection": collection, "runtime": runtime,
-             "original_language": language, "certification": certification, "overview": overview}
+             "original_language": language, "certification": certification,
+             "overview": overview, "tagline": tagline, "distributor": distributor,
+             "story_source": story_source, "creative_type": creative_type,
+             "production_method": production_method, "opening_theaters": opening_theaters}
     record |= {k: v for k, v in flags.items() if v is not None}
     tmdb_image = None
     if tmdb_id is not None:  # TMDB's fields under the ones given here (issue 22)
         from ._fetch import tmdb_forecast_input
 
         record, tmdb_image = tmdb_forecast_input(tmdb_id, api_key, record)
-    if "poster" in record:
-        raise InputError("poster: the CLI forecast does not read posters; use the web service")
+    if poster is None and record.get("poster"):  # a poster path in --film: the same as --poster
+        poster = Path(str(record["poster"]))
+    record.pop("poster", None)
     image = None
     if poster is not None:
         from ..vision._image import load_image_bytes, read_image_file
 
         image = load_image_bytes(read_image_file(str(poster)), name="--poster")
     image = tmdb_image if image is None else image
+    if json_out is not None:
+        refuse_overwriting_input(json_out, [film_json, poster], "--json")
     fc = forecast_film(model, record, poster_image=image)
     render_forecast(fc)
     if json_out is not None:
         write_json(json_out, fc.to_dict())
         typer.echo(f"wrote {json_out}")
+
+
+def _read_film_json(path: Path) -> dict:
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"--film {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise InputError(f"--film {str(path)!r} is a folder, not a JSON file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"--film {str(path)!r} is not valid JSON: {exc}") from None
+    if not isinstance(record, dict):
+        raise InputError(f"--film {str(path)!r} must hold one JSON object, "
+                         f"got {type(record).__name__}")
+    return record
+
+
+def refuse_overwriting_input(output: Path, inputs, option: str) -> None:
+    """An output path must not be one of the command's input files."""
+    import os
+
+    out = Path(output)
+    for given in inputs:
+        if given is None:
+            continue
+        same = out.resolve() == Path(given).resolve()
+        if not same and out.exists() and Path(given).exists():
+            same = os.path.samefile(out, given)
+        if same:
+            raise InputError(f"{option} {str(output)!r} is an input file of this command; "
+                             "choose another output path")
 
 
 def calibrate(
@@ -166,6 +152,12 @@ def calibrate(
                + ", ".join(f"{k}: {v:.3f}" for k, v in info["quantiles_log"].items()))
 
 
+CALIBRATE_EXAMPLE = """\b
+Example:
+  reelcast calibrate --model artifacts/model --corpus artifacts/corpus
+"""
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(forecast)
-    app.command()(calibrate)
+    app.command(epilog=FORECAST_EXAMPLE)(forecast)
+    app.command(epilog=CALIBRATE_EXAMPLE)(calibrate)

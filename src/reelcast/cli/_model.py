@@ -35,6 +35,11 @@ def train(
         help="Calibrate 80%/95% intervals on 2012–2013 and store comparables.")] = True,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     domain: Annotated[str, typer.Option(help="film, or anime (the MAL score model).")] = "film",
+    kind: Annotated[str, typer.Option(
+        "--model", help="film: forecaster (LightGBM, explained by TreeSHAP) or stack (the P-EL "
+        "stack on the forecaster's features).")] = "forecaster",
+    preset: Annotated[str | None, typer.Option(
+        help="stack: fast, default or best (see reelcast.models.stack.PRESETS).")] = None,
     text: Annotated[str, typer.Option(
         help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
     head: Annotated[str, typer.Option(help="anime: lgbm or mlp.")] = "lgbm",
@@ -50,10 +55,11 @@ def train(
     if domain != "film":
         raise InputError(f"--domain must be film or anime, got {domain!r}")
     n_estimators = 1500 if n_estimators is None else n_estimators
+    model = _film_model(kind, preset, n_estimators, seed)
 
     from .._io import frame_sha256
     from ..evaluation import revenue_films
-    from ..forecast import BoxOfficeForecaster, save_forecaster
+    from ..forecast._stacked import save_any
 
     films = _load_films(corpus, market, seed)
     scored = revenue_films(films)
@@ -64,12 +70,12 @@ def train(
             raise InputError(f"--until {until!r} is not a date (YYYY-MM-DD)") from None
         scored = scored[pd.to_datetime(scored["release_date"]) < cutoff]
         films = films[pd.to_datetime(films["release_date"]) < cutoff]
-    model = BoxOfficeForecaster(n_estimators=n_estimators, random_state=seed)
     model.fit(scored, history=films)
-    save_forecaster(model, out, training_data_hash=frame_sha256(
+    save_any(model, out, training_data_hash=frame_sha256(
         scored[["film_id", "release_date", "budget", "revenue"]]),
         extra={"n_train": len(scored)})
-    typer.echo(f"trained on {len(scored):,} films with budget and revenue; saved to {out}")
+    what = "the forecaster" if kind == "forecaster" else f"the {model.preset} stack"
+    typer.echo(f"trained {what} on {len(scored):,} films with budget and revenue; saved to {out}")
     if intervals:
         from ..forecast import attach_product_files
 
@@ -80,6 +86,25 @@ def train(
         else:
             typer.echo(f"intervals calibrated on {info.get('n_calibration', '?')} films; "
                        "comparables stored")
+
+
+def _film_model(kind: str, preset: str | None, n_estimators: int, seed: int):
+    """The unfitted film model ``--model`` and ``--preset`` name."""
+    from ..forecast import BoxOfficeForecaster
+    from ..forecast._stacked import MODEL_KINDS, ForecasterStack
+    from ..models.stack import PRESETS
+
+    if kind not in MODEL_KINDS:
+        raise InputError(f"--model must be one of {', '.join(MODEL_KINDS)}, got {kind!r}")
+    if kind == "forecaster":
+        if preset not in (None, "default"):
+            raise InputError(f"--preset {preset!r} applies to --model stack; the forecaster has "
+                             "one configuration (tune it with --n-estimators)")
+        return BoxOfficeForecaster(n_estimators=n_estimators, random_state=seed)
+    preset = preset or "fast"
+    if preset not in PRESETS:
+        raise InputError(f"--preset must be one of {', '.join(sorted(PRESETS))}, got {preset!r}")
+    return ForecasterStack(preset=preset, n_estimators=n_estimators, random_state=seed)
 
 
 def _load_anime(corpus: Path | None, market: int | None, seed: int):
@@ -141,8 +166,11 @@ def _predict_anime(model: Path, input: Path, output: Path) -> None:
     table["predicted_mal_score"] = np.round(scorer.predict(anime), 3)
     with atomic_file(output, "w") as fh:
         table.to_csv(fh, index=False)
-    typer.echo(table.to_string(index=False))
-    typer.echo(f"wrote {len(table)} predicted MAL scores to {output}")
+    if len(table) <= 10:
+        typer.echo(table.to_string(index=False))
+    noun = "score" if len(table) == 1 else "scores"
+    typer.echo(f"{len(table):,} predicted MAL {noun}, median "
+               f"{table['predicted_mal_score'].median():.2f}; wrote {output}")
 
 
 def evaluate(
@@ -208,41 +236,49 @@ def evaluate(
 def predict(
     model: Annotated[Path, typer.Option(help="Model directory (reelcast train).")],
     input: Annotated[Path, typer.Option("--input", help="CSV of new films (see README).")],
-    output: Annotated[Path, typer.Option(help="CSV of forecasts to write.")],
+    output: Annotated[Path, typer.Option(
+        "--output", "--out", help="CSV of forecasts to write (not the input).")],
 ) -> None:
     """Forecast worldwide revenue for the films in a CSV (or MAL scores, for an anime model)."""
+    from ._forecast import refuse_overwriting_input
+
+    refuse_overwriting_input(output, [input], "--output")
     if _model_domain(model) == "anime":
         _predict_anime(model, input, output)
         return
     from .._io import atomic_file
-    from ..forecast import load_forecaster
     from ..forecast._input import read_new_films
     from ..forecast._intervals import load_intervals
-    from ..forecast._one_film import ProductModel, interval_columns
+    from ..forecast._stacked import load_any
+    from ._predict_table import forecast_table, summary_lines
 
-    # only what the table needs: the verified forecaster and its intervals
-    product = ProductModel(load_forecaster(model), load_intervals(model))
+    forecaster = load_any(model)  # a forecaster or a stack, as its manifest says
+    intervals = load_intervals(model)
     films, warnings = read_new_films(input)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
-    if product.intervals is None:
+    if intervals is None:
         typer.echo("warning: model has no calibrated intervals (run reelcast calibrate); "
                    "the interval columns are empty", err=True)
-    X = product.forecaster.transform(films)
-    log_rev = np.asarray(product.forecaster.model_.predict(X), float)
-    table = films[["title", "release_date"]].copy()
-    table["release_date"] = table["release_date"].dt.strftime("%Y-%m-%d")
-    table["forecast_revenue_usd"] = np.round(np.exp(log_rev), -3)
-    table["forecast_log_revenue"] = np.round(log_rev, 4)
-    for name, values in interval_columns(product, log_rev, X).items():
-        table[name] = np.round(values, -3)
+    table = forecast_table(forecaster, films, intervals)
     with atomic_file(output, "w") as fh:
         table.to_csv(fh, index=False)
-    typer.echo(table.to_string(index=False))
-    typer.echo(f"wrote {len(table)} forecasts to {output}")
+    for line in summary_lines(table, output):
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(train)
-    app.command()(evaluate)
-    app.command()(predict)
+    app.command(epilog="""\b
+Examples:
+  reelcast train --corpus artifacts/corpus --out artifacts/model
+  reelcast train --market 3000 --out artifacts/demo-model --n-estimators 300
+  reelcast train --corpus artifacts/corpus --out artifacts/stack-model --model stack --preset fast
+""")(train)
+    app.command(epilog="""\b
+Example:
+  reelcast evaluate --corpus artifacts/corpus --out artifacts/eval.json
+""")(evaluate)
+    app.command(epilog="""\b
+Example:
+  reelcast predict --model artifacts/model --input films.csv --output forecasts.csv
+""")(predict)

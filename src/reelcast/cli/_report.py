@@ -24,9 +24,13 @@ def report(
     from .._io import atomic_file
     from ..forecast import load_forecaster
     from ..forecast._report import evaluation_report, render_report
+    from ..forecast._stacked import model_kind
     from ._model import _load_films
 
     params = load_forecaster(model).get_params()
+    if model_kind(model) == "stack":  # the report refits a BoxOfficeForecaster's parameters
+        typer.echo("note: this is a stack model; the report grades the LightGBM forecaster "
+                   "inside it (benchmarks.stack grades the stack)", err=True)
     films = _load_films(corpus, market, seed)
     rep = evaluation_report(films, params, calib_start=calib_start, train_end=train_end,
                             test_end=test_end)
@@ -39,4 +43,7 @@ def report(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(report)
+    app.command(epilog="""\b
+Example:
+  reelcast report --model artifacts/model --corpus artifacts/corpus --out artifacts/report.html
+""")(report)

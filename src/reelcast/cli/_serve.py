@@ -24,10 +24,13 @@ def serve(
 
     tmdb = tmdb_client_from_env()  # None without TMDB_API_KEY: no TMDB box on the page
     app = create_app(model, tmdb=tmdb)  # refuses a tampered model before binding the port
-    typer.echo(f"serving {model} on http://{host}:{port}/ (API docs at /docs"
+    typer.echo(f"serving {model} on http://{host}:{port}/ (OpenAPI document at /openapi.json"
                + ("; TMDB fill-in on)" if tmdb is not None else ")"))
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
+    app.command(epilog="""\b
+Example:
+  reelcast serve --model artifacts/model --port 8000
+""")(serve)

@@ -16,14 +16,79 @@ posters_app = typer.Typer(help="Poster features and the poster/overview genre mo
                           no_args_is_help=True)
 
 
+GENRES_EXAMPLE = """\b
+Examples:
+  reelcast genres --model artifacts/model --overview "A family hides from creatures that hunt by sound."
+  reelcast genres --model artifacts/genre-model --poster poster.jpg --top 5 --json genres.json
+"""
+
+
 def genres(
-    model: Annotated[Path, typer.Option("--model", help="A genre model folder (posters train-genres).")],
+    model: Annotated[Path, typer.Option("--model", help="A forecaster directory (reelcast train) "
+                                        "or a genre model folder (posters train-genres).")],
     poster: Annotated[Path | None, typer.Option("--poster", help="The poster image file.")] = None,
     overview: Annotated[str | None, typer.Option("--overview", help="The film's overview text.")] = None,
     top: Annotated[int, typer.Option(help="Show the N most likely genres (0 = all).")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write the probabilities as JSON to this file ('-': print JSON "
+        "instead of the table).")] = None,
 ) -> None:
     """Print genre probabilities for one film from its poster and overview."""
+    if poster is not None:
+        from ..vision import load_image
+
+        load_image(poster)  # a bad poster fails here with a message naming the file
+    if (Path(model) / "manifest.json").is_file():
+        proba, threshold = _forecaster_genres(model, poster, overview)
+    elif (Path(model) / "config.json").is_file():
+        proba, threshold = _classifier_genres(model, poster, overview)
+    else:
+        raise InputError(f"--model {str(model)!r} is neither a forecaster directory (reelcast "
+                         "train writes manifest.json) nor a genre model folder (reelcast posters "
+                         "train-genres writes config.json)")
+    if top > 0:
+        proba = proba.head(top)
+    data = {k: round(float(v), 4) for k, v in proba.items()}
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(json.dumps(data))
+        return
+    for genre, p in proba.items():
+        mark = "*" if threshold is not None and p >= threshold else " "
+        typer.echo(f"{mark} {genre:<16} {p:6.3f}")
+    if json_out is not None:
+        from .._io import write_json
+
+        write_json(json_out, data)
+        typer.echo(f"wrote {json_out}")
+
+
+def _forecaster_genres(model: Path, poster: Path | None, overview: str | None):
+    """The genre model stored in a forecaster directory (overview TF-IDF and poster features)."""
+    import pandas as pd
+
+    from ..forecast._genres import poster_vector
+    from ..forecast._one_film import load_product_model
+
+    product = load_product_model(model)  # verifies every file hash
+    if product.genres is None:
+        raise InputError(f"--model {str(model)!r} has no genre model; retrain it with reelcast "
+                         "train (which stores one) or give a genre model folder")
+    if not (overview or "").strip() and poster is None:
+        raise InputError("give --overview TEXT and/or --poster FILE")
+    vector = None
+    if poster is not None:
+        from ..vision import load_image
+
+        vector = poster_vector(load_image(poster))
+    proba, _used, notes = product.genres.predict(overview, vector)
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
+    if not proba:
+        raise InputError("this model could not read the given inputs; see the warnings above")
+    return pd.Series(proba).sort_values(ascending=False), None
+
+
+def _classifier_genres(model: Path, poster: Path | None, overview: str | None):
     import pandas as pd
 
     from ..models.genre import GenreClassifier
@@ -33,20 +98,9 @@ def genres(
         raise InputError(f"this genre model reads the overview ({clf.text}); give --overview TEXT")
     if clf.image is not None and poster is None:
         raise InputError(f"this genre model reads the poster ({clf.image}); give --poster FILE")
-    if poster is not None:
-        from ..vision import load_image
-
-        load_image(poster)  # a bad poster fails here with a message naming the file
-    film = pd.DataFrame({clf.text_column: [overview], clf.image_column: [str(poster) if poster else None]})
-    proba = clf.predict_frame(film).iloc[0].sort_values(ascending=False)
-    if top > 0:
-        proba = proba.head(top)
-    if as_json:
-        typer.echo(json.dumps({k: round(float(v), 4) for k, v in proba.items()}))
-        return
-    for genre, p in proba.items():
-        mark = "*" if p >= clf.threshold else " "
-        typer.echo(f"{mark} {genre:<16} {p:6.3f}")
+    film = pd.DataFrame({clf.text_column: [overview],
+                         clf.image_column: [str(poster) if poster else None]})
+    return clf.predict_frame(film).iloc[0].sort_values(ascending=False), clf.threshold
 
 
 def _corpus_films(corpus: Path, data: Path | None):
@@ -62,7 +116,10 @@ def _corpus_films(corpus: Path, data: Path | None):
     return films, Path(data)
 
 
-@posters_app.command("features")
+@posters_app.command("features", epilog="""\b
+Example:
+  reelcast posters features --corpus artifacts/corpus --out artifacts/poster_features.parquet
+""")
 def features(
     corpus: Annotated[Path, typer.Option("--corpus", help="A built corpus folder.")],
     out: Annotated[Path, typer.Option("--out", help="Parquet file to write (film_id + features).")],
@@ -87,7 +144,10 @@ def features(
     typer.echo(f"{len(table):,} films, {feats.n_skipped_:,} without a readable poster -> {out}")
 
 
-@posters_app.command("train-genres")
+@posters_app.command("train-genres", epilog="""\b
+Example:
+  reelcast posters train-genres --corpus artifacts/corpus --out artifacts/genre-model
+""")
 def train_genres(
     out: Annotated[Path, typer.Option("--out", help="Model folder to write.")],
     corpus: Annotated[Path | None, typer.Option("--corpus", help="A built corpus folder.")] = None,
@@ -102,7 +162,7 @@ def train_genres(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
-    """Train the poster + overview genre classifier and save it for ``reelcast genres``."""
+    """Train the poster + overview genre classifier and save it for "reelcast genres"."""
     import tempfile
 
     from ..models.genre import GenreClassifier
@@ -130,5 +190,5 @@ def train_genres(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("genres")(genres)
+    app.command("genres", epilog=GENRES_EXAMPLE)(genres)
     app.add_typer(posters_app, name="posters")

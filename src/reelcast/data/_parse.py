@@ -215,10 +215,14 @@ def parse_number(value: Any) -> float:
 def map_unique(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
     """Apply a scalar parser once per distinct value (the tables repeat values a lot)."""
     values = pd.Series(values)
+    cells = values.astype(object)
+    # True == 1 and False == 0 share a hash: factorize would parse them as one value
+    if any(isinstance(v, bool | np.bool_) for v in cells):
+        return pd.Series([func(v) for v in cells], index=values.index, dtype=object)
     try:
-        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     except TypeError:  # unhashable cells (lists): parse each one
-        return pd.Series([func(v) for v in values.astype(object)], index=values.index, dtype=object)
+        return pd.Series([func(v) for v in cells], index=values.index, dtype=object)
     results = np.empty(len(uniques) + 1, dtype=object)
     for i, value in enumerate(uniques):
         results[i] = func(value)

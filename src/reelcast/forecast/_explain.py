@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from .._errors import ArtifactError, InputError
 __all__ = [
     "COMPARABLES_FILE",
     "COMPARABLE_WEIGHTS",
+    "MIN_COMPARABLE_GROSS",
     "explain_film",
     "feature_contributions",
     "load_comparables",
@@ -43,6 +45,16 @@ COMPARABLE_WEIGHTS = {
 }
 _GENRE_WEIGHT = 0.6
 
+# Which pool films may be shown as comparables. A gross under $100,000, or under 2% of the film's
+# own budget, is almost always a partial record (one territory, a re-release, a festival run) in
+# the public tables, not what the film earned: "A Quiet Place" ($17M) was shown beside films that
+# "grossed" $31,081 and $74,700. And a comparable should be of the same budget scale: within ×4 of
+# the film's inflation-adjusted budget, widened to ×10 and then to any budget only when fewer than
+# ``k`` earlier films qualify.
+MIN_COMPARABLE_GROSS = 100_000.0
+MIN_GROSS_TO_BUDGET = 0.02
+BUDGET_SCALES = (math.log(4.0), math.log(10.0), math.inf)
+
 
 def feature_contributions(model, films: pd.DataFrame) -> pd.DataFrame:
     """Exact TreeSHAP contributions (log revenue) per feature plus a ``bias`` column.
@@ -61,7 +73,8 @@ def explain_film(model, film: pd.DataFrame, top: int = 10,
     Returns ``{"baseline_log", "baseline_usd", "contributions": [...]}``; each contribution has
     ``feature``, ``value`` (the feature's value for the film), ``log`` (SHAP value),
     ``factor`` (``exp(log)``) and ``usd`` (dollar effect relative to the baseline);
-    ``forecast_log`` is the baseline plus every contribution, i.e. the model's forecast.
+    ``forecast_log`` is the baseline plus every contribution, i.e. the model's forecast;
+    ``phi`` and ``columns`` are every feature's contribution (for grouping by input field).
     ``features`` is ``model.transform(film)`` when the caller already has it.
     """
     if len(film) != 1:
@@ -81,7 +94,8 @@ def explain_film(model, film: pd.DataFrame, top: int = 10,
             "usd": float(np.exp(base + phi[i]) - np.exp(base)),
         })
     return {"baseline_log": base, "baseline_usd": float(np.exp(base)),
-            "forecast_log": float(contrib.sum()), "contributions": rows}
+            "forecast_log": float(contrib.sum()), "contributions": rows,
+            "phi": [float(v) for v in phi], "columns": [str(c) for c in X.columns]}
 
 
 def _plain(value):
@@ -186,6 +200,10 @@ def _prepared(reference: pd.DataFrame, cols: list[str]) -> dict:
             "columns": {c: reference[c].to_numpy(object) for c in
                         ("title", "film_id", "budget", "revenue", "genres")},
             "mean": mean, "std": std, "z": np.nan_to_num((ref - mean) / std),
+            "credible": _credible(reference),
+            "log_budget_adj": (reference["log_budget_adj"].to_numpy(float)
+                               if "log_budget_adj" in reference.columns
+                               else np.full(len(reference), np.nan)),
             "latest_shift": (_latest_shift(reference) if "log_budget_adj" in cols
                              else float("nan"))}
     if len(_PREPARED) >= 4:
@@ -194,12 +212,23 @@ def _prepared(reference: pd.DataFrame, cols: list[str]) -> dict:
     return prep
 
 
+def _credible(reference: pd.DataFrame) -> np.ndarray:
+    """Pool films whose gross label is believable enough to show (see MIN_COMPARABLE_GROSS)."""
+    revenue = reference["revenue"].to_numpy(float)
+    budget = reference["budget"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio_ok = ~(budget > 0) | (revenue >= MIN_GROSS_TO_BUDGET * budget)
+    return (revenue >= MIN_COMPARABLE_GROSS) & ratio_ok
+
+
 def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: int = 5,
                         features: pd.DataFrame | None = None) -> list[dict]:
     """The ``k`` reference films released before ``film``'s date closest to it.
 
     Features are standardized by the pool's mean and standard deviation; a missing value counts
-    as the pool mean (it neither attracts nor repels).
+    as the pool mean (it neither attracts nor repels). Only films whose gross passes
+    :data:`MIN_COMPARABLE_GROSS` and :data:`MIN_GROSS_TO_BUDGET` qualify, and, when the film has
+    a budget, of a similar budget scale (:data:`BUDGET_SCALES`).
     """
     if len(film) != 1:
         raise InputError(f"nearest_comparables takes one film at a time, got {len(film)} rows")
@@ -210,15 +239,23 @@ def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: i
     weights = _distance_columns([c for c in X.columns if c in reference.columns])
     cols = list(weights)
     prep = _prepared(reference, cols)
-    earlier = np.flatnonzero(prep["days"] < date.to_datetime64())
-    if not len(earlier):
-        return []
-    mean, std = prep["mean"], prep["std"]
-    z_pool = prep["z"][earlier]
     film_x = X[cols].to_numpy(float)[0]
     if "log_budget_adj" in cols:
         film_x[cols.index("log_budget_adj")] = _budget_adj(
             reference, X, film_x[cols.index("log_budget_adj")], prep["latest_shift"])
+    eligible = (prep["days"] < date.to_datetime64()) & prep["credible"]
+    earlier = np.flatnonzero(eligible)
+    if "log_budget_adj" in cols and np.isfinite(film_x[cols.index("log_budget_adj")]):
+        gap = np.abs(prep["log_budget_adj"] - film_x[cols.index("log_budget_adj")])
+        for scale in BUDGET_SCALES:
+            close = np.flatnonzero(eligible & (gap <= scale))
+            if len(close) >= k:
+                earlier = close
+                break
+    if not len(earlier):
+        return []
+    mean, std = prep["mean"], prep["std"]
+    z_pool = prep["z"][earlier]
     z_film = np.nan_to_num((film_x - mean) / std)
     w = np.array([weights[c] for c in cols])
     dist = np.sqrt((((z_pool - z_film) ** 2) * w).sum(axis=1))

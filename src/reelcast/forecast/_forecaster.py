@@ -188,10 +188,14 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         # the booster reads columns by position: always hand them over in training order
         return self.features_.transform(films)[list(self.feature_names_in_)]
 
+    def predict_features(self, X: pd.DataFrame) -> np.ndarray:
+        """Natural-log forecasts from a feature table built by :meth:`transform`."""
+        self._check()
+        return np.asarray(self.model_.predict(X), float)
+
     def predict(self, films: pd.DataFrame) -> np.ndarray:
         """Natural-log worldwide revenue forecasts."""
-        X = self.transform(films)
-        return np.asarray(self.model_.predict(X), float)
+        return self.predict_features(self.transform(films))
 
     def predict_revenue(self, films: pd.DataFrame) -> np.ndarray:
         """Worldwide revenue forecasts in US dollars."""

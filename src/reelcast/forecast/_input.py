@@ -43,7 +43,8 @@ from .._errors import DataFileError, InputError, SchemaError
 from ..data._certification import ACCEPTED_TEXT, min_age, normalise_certification
 from ..data._schema import FILM_COLUMNS, GENRE_ALIASES, GENRES
 
-__all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "read_new_films", "films_from_records"]
+__all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "films_from_records", "read_new_films",
+           "unknown_fields"]
 
 INPUT_COLUMNS = ("title", "release_date", "budget", "runtime", "original_language",
                  "certification", "genres", "keywords", "cast", "directors", "writers",
@@ -111,6 +112,9 @@ def _theaters(value, row: int | None) -> float:
 
 def _date(value, row: int | None) -> pd.Timestamp:
     text = "" if value is None else str(value).strip()
+    if not text or (isinstance(value, float) and math.isnan(value)):
+        raise InputError(f"{_where(row)}release_date is missing; every film needs its planned "
+                         "release date (YYYY-MM-DD)")
     if not _DATE.match(text):
         raise InputError(f"{_where(row)}release_date {value!r} is not a date in YYYY-MM-DD form")
     try:
@@ -169,6 +173,25 @@ def _text(value, field: str, row: int | None):
     return text or pd.NA
 
 
+def unknown_fields(names, where: str = "") -> None:
+    """Refuse field names outside the input format, suggesting the nearest known one.
+
+    Every entry point (CLI ``--film`` JSON, CSV header, HTTP body) refuses the same way: a
+    misspelled field silently ignored would forecast a different film than the one meant.
+    """
+    import difflib
+
+    unknown = [str(n) for n in names if str(n) not in INPUT_COLUMNS]
+    if not unknown:
+        return
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name.lower(), INPUT_COLUMNS, n=1)
+        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    raise SchemaError(f"{where}unknown field(s) {', '.join(hints)}; the input format has: "
+                      f"{', '.join(INPUT_COLUMNS)}")
+
+
 def _record(raw: dict, row: int | None) -> dict:
     title = _text(raw.get("title"), "title", row)
     if title is pd.NA:
@@ -212,6 +235,10 @@ def films_from_records(records: list[dict], *, first_row: int | None = 1) -> pd.
     """Validate new films given as dicts (JSON API, CLI flags) into canonical-schema rows."""
     if not records:
         raise InputError("no films given: the input has no rows")
+    for r in records:
+        if not isinstance(r, dict):
+            raise InputError(f"each film must be an object of fields, got {type(r).__name__}")
+        unknown_fields(r)
     rows = [_record(r, None if first_row is None else first_row + i) for i, r in enumerate(records)]
     frame = pd.DataFrame(rows)
     frame["film_id"] = [f"new:{i}" for i in range(len(frame))]
@@ -268,9 +295,7 @@ def read_new_films(source: str | Path | bytes, *, max_rows: int = 100_000,
             dupes = sorted({h for h in header if header.count(h) > 1})
             raise SchemaError(f"input file {name!r} repeats column(s) {dupes}")
         warnings = []
-        unknown = [c for c in header if c not in INPUT_COLUMNS]
-        if unknown:
-            warnings.append(f"ignored unknown column(s): {', '.join(unknown)}")
+        unknown_fields(header, where=f"input file {name!r}: ")
         raws = []
         for i, raw in enumerate(reader, start=2):  # row 1 is the header
             if None in raw:

@@ -219,7 +219,7 @@ def calibration_rows(model, films: pd.DataFrame, field_sets: tuple[str, ...] = (
         rows = films if name == "full" else blank_fields(films, field_set_fields(name))
         X = model.transform(rows)
         ys.append(log_revenue(films))
-        preds.append(np.asarray(model.model_.predict(X), float))
+        preds.append(np.asarray(model.predict_features(X), float))
         feats.append(X)
     return np.concatenate(ys), np.concatenate(preds), pd.concat(feats, ignore_index=True)
 
@@ -237,8 +237,9 @@ def calibrate_intervals(films: pd.DataFrame, make_model: Callable[[], object], *
                         field_sets: tuple[str, ...] = ("full",)):
     """Fit intervals of ``method`` (see :data:`INTERVAL_METHODS`) on ``[calib_start, calib_end)``.
 
-    ``make_model()`` returns an unfitted forecaster (``fit(films, history=...)``, ``predict``);
-    it is trained on the scored films before ``calib_start`` with all earlier films as history.
+    ``make_model()`` returns an unfitted forecaster (``fit(films, history=...)``, ``transform``,
+    ``predict_features``: a :class:`BoxOfficeForecaster` or a stack); it is trained on the
+    scored films before ``calib_start`` with all earlier films as history.
     ``field_sets`` are the named field sets the calibration films are scored under (see
     :func:`calibration_rows`). Returns ``(intervals, info)`` where ``info`` records the windows
     and film counts.
@@ -304,7 +305,7 @@ def temporal_interval_coverage(films: pd.DataFrame, make_model: Callable[[], obj
         raise InputError(f"no films with revenue in the test window [{train_end}, {test_end})")
     model = make_model().fit(train, history=_window(films, None, train_end))
     X = model.transform(test)
-    y, pred = log_revenue(test), np.asarray(model.model_.predict(X), float)
+    y, pred = log_revenue(test), np.asarray(model.predict_features(X), float)
     coverage = {}
     for lv in intervals.quantiles_:
         lo, hi = intervals.predict_interval(pred, lv, X)

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ._artifact import load_forecaster, read_manifest
+from ._artifact import read_manifest
 from ._explain import explain_film, load_comparables, nearest_comparables, save_comparables
+from ._fields import field_report, supplied_fields
 from ._forecaster import BoxOfficeForecaster
 from ._genres import load_genres, poster_vector, save_genres
 from ._hits import film_hits, load_hits, save_hits
@@ -30,9 +31,12 @@ from ._intervals import (
     save_intervals,
 )
 from ._rating import load_rating, predict_rating, save_rating
+from ._readable import grouped_explanation, sanity_notes
+from ._stacked import ForecasterStack, load_any
 
 __all__ = ["INTERVAL_COLUMNS", "FilmForecast", "ProductModel", "attach_product_files",
-           "forecast_batch", "forecast_film", "interval_columns", "load_product_model"]
+           "forecast_batch", "forecast_film", "interval_columns", "load_product_model",
+           "training_end", "with_poster_marker"]
 
 
 @dataclass(frozen=True)
@@ -46,14 +50,26 @@ class ProductModel:
     rating: object | None = None  # a LightGBM booster on the forecaster's features
     genres: object | None = None  # a GenreProbabilities
     hits: object | None = None  # a CopycatIndex refit on the saved hits table
+    # the model whose forecast is shown when it is not the forecaster itself (a ForecasterStack);
+    # the forecaster inside it still explains, finds comparables and feeds the rating model
+    predictor: object | None = None
 
 
 def load_product_model(model_dir: str | Path) -> ProductModel:
     """Load a model directory, refusing it unless every manifest hash verifies."""
-    forecaster = load_forecaster(model_dir)  # verifies every file listed in the manifest
+    model = load_any(model_dir)  # verifies every file listed in the manifest
+    forecaster, predictor = _split_model(model)
     return ProductModel(forecaster, load_intervals(model_dir), load_comparables(model_dir),
                         read_manifest(model_dir), rating=load_rating(model_dir),
-                        genres=load_genres(model_dir), hits=load_hits(model_dir))
+                        genres=load_genres(model_dir), hits=load_hits(model_dir),
+                        predictor=predictor)
+
+
+def _split_model(model) -> tuple[BoxOfficeForecaster, object | None]:
+    """(the LightGBM forecaster, the stack or ``None``)."""
+    if isinstance(model, ForecasterStack):
+        return model.forecaster_, model
+    return model, None
 
 
 def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
@@ -72,11 +88,13 @@ def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
     Returns the calibration info with ``rating`` and ``genres`` provenance added.
     """
     films = _without_attrs(films)
-    model = load_forecaster(model_dir)
-    params = model.get_params()
+    full = load_any(model_dir)
+    model, _ = _split_model(full)
+    # the intervals calibrate the model whose forecast is shown (the stack, for a stack)
+    kind, params = type(full), full.get_params()
     intervals, info = calibrate_intervals(
-        films, lambda: BoxOfficeForecaster(**params), calib_start=calib_start,
-        calib_end=calib_end, method=interval_method, field_sets=tuple(field_sets))
+        films, lambda: kind(**params), calib_start=calib_start, calib_end=calib_end,
+        method=interval_method, field_sets=tuple(field_sets))
     save_intervals(model_dir, intervals, info)
     save_comparables(model_dir, model, films)
     out = {**info, "quantiles_log": {str(k): v for k, v in intervals.half_widths().items()}}
@@ -100,6 +118,12 @@ class FilmForecast:
     """The forecast for one film, in dollars and log dollars.
 
     ``intervals`` maps a level name (``"80"``, ``"95"``) to ``{"low", "high"}`` in dollars.
+    ``contributions`` are the largest TreeSHAP values per model feature; ``explanation`` is the
+    same per input field, in words, adding up to the forecast in log and in dollars (see
+    :func:`reelcast.forecast._readable.grouped_explanation`). ``fields_used`` and ``left_out``
+    say which optional fields the film had and what each important one left out would typically
+    change (see :func:`reelcast.forecast._fields.field_report`). ``warnings`` include the sanity
+    notes (forecast below budget, outside every comparable, after the training data, no budget).
     """
 
     title: str
@@ -116,6 +140,10 @@ class FilmForecast:
     genres: dict[str, float] = field(default_factory=dict)
     genre_sources: list[str] = field(default_factory=list)
     hits: dict | None = None
+    explanation: dict = field(default_factory=dict)
+    fields_used: list[str] = field(default_factory=list)
+    left_out: list[dict] = field(default_factory=list)
+    effects_available: bool = False
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (no NaN or infinity: unbounded ends become ``None``)."""
@@ -136,6 +164,8 @@ def _as_product(model) -> ProductModel:
         return model
     if isinstance(model, BoxOfficeForecaster):
         return ProductModel(model)
+    if isinstance(model, ForecasterStack):
+        return ProductModel(model.forecaster_, predictor=model)
     if isinstance(model, str | Path):
         return load_product_model(model)
     raise InputError(f"model must be a model directory, a ProductModel or a BoxOfficeForecaster, "
@@ -159,17 +189,17 @@ def _intervals(product: ProductModel, log_pred: np.ndarray,
 INTERVAL_COLUMNS = ("low_80_usd", "high_80_usd", "low_95_usd", "high_95_usd")
 
 
-def interval_columns(product: ProductModel, log_pred: np.ndarray,
-                     features: pd.DataFrame) -> dict[str, np.ndarray]:
+def interval_columns(intervals: ConformalIntervals | AdaptiveIntervals | None,
+                     log_pred: np.ndarray, features: pd.DataFrame) -> dict[str, np.ndarray]:
     """The batch table's interval columns in dollars (:data:`INTERVAL_COLUMNS`; NaN without
-    calibrated intervals, ``inf`` for an end too few calibration films could certify)."""
+    calibrated ``intervals``, ``inf`` for an end too few calibration films could certify)."""
     out = {name: np.full(len(log_pred), np.nan) for name in INTERVAL_COLUMNS}
-    if product.intervals is None:
+    if intervals is None:
         return out
     for level in (0.8, 0.95):
-        if not any(abs(level - lv) < 1e-9 for lv in product.intervals.quantiles_):
+        if not any(abs(level - lv) < 1e-9 for lv in intervals.quantiles_):
             continue
-        lo, hi = product.intervals.predict_interval(log_pred, level, features)
+        lo, hi = intervals.predict_interval(log_pred, level, features)
         tag = f"{round(level * 100)}"
         out[f"low_{tag}_usd"], out[f"high_{tag}_usd"] = np.exp(lo), np.exp(hi)
     return out
@@ -193,6 +223,8 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
         Number of nearest recent hits to return.
     """
     product = _as_product(model)
+    if isinstance(film, dict):
+        film = with_poster_marker(film, poster_image)
     frame = films_from_records([film], first_row=None) if isinstance(film, dict) else film
     if len(frame) != 1:
         raise InputError(f"forecast_film takes one film, got {len(frame)}")
@@ -216,16 +248,49 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
     hits = None if product.hits is None else film_hits(product.hits, frame, n=n_hits)
     explanation = shap.result()
     log_pred = np.array([explanation["forecast_log"]])  # TreeSHAP sums exactly to the forecast
-    budget = row["budget"]
+    adjustment = None
+    if product.predictor is not None:  # a stack: its forecast, explained by the forecaster's
+        log_pred = np.asarray(product.predictor.predict_features(X), float)[:1]
+        adjustment = float(log_pred[0] - explanation["forecast_log"])
+    budget = None if pd.isna(row["budget"]) else float(row["budget"])
+    readable = grouped_explanation(explanation["phi"], explanation["columns"],
+                                   explanation["baseline_log"], row, X.iloc[0],
+                                   adjustment=adjustment)
+    fields = field_report(supplied_fields(row), getattr(forecaster, "field_effects_", None))
+    warnings.extend(sanity_notes(forecast_usd=float(np.exp(log_pred[0])), budget=budget,
+                                 release_date=row["release_date"], comparables=comparables,
+                                 training_end=training_end(product)))
     return FilmForecast(
         title=str(row["title"]),
         release_date=pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
-        budget=None if pd.isna(budget) else float(budget),
+        budget=budget,
         revenue_usd=float(np.exp(log_pred[0])), log_revenue=float(log_pred[0]),
         intervals=_intervals(product, log_pred, X)[0], comparables=comparables,
         baseline_usd=explanation["baseline_usd"], contributions=explanation["contributions"],
         warnings=warnings, rating=rating, genres=genres, genre_sources=sources, hits=hits,
+        explanation=readable, fields_used=fields["fields_used"], left_out=fields["left_out"],
+        effects_available=fields["effects_available"],
     )
+
+
+def with_poster_marker(record: dict, poster_image) -> dict:
+    """The record with its poster field set when a poster image is given.
+
+    Every entry point (CLI ``--poster``, ``/forecast/poster``, the page) passes the decoded
+    image here, so the poster counts the same way everywhere: as a given poster for the revenue
+    model and as pixels for the genre model.
+    """
+    if poster_image is None or record.get("poster"):
+        return record
+    return {**record, "poster": "upload:poster"}
+
+
+def training_end(product: ProductModel):
+    """The last release date the model's pool knows (``None`` when it has no comparables)."""
+    pool = product.comparables
+    if pool is None or not len(pool):
+        return None
+    return pd.to_datetime(pool["release_date"]).max()
 
 
 @functools.cache
@@ -258,15 +323,19 @@ def forecast_batch(model, films: pd.DataFrame) -> list[dict]:
     """Point forecasts, intervals and predicted ratings (no explanations) for validated films."""
     product = _as_product(model)
     X = product.forecaster.transform(films)
-    log_pred = np.asarray(product.forecaster.model_.predict(X), float)
+    log_pred = (np.asarray(product.forecaster.model_.predict(X), float)
+                if product.predictor is None else product.predictor.predict_features(X))
     ratings = (predict_rating(product.rating, X) if product.rating is not None
                else [None] * len(films))
+    effects = getattr(product.forecaster, "field_effects_", None)
     out = []
     for (_, row), pred, band, rating in zip(films.iterrows(), log_pred,
                                             _intervals(product, log_pred, X), ratings,
                                             strict=True):
+        fields = field_report(supplied_fields(row), effects)
         out.append({"title": str(row["title"]),
                     "release_date": pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
                     "revenue_usd": float(np.exp(pred)), "log_revenue": float(pred),
-                    "intervals": band, "rating": None if rating is None else float(rating)})
+                    "intervals": band, "rating": None if rating is None else float(rating),
+                    "fields_used": fields["fields_used"], "left_out": fields["left_out"]})
     return out

@@ -73,6 +73,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
     from ..forecast._input import read_new_films
     from ..forecast._one_film import forecast_batch, forecast_film, load_product_model
     from ._page import form_to_record, render_page
+    from ._posters import PosterStore
     from ._schemas import FilmRequest
 
     lim = {**LIMITS, **(limits or {})}
@@ -81,7 +82,10 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
         title="reelcast", version=str(product.manifest.get("versions", {}).get("reelcast", "")),
         description="Pre-release worldwide box-office forecasts with conformal intervals, "
                     "comparable earlier films, TreeSHAP explanations, a predicted rating, "
-                    "genre probabilities (overview and/or poster) and the nearest recent hits.")
+                    "genre probabilities (overview and/or poster) and the nearest recent hits.",
+        # the interactive docs load Swagger UI / ReDoc from a CDN: blank offline, so they are
+        # not served; the OpenAPI document itself is at /openapi.json
+        docs_url=None, redoc_url=None)
     app.state.product = product
     tmdb_box = ""
     if tmdb is not None:
@@ -145,48 +149,86 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
     def with_poster(
         poster: UploadFile = File(..., description="JPEG, PNG, GIF or WebP poster"),
         title: str = Form(..., max_length=300), release_date: str = Form(...),
-        budget: str | None = Form(None), genres: str | None = Form(None),
+        budget: str | None = Form(None), runtime: str | None = Form(None),
+        original_language: str | None = Form(None), certification: str | None = Form(None),
+        genres: str | None = Form(None), keywords: str | None = Form(None),
         cast: str | None = Form(None), directors: str | None = Form(None),
-        keywords: str | None = Form(None), overview: str | None = Form(None, max_length=20_000),
+        writers: str | None = Form(None), companies: str | None = Form(None),
+        collection: str | None = Form(None), tagline: str | None = Form(None, max_length=2_000),
+        overview: str | None = Form(None, max_length=20_000),
+        distributor: str | None = Form(None, max_length=200),
+        story_source: str | None = Form(None, max_length=200),
+        creative_type: str | None = Form(None, max_length=200),
+        production_method: str | None = Form(None, max_length=200),
+        opening_theaters: str | None = Form(None, max_length=40),
     ) -> dict:
         """Forecast one film with its poster (multipart form; lists are ``|``-separated)."""
         info, image = decode_poster(read_upload(poster, lim["max_poster_bytes"], "poster"),
                                     lim["max_poster_pixels"])
         record = {"title": title, "release_date": release_date, "budget": budget,
-                  "genres": genres, "cast": cast, "directors": directors,
-                  "keywords": keywords, "overview": overview,
+                  "runtime": runtime, "original_language": original_language,
+                  "certification": certification, "genres": genres, "keywords": keywords,
+                  "cast": cast, "directors": directors, "writers": writers,
+                  "companies": companies, "collection": collection, "tagline": tagline,
+                  "overview": overview, "distributor": distributor,
+                  "story_source": story_source, "creative_type": creative_type,
+                  "production_method": production_method, "opening_theaters": opening_theaters,
                   "poster": f"upload:{info['sha256'][:16]}"}
-        out = forecast_film(product, {k: v for k, v in record.items() if v is not None},
+        out = forecast_film(product, {k: v for k, v in record.items() if v not in (None, "")},
                             poster_image=image).to_dict()
         return {**out, "poster": info}
 
+    posters = PosterStore()
+
     def _page_forecast(values: dict, upload):
         record = form_to_record(values)
-        info = image = None
+        kept = None
         if upload is not None and not isinstance(upload, str) and upload.filename:
-            info, image = decode_poster(read_upload(upload, lim["max_poster_bytes"], "poster"),
-                                        lim["max_poster_pixels"])
-            record["poster"] = f"upload:{info['sha256'][:16]}"
+            data = read_upload(upload, lim["max_poster_bytes"], "poster")
+            info, _ = decode_poster(data, lim["max_poster_pixels"])
+            posters.put(info, data)
+            kept = posters.get(info["sha256"][:16])
+        elif not values.get("poster_remove"):
+            kept = posters.get(values.get("poster_id"))
+            if kept is None and values.get("poster_id"):
+                values["_notice"] = ("the poster of this link is no longer on the server; "
+                                     "forecast without it (upload it again to use it)")
+        info = image = None
+        if kept is not None:
+            info, data = kept
+            _, image = decode_poster(data, lim["max_poster_pixels"])
+            record["poster"] = f"upload:{info['id']}"
         return forecast_film(product, record, poster_image=image), info
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page() -> HTMLResponse:
-        return HTMLResponse(render_page(product, extra=tmdb_box))
-
-    @app.post("/", response_class=HTMLResponse, include_in_schema=False)
-    async def page_submit(request: Request) -> HTMLResponse:
-        form = await request.form(max_files=1, max_fields=30)
-        values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-        values["genres"] = "|".join(v for k, v in form.multi_items()
-                                    if k == "genres" and isinstance(v, str))
-        upload = form.get("poster")
+    async def _render(values: dict, upload) -> HTMLResponse:
         try:
             # the model is CPU-bound: keep it off the event loop
             result, info = await run_in_threadpool(_page_forecast, values, upload)
         except ReelcastError as exc:
+            kept = posters.get(values.get("poster_id"))
             return HTMLResponse(render_page(product, values, error=str(exc).splitlines()[0],
-                                            extra=tmdb_box), status_code=422)
+                                            poster=kept[0] if kept else None, extra=tmdb_box),
+                                status_code=422)
+        notice = values.pop("_notice", None)
         return HTMLResponse(render_page(product, values, result=result, poster=info,
-                                        extra=tmdb_box))
+                                        error=notice, extra=tmdb_box))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page(request: Request) -> HTMLResponse:
+        query = request.query_params
+        if not query.get("title") and not query.get("release_date"):
+            return HTMLResponse(render_page(product, extra=tmdb_box))
+        # a shared result link: the inputs are in the query
+        values = {k: v for k, v in query.multi_items() if k != "genres"}
+        values["genres"] = "|".join(query.getlist("genres"))
+        return await _render(values, None)
+
+    @app.post("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page_submit(request: Request) -> HTMLResponse:
+        form = await request.form(max_files=1, max_fields=50)
+        values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "genres"}
+        values["genres"] = "|".join(v for k, v in form.multi_items()
+                                    if k == "genres" and isinstance(v, str))
+        return await _render(values, form.get("poster"))
 
     return app

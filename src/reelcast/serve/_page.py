@@ -1,139 +1,133 @@
 """The single HTML page: a plain form (works without JavaScript) and a server-rendered result.
 
-Every user-supplied string is HTML-escaped; the explanation chart is inline SVG, no scripts.
+Every user-supplied string is HTML-escaped; the charts are inline SVG, no scripts. The page works
+from 390 px wide (one column, tables scroll inside their own box) to a desktop.
 """
 
 from __future__ import annotations
 
-import re
 from html import escape
 
-from ..data._schema import GENRES
+from ..forecast._fields import FIELD_LABELS, describe_left_out
+from ..forecast._readable import money
+from ._charts import explanation_svg, interval_svg
+from ._form import PAGE_FIELDS, form_html, form_to_record, query_string
 
-__all__ = ["explanation_svg", "form_to_record", "render_page"]
-
-_TEXT_FIELDS = ("title", "release_date", "budget", "cast", "directors", "keywords", "overview")
+__all__ = ["explanation_svg", "form_to_record", "query_string", "render_page"]
 
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
-form{display:grid;grid-template-columns:10em 1fr;gap:.5em 1em;align-items:start}
-input[type=text],input[type=date],textarea{width:100%;box-sizing:border-box;padding:.3em}
-fieldset{grid-column:2;border:1px solid #ccc}fieldset label{display:inline-block;width:11em}
-button{grid-column:2;padding:.5em 2em;font-size:1.05em}.error{color:#b00020;font-weight:bold}
-.big{font-size:2em;font-weight:bold}table{border-collapse:collapse;margin:1em 0}
-td,th{border-bottom:1px solid #ddd;padding:.25em .7em;text-align:left}.num{text-align:right}
+*{box-sizing:border-box}
+body{font-family:system-ui,sans-serif;max-width:1040px;margin:1.5em auto;padding:0 1em;color:#222}
+form,.grid{display:grid;grid-template-columns:11em minmax(0,1fr);gap:.5em 1em;align-items:start}
+details.more{grid-column:1/-1}details.more summary{cursor:pointer;margin:.3em 0 .6em}
+input[type=text],input[type=date],textarea{width:100%;padding:.35em;font:inherit}
+fieldset{border:1px solid #ccc;margin:0;display:flex;flex-wrap:wrap;gap:.2em .8em}
+fieldset label{min-width:9.5em}button{grid-column:2;padding:.5em 2em;font-size:1.05em}
+.error{color:#b00020;font-weight:bold}.note{color:#8a4b00}.kept{margin:.3em 0;font-size:.9em}
+.big{font-size:2em;font-weight:bold;margin:.1em 0}.scroll{overflow-x:auto}
+table{border-collapse:collapse;margin:.6em 0}td,th{border-bottom:1px solid #ddd;
+padding:.25em .6em;text-align:left;vertical-align:top}.num{text-align:right;white-space:nowrap}
+.cols{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:1.5em}
+aside{background:#f6f6f6;padding:.6em 1em;border-radius:6px}aside dl{margin:0}
+aside dt{font-weight:bold;font-size:.85em;color:#555}aside dd{margin:0 0 .4em 0;
+overflow-wrap:anywhere}svg{max-width:100%;height:auto}svg.chart{max-width:600px;display:block}#share{overflow-wrap:anywhere}
+@media (max-width:700px){form,.grid,.cols{grid-template-columns:minmax(0,1fr)}
+button{grid-column:1}fieldset label{min-width:8em}.big{font-size:1.6em}}
 """
 
 
-def _split(text: str | None) -> list[str]:
-    # the page accepts commas as well as the file format's "|": people type commas in forms
-    return [p.strip() for p in re.split(r"[|,\n]", text or "") if p.strip()]
+def _inputs(values: dict, poster: dict | None) -> str:
+    """The inputs beside the result, so a screenshot or a shared link says what was forecast."""
+    rows = []
+    for f in PAGE_FIELDS:
+        value = str(values.get(f.name) or "").strip()
+        if value:
+            rows.append(f"<dt>{escape(f.label)}</dt><dd>{escape(value)}</dd>")
+        if f.name == "budget" and not value:
+            rows.append("<dt>Budget</dt><dd>not given</dd>")
+        if f.name == "release_date":
+            genres = (values.get("genres") or "").replace("|", ", ")
+            rows.append(f"<dt>Genres</dt><dd>{escape(genres) or 'not given'}</dd>")
+    if poster:
+        rows.append(f"<dt>Poster</dt><dd>{escape(poster['format'])} {poster['width']}×"
+                    f"{poster['height']} px</dd>")
+    return f'<aside id="inputs"><h3>Inputs</h3><dl>{"".join(rows)}</dl></aside>'
 
 
-def form_to_record(values: dict) -> dict:
-    """The new-film record for the page's form fields (validation happens downstream)."""
-    record = {"title": values.get("title", ""), "release_date": values.get("release_date", "")}
-    if values.get("budget", "").strip():
-        record["budget"] = values["budget"]
-    for field in ("cast", "directors", "keywords"):
-        if values.get(field, "").strip():
-            record[field] = _split(values[field])
-    if values.get("genres"):
-        record["genres"] = values["genres"].split("|")
-    if values.get("overview", "").strip():
-        record["overview"] = values["overview"]
-    return record
+def _fields(result) -> str:
+    used = ", ".join(FIELD_LABELS.get(f, f) for f in result.fields_used)
+    if not result.left_out:
+        left = "<p>Every field was given.</p>"
+    elif not result.effects_available:
+        left = ("<p>Left out: " + escape(", ".join(d["label"] for d in result.left_out))
+                + ". (This model has no measured field effects; a retrained model shows how much "
+                "each would typically move the forecast.)</p>")
+    else:
+        items = "".join(f"<li>{escape(describe_left_out(d))}</li>" for d in result.left_out[:6])
+        left = f"<p>Important fields left out:</p><ul>{items}</ul>"
+    return (f'<div id="fields"><h3>Fields</h3><p>Used: {escape(used)}.</p>{left}</div>')
 
 
-def _money(x) -> str:
-    if x is None:
-        return "—"
-    return f"${x / 1e6:,.1f}M" if abs(x) >= 1e5 else f"${x:,.0f}"
-
-
-def explanation_svg(contributions: list[dict], width: int = 640) -> str:
-    """A horizontal bar chart of log-revenue contributions (green raises, red lowers)."""
-    if not contributions:
-        return ""
-    bar_h, label_w = 22, 230
-    height = bar_h * len(contributions) + 10
-    half = (width - label_w - 70) / 2
-    scale = max(abs(c["log"]) for c in contributions) or 1.0
-    mid = label_w + half
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'role="img" aria-label="feature contributions">',
-             f'<line x1="{mid:.1f}" y1="0" x2="{mid:.1f}" y2="{height}" stroke="#888"/>']
-    for i, c in enumerate(contributions):
-        y = 5 + i * bar_h
-        w = abs(c["log"]) / scale * half
-        x = mid if c["log"] >= 0 else mid - w
-        color = "#2e7d32" if c["log"] >= 0 else "#c62828"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" '
-                     f'font-size="12">{escape(c["feature"])}</text>')
-        parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{max(w, 1):.1f}" height="{bar_h - 6}" '
-                     f'fill="{color}"><title>{c["log"]:+.3f} log, ×{c["factor"]:.2f}</title></rect>')
-        parts.append(f'<text x="{width - 4}" y="{y + 15}" text-anchor="end" font-size="12">'
-                     f'×{c["factor"]:.2f}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _form(values: dict) -> str:
-    v = {k: escape(str(values.get(k, "") or "")) for k in _TEXT_FIELDS}
-    chosen = set((values.get("genres") or "").split("|"))
-    boxes = "".join(
-        f'<label><input type="checkbox" name="genres" value="{escape(g)}"'
-        f'{" checked" if g in chosen else ""}> {escape(g)}</label>' for g in GENRES)
-    return f"""
-<form method="post" action="/" enctype="multipart/form-data">
-<label for="title">Title</label><input type="text" id="title" name="title" required
- maxlength="300" value="{v['title']}">
-<label for="release_date">Release date</label><input type="date" id="release_date"
- name="release_date" required value="{v['release_date']}">
-<label for="budget">Budget (US$)</label><input type="text" id="budget" name="budget"
- placeholder="150000000" value="{v['budget']}">
-<label>Genres</label><fieldset>{boxes}</fieldset>
-<label for="cast">Cast</label><input type="text" id="cast" name="cast"
- placeholder="Actor One, Actor Two" value="{v['cast']}">
-<label for="directors">Director</label><input type="text" id="directors" name="directors"
- value="{v['directors']}">
-<label for="keywords">Keywords</label><input type="text" id="keywords" name="keywords"
- placeholder="superhero, based on comic" value="{v['keywords']}">
-<label for="overview">Overview</label><textarea id="overview" name="overview" rows="4"
- maxlength="20000">{v['overview']}</textarea>
-<label for="poster">Poster</label><input type="file" id="poster" name="poster"
- accept="image/jpeg,image/png,image/gif,image/webp">
-<button type="submit" id="submit">Forecast</button>
-</form>"""
-
-
-def _result(result, poster: dict | None) -> str:
-    bands = "".join(f"<li>{escape(level)}% interval: {_money(b['low'])} – {_money(b['high'])}</li>"
-                    for level, b in result.intervals.items())
+def _comparables(result) -> str:
     rows = "".join(
-        f"<tr><td>{escape(c['title'])}</td><td>{escape(c['release_date'])}</td>"
-        f"<td class=num>{_money(c['budget'])}</td><td class=num>{_money(c['revenue'])}</td>"
-        f"<td>{escape(c['genres'])}</td></tr>" for c in result.comparables)
-    comps = ("<h3>Most similar earlier films</h3><table id=\"comparables\"><tr><th>film</th>"
-             "<th>released</th><th>budget</th><th>worldwide gross</th><th>genres</th></tr>"
-             f"{rows}</table>") if rows else ""
+        f"<tr><td class=num>{i}</td><td>{escape(c['title'])}</td><td>{escape(c['release_date'])}"
+        f"</td><td class=num>{money(c['budget'])}</td><td class=num>{money(c['revenue'])}</td>"
+        f"<td>{escape(c['genres'].replace('|', ', '))}</td></tr>"
+        for i, c in enumerate(result.comparables, start=1))
+    if not rows:
+        return ""
+    return ('<h3>Most similar earlier films</h3><div class="scroll"><table id="comparables">'
+            "<tr><th>#</th><th>film</th><th>released</th><th>budget</th><th>worldwide gross</th>"
+            f"<th>genres</th></tr>{rows}</table></div>")
+
+
+def _result(result, values: dict, poster: dict | None, share: str) -> str:
+    bands = "".join(f"<li>{escape(level)}% interval: {money(b['low'])} – {money(b['high'])}</li>"
+                    for level, b in result.intervals.items())
     poster_line = (f"<p>Poster: {escape(poster['format'])} {poster['width']}×{poster['height']} "
                    "px, checked and used.</p>") if poster else ""
-    warnings = "".join(f"<p class=error>{escape(w)}</p>" for w in result.warnings)
+    notes = "".join(f"<p class=note>Note: {escape(w)}</p>" for w in result.warnings)
+    ex = result.explanation
+    chart = interval_svg(result) if result.intervals or result.comparables else ""
     return f"""
 <section id="result">
 <h2>{escape(result.title)} <small>({escape(result.release_date)})</small></h2>
-<p>Forecast worldwide gross</p><p class="big" id="forecast">{_money(result.revenue_usd)}</p>
-<div id="interval"><ul id="intervals">{bands}</ul></div>{poster_line}{warnings}
+<div class="cols"><div>
+<p>Forecast worldwide gross</p><p class="big" id="forecast">{money(result.revenue_usd)}</p>
+<div id="interval"><ul id="intervals">{bands}</ul>{chart}</div>{poster_line}{notes}
+<p id="share">Link to this forecast: <a href="/?{escape(share)}">/?{escape(share[:60])}…</a></p>
+</div>{_inputs(values, poster)}</div>
 {_rating(result)}
 <div id="explanation">
-<h3>Why: feature contributions (TreeSHAP, baseline {_money(result.baseline_usd)})</h3>
-{explanation_svg(result.contributions)}
+<h3>Why: the effect of each input</h3>
+<p>From a typical film ({money(ex.get('baseline_usd'))}) to this forecast
+({money(ex.get('forecast_usd'))}): each bar multiplies the forecast by its factor (TreeSHAP,
+summed per input field); the dollar steps add up to the forecast.</p>
+{explanation_svg(ex)}
+{_explanation_table(ex)}
 </div>
-{comps}
+{_fields(result)}
+{_comparables(result)}
 {_genres(result)}
 {_hits(result)}
 </section>"""
+
+
+def _explanation_table(ex: dict) -> str:
+    """The chart's numbers in full: each input's value, factor and dollar step."""
+    if not ex:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(line['label'])}</td><td>{escape(line['value'])}</td>"
+        f"<td class=num>{line['log']:+.2f}</td><td class=num>×{line['factor']:.2f}</td>"
+        f"<td class=num>{'+' if line['usd'] >= 0 else '−'}{money(abs(line['usd']))}</td></tr>"
+        for line in ex["fields"])
+    return ('<details><summary>The numbers</summary><div class="scroll"><table>'
+            "<tr><th>input</th><th>this film</th><th>log</th><th>factor</th><th>$ step</th></tr>"
+            f"<tr><td>typical film</td><td></td><td class=num>{ex['baseline_log']:.2f}</td><td></td>"
+            f"<td class=num>{money(ex['baseline_usd'])}</td></tr>{rows}"
+            f"<tr><th>forecast</th><td></td><td class=num>{ex['forecast_log']:.2f}</td><td></td>"
+            f"<th class=num>{money(ex['forecast_usd'])}</th></tr></table></div></details>")
 
 
 def _rating(result) -> str:
@@ -166,29 +160,38 @@ def _hits(result) -> str:
                    f"{hits['max_similarity']:.2f}, threshold {hits['threshold']:.2f})")
     rows = "".join(
         f"<tr><td>{escape(h['title'])}</td><td>{escape(h['release_date'])}</td>"
-        f"<td class=num>{h['similarity']:.2f}</td><td class=num>{_money(h['revenue'])}</td>"
+        f"<td class=num>{h['similarity']:.2f}</td><td class=num>{money(h['revenue'])}</td>"
         f"<td>{'franchise' if h['franchise'] else ''}</td></tr>" for h in hits["hits"])
-    table = ("<table><tr><th>recent hit</th><th>released</th><th>similarity</th>"
-             f"<th>gross (2017 $)</th><th></th></tr>{rows}</table>") if rows else ""
-    return (f'<div id="hits"><h3>Nearest recent hits</h3><p>{hits["n_recent_hits"]} hits in the '
-            f"{hits['window_days']} days before release. Copycat of a recent hit: "
+    table = ('<div class="scroll"><table><tr><th>recent hit</th><th>released</th>'
+             f"<th>similarity</th><th>gross (2017 $)</th><th></th></tr>{rows}</table></div>"
+             ) if rows else ""
+    n = hits["n_recent_hits"]
+    return (f'<div id="hits"><h3>Nearest recent hits</h3><p>{n} {"hit" if n == 1 else "hits"} '
+            f"in the {hits['window_days']} days before release. Copycat of a recent hit: "
             f'<span id="copycat">{escape(verdict)}</span></p>{table}</div>')
 
 
 def render_page(product, values: dict | None = None, *, result=None, poster: dict | None = None,
                 error: str | None = None, extra: str = "") -> str:
-    """The whole page: the form (refilled with ``values``), an error line or the result.
+    """The whole page: an error line or the result, then the form (refilled with ``values``).
 
-    ``extra`` is trusted HTML put just before the form (the TMDB box, see ``_tmdb.py``)."""
+    ``poster`` is the kept poster's info (``id``, ``format``, ``width``, ``height``). ``extra``
+    is trusted HTML put just before the form (the TMDB box, see ``_tmdb.py``).
+    """
+    values = values or {}
     n = len(product.comparables) if product.comparables is not None else 0
     body = f'<p class="error" id="error">{escape(error)}</p>' if error else ""
     if result is not None:
-        body += _result(result, poster)
+        share = query_string(values, poster["id"] if poster else None)
+        body += _result(result, values, poster, share)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>reelcast forecast</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>
 <body><h1>reelcast: box-office forecast before release</h1>
 <p>Model with {len(product.manifest.get('features', []))} pre-release features; comparables
-from {n:,} earlier films. Lists accept commas or "|".</p>
-{body}{extra}{_form(values or {})}
-<p><a href="/docs">API documentation</a></p></body></html>"""
+from {n:,} earlier films. Only title and release date are required; every field you add
+sharpens the forecast. Lists accept commas or "|".</p>
+{body}{extra}{form_html(values, poster)}
+<p>API: <code>POST /forecast</code> (JSON), <code>POST /forecast/batch</code> (CSV),
+<code>POST /forecast/poster</code>; the OpenAPI document is at
+<a href="/openapi.json">/openapi.json</a>.</p></body></html>"""
