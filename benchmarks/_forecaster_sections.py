@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reelcast.data import has_label_flags
 from reelcast.evaluation import log_revenue, regression_metrics, revenue_films, temporal_split
 from reelcast.forecast import BoxOfficeForecaster
 
@@ -21,16 +22,10 @@ __all__ = ["audited_scores", "audited_markdown", "coverage_audit_markdown", "rel
            "release_week_markdown"]
 
 
-def _flagged(films: pd.DataFrame) -> np.ndarray:
-    if "label_flags" not in films.columns:
-        return np.zeros(len(films), bool)
-    return films["label_flags"].map(lambda v: hasattr(v, "__len__") and len(v) > 0).to_numpy(bool)
-
-
 def audited_scores(result, films: pd.DataFrame, train_median: float) -> dict:
     """Each model and field set on all test films and on the films with unflagged labels."""
     predictions = result.predictions
-    flagged = _flagged(films.set_index("film_id").loc[predictions["film_id"]])
+    flagged = has_label_flags(films.set_index("film_id").loc[predictions["film_id"]])
     y = predictions["actual_log_revenue"].to_numpy(float)
     out = {"n_all": int(len(y)), "n_unflagged": int((~flagged).sum()), "scores": {}}
     for column in (c for c in predictions.columns if c.startswith("pred:")):

@@ -18,14 +18,13 @@ import time
 import numpy as np
 import pandas as pd
 
-from reelcast.data import blank_fields
+from reelcast.data import blank_fields, without_attrs
 from reelcast.evaluation import revenue_films
 from reelcast.evaluation._baselines import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
 from reelcast.forecast._intervals import (
     DEFAULT_FIELD_SETS,
     _window,
-    _without_attrs,
     field_set_fields,
 )
 
@@ -46,7 +45,7 @@ def _quantile_boosters(X: pd.DataFrame, y: np.ndarray, seed: int) -> dict:
 def window_frame(films: pd.DataFrame, tag: str, start: str, end: str, params: dict,
                  log=print) -> pd.DataFrame:
     """Forecasts of ``[start, end)`` films by a model trained before ``start``, every field set."""
-    films = _without_attrs(films)
+    films = without_attrs(films)
     scored = revenue_films(films)
     train, ev = _window(scored, None, start), _window(scored, start, end)
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reelcast.data import load_corpus
+from reelcast.data import load_corpus, without_attrs
 from reelcast.evaluation import revenue_films
 from reelcast.evaluation._baselines import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
@@ -19,7 +19,6 @@ from reelcast.forecast._intervals import (
     DEFAULT_FIELD_SETS,
     DEFAULT_METHOD,
     _window,
-    _without_attrs,
     calibration_rows,
     fit_intervals,
     make_intervals,
@@ -31,7 +30,7 @@ pytestmark = pytest.mark.realdata
 
 @pytest.fixture(scope="module")
 def scored_test(real_corpus):
-    films = _without_attrs(load_corpus(real_corpus))
+    films = without_attrs(load_corpus(real_corpus))
     scored = revenue_films(films)
     # one thread: on a busy 2-core machine LightGBM's two threads wait on each other
     model = BoxOfficeForecaster(n_estimators=400, learning_rate=0.05, field_dropout="none",

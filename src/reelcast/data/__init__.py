@@ -1,6 +1,7 @@
 """Sources → canonical corpus: readers for the public tables, the corpus builder, a synthetic market."""
 
 from ._anime import read_anime
+from ._audit import has_label_flags
 from ._corpus import CorpusSummary, build_corpus, load_anime, load_corpus
 from ._cpi import load_cpi, to_2017_dollars
 from ._fields import (
@@ -23,6 +24,7 @@ from ._schema import (
     RELEASE_PLAN_COLUMNS,
     empty_anime,
     empty_films,
+    without_attrs,
 )
 from ._sources import ParseStats, SourceTable
 from ._sources_added import read_cast_ids, read_imdb_crew, read_tmdb10k, read_wikipedia
@@ -45,6 +47,7 @@ from ._sources_tmdb import (
 )
 
 __all__ = [
+    "has_label_flags",
     "FIELD_COLUMNS",
     "FIELD_SETS",
     "OPTIONAL_FIELDS",
@@ -61,6 +64,7 @@ __all__ = [
     "RELEASE_PLAN_COLUMNS",
     "empty_anime",
     "empty_films",
+    "without_attrs",
     "make_anime_market",
     "make_market",
     "MarketTruth",

@@ -26,13 +26,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["LABEL_FLAGS", "DISAGREEMENT_FACTOR", "SMALL_REVENUE", "audit_labels"]
+__all__ = ["LABEL_FLAGS", "DISAGREEMENT_FACTOR", "SMALL_REVENUE", "audit_labels", "has_label_flags"]
 
 DISAGREEMENT_FACTOR = 3.0
 SMALL_REVENUE = 22_000.0
 EQUAL_TOLERANCE = 0.005
 LABEL_FLAGS = ("revenue_sources_disagree", "budget_sources_disagree", "revenue_equals_domestic",
                "budget_in_millions", "revenue_under_22k")
+
+
+def has_label_flags(films: pd.DataFrame) -> np.ndarray:
+    """Per film: did any audit check flag its labels? (False for frames without the column.)"""
+    if "label_flags" not in films.columns:
+        return np.zeros(len(films), bool)
+    return films["label_flags"].map(lambda v: hasattr(v, "__len__") and len(v) > 0).to_numpy(bool)
 
 
 def _spread(records: pd.DataFrame, column: str) -> pd.Series:

@@ -149,23 +149,25 @@ def field_set_copies(films: pd.DataFrame, sets: Iterable[str] = tuple(FIELD_SETS
     present = fields_present(films).to_numpy(bool)
     bits = (np.int64(1) << np.arange(present.shape[1], dtype=np.int64))
     fields = list(FIELD_COLUMNS)
-    parts, origin = [], []
     rows = np.arange(len(films))
+    # which (film, field set) pairs make a distinct copy, pattern by pattern: cheap bookkeeping
+    # first, so that only the copies kept below are ever blanked and concatenated
+    origin, pattern = [], []
     seen_codes: set[tuple[int, int]] = set()
-    for kept in patterns:
+    for p, kept in enumerate(patterns):
         mask = np.array([f in kept for f in fields])
         codes = ((present & mask) * bits).sum(axis=1)
         new = np.array([(r, c) not in seen_codes for r, c in zip(rows, codes, strict=True)])
         seen_codes.update(zip(rows[new], codes[new], strict=True))
-        if new.any():
-            parts.append(blank_fields(films.iloc[rows[new]], kept))
-            origin.append(rows[new])
-    origin = np.concatenate(origin)
+        origin.append(rows[new])
+        pattern.append(np.full(int(new.sum()), p))
+    origin, pattern = np.concatenate(origin), np.concatenate(pattern)
     weight = np.ones(len(origin))
     if max_copies is not None:
         keep, weight = _subsample(origin, len(films), max_copies, random_state)
-        parts = [pd.concat(parts, ignore_index=True).iloc[keep]]
-        origin = origin[keep]
+        origin, pattern = origin[keep], pattern[keep]
+    parts = [blank_fields(films.iloc[origin[pattern == p]], kept)
+             for p, kept in enumerate(patterns) if (pattern == p).any()]
     return pd.concat(parts, ignore_index=True), origin, weight
 
 

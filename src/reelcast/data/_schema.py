@@ -27,6 +27,7 @@ __all__ = [
     "ANIME_COLUMNS",
     "empty_films",
     "empty_anime",
+    "without_attrs",
 ]
 
 # name -> pandas dtype
@@ -128,6 +129,14 @@ ANIME_COLUMNS: dict[str, str] = {
     "score": "float64",  # MAL weighted score, 1–10 (target)
     "members": "float64",  # post-release popularity, never an input
 }
+
+
+def without_attrs(films: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy without ``attrs``: pandas deep-copies attrs on every slice, and a synthetic
+    market's attrs (its ground truth) make each copy slow."""
+    out = films.copy(deep=False)
+    out.attrs = {}
+    return out
 
 
 def empty_films() -> pd.DataFrame:

@@ -61,15 +61,19 @@ _DISTRIBUTOR_ALIASES = {
 }
 
 
+# spelling (lower case) -> level, built once: ``_level`` runs per film and column in transform
+_LOOKUPS = {column: {v.lower(): v for v in levels}
+            | (_DISTRIBUTOR_ALIASES if column == "distributor" else {})
+            for column, levels in STUDIO_LEVELS.items()}
+
+
 def _level(value, column: str) -> str:
     if value is None:
         return "missing"
-    levels = STUDIO_LEVELS[column]
-    lookup = {v.lower(): v for v in levels}
-    if column == "distributor":
-        lookup |= _DISTRIBUTOR_ALIASES
-    return lookup.get(value.strip().lower().rstrip("."), lookup.get(value.strip().lower(),
-                                                                    "other"))
+    lookup, text = _LOOKUPS[column], value.strip().lower()
+    return lookup.get(text.rstrip("."), lookup.get(text, "other"))
+
+
 # the minimum audience age of the MPAA labels, for frames without a ``min_age`` column
 _MPAA_MIN_AGE = {"G": 0.0, "PG": 0.0, "PG-13": 13.0, "R": 17.0, "NC-17": 18.0}
 

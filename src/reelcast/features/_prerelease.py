@@ -73,8 +73,8 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
         if not hasattr(self, "metadata_"):
             raise NotFittedError("This PreReleaseFeatures is not fitted yet; call fit(films) first.")
         # the film's own post-release outcomes are dropped before any block sees the row
-        dropped = [*FORBIDDEN_INPUTS, *(RELEASE_PLAN_COLUMNS if getattr(
-            self, "horizon", "greenlight") == "greenlight" else ())]
+        dropped = [*FORBIDDEN_INPUTS,
+                   *(RELEASE_PLAN_COLUMNS if self.horizon == "greenlight" else ())]
         films = films.drop(columns=[c for c in dropped if c in films.columns])
         films = films.reset_index(drop=True)
         blocks = [self.metadata_.transform(films), self.history_.transform(films)]

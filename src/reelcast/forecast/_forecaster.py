@@ -7,7 +7,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._errors import InputError, NotFittedError
-from ..data import OPTIONAL_FIELDS, blank_fields, field_set_copies, fields_present
+from ..data import (
+    OPTIONAL_FIELDS,
+    blank_fields,
+    field_set_copies,
+    fields_present,
+    has_label_flags,
+    without_attrs,
+)
 from ..evaluation._baselines import log_revenue
 from ..features import PreReleaseFeatures
 
@@ -107,16 +114,17 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                 y = log_revenue(films)
         y = np.asarray(y, float)
         keep = np.isfinite(y)
-        if self.flagged_labels == "drop" and "label_flags" in films.columns:
+        if self.flagged_labels == "drop":
             # the corpus's label audit: revenue that disagrees across sources, equals a
             # domestic-only figure or is under $22k, and budgets typed in millions
-            keep &= ~films["label_flags"].map(
-                lambda v: hasattr(v, "__len__") and len(v) > 0).to_numpy(bool)
+            keep &= ~has_label_flags(films)
         if keep.sum() < 10:
             raise InputError(f"need at least 10 films with revenue > 0 to train, got {keep.sum()}")
         self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics,
                                             horizon=self.horizon).fit(
             films if history is None else history, topic_films=films)
+        # one attrs-free frame for every copy below (a market's truth is deep-copied per slice)
+        films = without_attrs(films)
         rows, y_rows, weight = self._training_rows(films.loc[keep], y[keep])
         X = self.features_.transform(rows)
         self.model_ = self._lgbm().fit(X, y_rows, sample_weight=weight)
@@ -135,8 +143,6 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         """
         if len(films) > max_films:
             films = films.sample(max_films, random_state=self.random_state)
-        films = films.copy(deep=False)
-        films.attrs = {}
         present = fields_present(films)
         fields = [f for f in OPTIONAL_FIELDS if present[f].sum() >= 20]
         # one batch for every field: a transform per field paid its fixed cost 18 times
@@ -153,8 +159,6 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         return effects
 
     def _training_rows(self, films: pd.DataFrame, y: np.ndarray):
-        films = films.copy(deep=False)
-        films.attrs = {}  # metadata (a synthetic market's truth) would be deep-copied per copy
         if self.field_dropout == "none":
             return films, y, None
         if self.field_dropout == "field_sets":
@@ -164,16 +168,15 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         if self.field_dropout == "random":
             rng = np.random.default_rng(self.random_state)
             drop = rng.random((len(films), len(OPTIONAL_FIELDS))) < self.dropout_rate
-            copies = [films]
+            copies, order = [films], [np.arange(len(films))]
             # one copy of every film; rows that drop the same fields are blanked together
             codes = drop @ (1 << np.arange(len(OPTIONAL_FIELDS)))
             for code in np.unique(codes):
                 at = np.flatnonzero(codes == code)
                 kept = [f for i, f in enumerate(OPTIONAL_FIELDS) if not (code >> i) & 1]
                 copies.append(blank_fields(films.iloc[at], kept))
-            order = np.concatenate([np.arange(len(films)),
-                                    *[np.flatnonzero(codes == c) for c in np.unique(codes)]])
-            return pd.concat(copies, ignore_index=True), y[order], None
+                order.append(at)
+            return pd.concat(copies, ignore_index=True), y[np.concatenate(order)], None
         raise InputError(f"The 'field_dropout' parameter of BoxOfficeForecaster must be one of "
                          f"'field_sets', 'random', 'none', got {self.field_dropout!r} instead.")
 

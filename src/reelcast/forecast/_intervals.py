@@ -37,6 +37,7 @@ from sklearn.base import BaseEstimator
 
 from .._errors import ArtifactError, InputError, NotFittedError
 from .._io import file_sha256, write_json
+from ..data import without_attrs
 from ..evaluation._baselines import log_revenue
 from ..evaluation._split import revenue_films
 from ._adaptive import ADAPTIVE_FORMAT, AdaptiveIntervals, calibrated_level
@@ -154,14 +155,6 @@ class ConformalIntervals(BaseEstimator):
         obj.quantiles_ = quantiles
         obj.n_calibration_ = int(data["n_calibration"])
         return obj
-
-
-def _without_attrs(films: pd.DataFrame) -> pd.DataFrame:
-    """A shallow copy without ``attrs``: pandas deep-copies attrs on every slice, and a synthetic
-    market's attrs (its ground truth) make each copy slow."""
-    out = films.copy(deep=False)
-    out.attrs = {}
-    return out
 
 
 def _window(films: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
@@ -298,7 +291,7 @@ def temporal_interval_coverage(films: pd.DataFrame, make_model: Callable[[], obj
     intervals, info = calibrate_intervals(films, make_model, calib_start=calib_start,
                                           calib_end=train_end, levels=levels, method=method,
                                           field_sets=field_sets)
-    films = _without_attrs(films)
+    films = without_attrs(films)
     scored = revenue_films(films)
     train, test = _window(scored, None, train_end), _window(scored, train_end, test_end)
     if len(test) == 0:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from ..data import without_attrs
 from ._artifact import read_manifest
 from ._explain import explain_film, load_comparables, nearest_comparables, save_comparables
 from ._fields import field_report, supplied_fields
@@ -25,7 +26,6 @@ from ._intervals import (
     DEFAULT_METHOD,
     AdaptiveIntervals,
     ConformalIntervals,
-    _without_attrs,
     calibrate_intervals,
     load_intervals,
     save_intervals,
@@ -87,7 +87,7 @@ def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
     features; ``poster_cache`` caches those) and the hits table of the copycat index.
     Returns the calibration info with ``rating`` and ``genres`` provenance added.
     """
-    films = _without_attrs(films)
+    films = without_attrs(films)
     full = load_any(model_dir)
     model, _ = _split_model(full)
     # the intervals calibrate the model whose forecast is shown (the stack, for a stack)

@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ..data import FIELD_SETS, blank_fields
+from ..data import FIELD_SETS, blank_fields, without_attrs
 from ..evaluation._baselines import BudgetOnlyBaseline, log_revenue
 from ..evaluation._metrics import regression_metrics
 from ..evaluation._split import revenue_films, temporal_split
 from ._forecaster import BoxOfficeForecaster
-from ._intervals import _without_attrs, calibrate_intervals, interval_coverage
+from ._intervals import calibrate_intervals, interval_coverage
 
 __all__ = ["EvaluationReport", "evaluation_report", "render_report"]
 
@@ -92,7 +92,7 @@ def evaluation_report(films: pd.DataFrame, params: dict | None = None, *,
 
     ``decades`` adds the by-decade backtest (one more fit per decade).
     """
-    films = _without_attrs(films)
+    films = without_attrs(films)
     params = dict(params or {})
     make = lambda: BoxOfficeForecaster(**params)  # noqa: E731
     train, test = temporal_split(revenue_films(films), train_end, test_end)
