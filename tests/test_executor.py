@@ -204,7 +204,8 @@ def posters(tmp_path_factory):
 @pytest.mark.ray
 @pytest.mark.parametrize("make", [
     lambda root: PretrainedPosterEncoder(weights="random", image_size=64, root=root, batch_size=8),
-    lambda root: PosterEmbeddings(weights="random", root=root, batch_size=8),
+    # batches of 2: 20 batches, so units of several batches (one unpickled network each)
+    lambda root: PosterEmbeddings(weights="random", root=root, batch_size=2),
     lambda root: PosterFeatures(root=root),
 ], ids=["efficientnet-lite0", "resnet18", "handcrafted"])
 def test_poster_embeddings_on_ray_are_identical(posters, ray_executor, make):
@@ -221,6 +222,16 @@ def test_poster_embeddings_on_ray_are_identical(posters, ray_executor, make):
         got = on_ray.transform(films)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert on_ray.n_skipped_ == serial.n_skipped_ == 2
+
+
+def test_poster_batches_do_not_depend_on_order_or_process(posters):
+    films, root = posters
+    expected = PosterEmbeddings(weights="random", root=root, batch_size=2).fit().transform(films)
+    encoder = PosterEmbeddings(weights="random", root=root, batch_size=2).fit()
+    with use_executor(ShuffledPicklingExecutor()):
+        got = encoder.transform(films)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert encoder.n_skipped_ == 2
 
 
 @pytest.mark.ray

@@ -57,6 +57,8 @@ class RayExecutor:
         ``"HOST:PORT"`` joins a running one. When Ray is already initialised in this process, that
         connection is used as it is (and left open).
     cpus_per_task : int, default 1
+    num_cpus : int, optional
+        For ``"local"``: the CPUs of the cluster started here (default: every core).
 
     Attributes
     ----------
@@ -68,21 +70,24 @@ class RayExecutor:
 
     name = "ray"
 
-    def __init__(self, address: str, *, cpus_per_task: int = 1) -> None:
+    def __init__(self, address: str, *, cpus_per_task: int = 1, num_cpus: int | None = None
+                 ) -> None:
         if not isinstance(cpus_per_task, int) or cpus_per_task < 1:
             raise InputError(f"cpus_per_task must be a positive int, got {cpus_per_task!r}")
+        if num_cpus is not None and address != "local":
+            raise InputError(f"num_cpus applies to a cluster started here (local), not {address!r}")
         ray = require("ray", "ray")
         self._ray = ray
         self.address = address
         self.cpus_per_task = self.threads_per_task = cpus_per_task
         self._owns = not ray.is_initialized()
         if self._owns:
-            self._connect(address)
+            self._connect(address, num_cpus)
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
         self.workers = max(1, int(cpus // cpus_per_task))
         self._task = ray.remote(num_cpus=cpus_per_task)(_run_unit)
 
-    def _connect(self, address: str) -> None:
+    def _connect(self, address: str, num_cpus: int | None) -> None:
         import reelcast
 
         # no network at run time: a cluster started here must not report usage statistics
@@ -92,7 +97,7 @@ class RayExecutor:
         options = dict(logging_level=logging.WARNING, log_to_driver=False,
                        runtime_env={"py_modules": [str(Path(reelcast.__file__).parent)]})
         if address == "local":
-            options["include_dashboard"] = False
+            options.update(include_dashboard=False, num_cpus=num_cpus)
         try:
             self._ray.init(address=address, **options)
         except (ConnectionError, RuntimeError, ValueError) as exc:

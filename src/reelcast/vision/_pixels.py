@@ -115,14 +115,18 @@ def poster_content_keys(paths: Sequence, root: str | os.PathLike | None = None
     return keys, skipped
 
 
-def _decode_and_forward(part: list[tuple[int, object]], encoder) -> tuple[list[int], object, int]:
-    """One batch of :func:`encoded_batches` (here or in a Ray task): decode the posters of
-    ``part`` (``(row, path)`` pairs), run ``encoder._forward`` on the readable ones."""
-    batch = poster_pixels([path for _, path in part], root=encoder.root,
-                          image_size=encoder.image_size_)
-    ok = np.flatnonzero(batch.valid)
-    out = encoder._forward(batch.pixels[ok]) if len(ok) else None
-    return [part[j][0] for j in ok], out, len(part) - len(ok)
+def _decode_and_forward(unit: list[list[tuple[int, object]]], encoder
+                        ) -> list[tuple[list[int], object, int]]:
+    """One unit of :func:`encoded_batches` (here or in a Ray task): for each batch of ``(row,
+    path)`` pairs, decode the posters and run ``encoder._forward`` on the readable ones."""
+    out = []
+    for part in unit:
+        batch = poster_pixels([path for _, path in part], root=encoder.root,
+                              image_size=encoder.image_size_)
+        ok = np.flatnonzero(batch.valid)
+        forward = encoder._forward(batch.pixels[ok]) if len(ok) else None
+        out.append(([part[j][0] for j in ok], forward, len(part) - len(ok)))
+    return out
 
 
 def encoded_batches(encoder, paths: Sequence, rows: Sequence[int], *, batch_size: int,
@@ -132,16 +136,22 @@ def encoded_batches(encoder, paths: Sequence, rows: Sequence[int], *, batch_size
     under a progress bar: yields ``(readable_rows, encoder._forward(pixels), n_unreadable)`` per
     batch in order (``None`` in the middle when no poster of the batch was readable).
 
-    The batches are independent units of the current executor (:mod:`reelcast._executor`): with
-    ``--ray`` they run as Ray tasks, the fitted ``encoder`` (its weights) sent once. Each batch
-    holds the same posters either way, so the embeddings do not depend on the backend.
+    Runs of consecutive batches are the units of the current executor (:mod:`reelcast._executor`):
+    with ``--ray`` they are Ray tasks, the fitted ``encoder`` (its weights) sent once. A batch holds
+    the same posters whatever the backend, so the embeddings do not depend on it.
     """
-    parts = [[(i, paths[i]) for i in rows[start:start + batch_size]]
-             for start in range(0, len(rows), batch_size)]
-    with progress_bar(label, len(parts), show_progress) as advance:
-        for result in current_executor().map(_decode_and_forward, parts, encoder):
-            yield result
-            advance()
+    batches = [[(i, paths[i]) for i in rows[start:start + batch_size]]
+               for start in range(0, len(rows), batch_size)]
+    executor = current_executor()
+    # a task unpickles the network (~0.1 s for Lite0): up to 4 batches share that cost, while a
+    # cluster still gets at least 4 units per worker to balance
+    per_unit = max(1, min(4, len(batches) // (4 * executor.workers)))
+    units = [batches[k:k + per_unit] for k in range(0, len(batches), per_unit)]
+    with progress_bar(label, len(batches), show_progress) as advance:
+        for results in executor.map(_decode_and_forward, units, encoder):
+            for result in results:
+                yield result
+                advance()
 
 
 def is_missing_path(value) -> bool:
