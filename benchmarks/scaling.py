@@ -159,13 +159,17 @@ def plan(backtest: dict, posters: dict) -> dict:
     efficiency = posters["ray1"]["median_s"] / posters["ray2"]["median_s"] / 2
     poster_worker_h = 10_000_000 * poster_cost / 3600
     nodes = math.ceil(poster_worker_h / (POSTER_DEADLINE_H * NODE_CORES * efficiency))
+    worker_gb = (base + (peak - base) * films_factor) / 1024
+    per_node = max(1, min(NODE_CORES, int(NODE_MEMORY_GB * 0.9 // worker_gb)))  # 10% for the OS
     return {
         "backtest": {
             "seconds_per_film_1_worker": bt_one / backtest["films"],
             "worker_hours_1m": round(bt_one * films_factor / 3600, 1),
             "largest_unit_hours_1m": round(bt_one * films_factor * largest_share / 3600, 1),
             "useful_workers": backtest["units"],
-            "worker_memory_gb_1m": round((base + (peak - base) * films_factor) / 1024, 1),
+            "worker_memory_gb_1m": round(worker_gb, 1),
+            "workers_per_node": per_node,
+            "nodes": math.ceil(backtest["units"] / per_node),
         },
         "posters": {
             "seconds_per_poster_1_worker": poster_cost,
@@ -199,6 +203,8 @@ def markdown(record: dict) -> str:
         f"{bt['load_before']} → {bt['load_after']}, posters {po['load_before']} → "
         f"{po['load_after']} (other jobs: above ~0.5 the ratios are not those of an idle machine).",
         "",
+        *(["**A short proof run (`--quick`: 100 trees, 2 yearly origins, 96 posters, 1 run): it "
+           "shows the command works, not the final figures.**", ""] if record["quick"] else []),
         "| workload | units | without Ray | Ray, 1 worker | Ray, 2 workers | 2 workers / 1 | "
         "goal ≤ 0.6 |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -219,10 +225,10 @@ def markdown(record: dict) -> str:
         f"{bt['corpus_memory_mb']:,.0f} MB), posters {po['ray2']['peak_worker_rss_mb']:,.0f} MB.",
         "",
         "### Per-item cost and a sized plan for 1M films and 10M posters", "",
-        "Linear extrapolation of the 1-worker times (costs grow with the rows: LightGBM's "
-        "histograms and the as-of history features are linear in the films; a poster costs the "
-        "same whatever the catalogue). Nodes of "
-        f"{NODE_CORES} cores, one worker per core.", "",
+        "A linear extrapolation of the 1-worker times and memory: it assumes the backtest's cost "
+        "and data grow in proportion to the films (not measured at other corpus sizes) and that a "
+        f"poster costs the same in any catalogue. Nodes of {NODE_CORES} cores and "
+        f"{NODE_MEMORY_GB} GB, one worker per core.", "",
         "| job | cost per item (1 worker) | compute for the job | wall time | memory per worker |"
         " nodes |",
         "|---|---:|---:|---|---:|---|",
@@ -231,16 +237,16 @@ def markdown(record: dict) -> str:
         f"{pl['backtest']['worker_hours_1m']:,.1f} worker-hours | "
         f"≥ {pl['backtest']['largest_unit_hours_1m']:,.1f} h: the largest unit (the 2017 origin)"
         f" bounds it; more than {pl['backtest']['useful_workers']} workers do not help | "
-        f"{pl['backtest']['worker_memory_gb_1m']:,.1f} GB | 1 node with "
-        f"{pl['backtest']['useful_workers']} workers (memory: "
-        f"{pl['backtest']['useful_workers'] * pl['backtest']['worker_memory_gb_1m']:,.0f} GB) |",
+        f"{pl['backtest']['worker_memory_gb_1m']:,.1f} GB | {pl['backtest']['nodes']} × "
+        f"{NODE_CORES} cores / {NODE_MEMORY_GB} GB ({pl['backtest']['workers_per_node']} "
+        "workers fit a node's memory) |",
         f"| EfficientNet-Lite0 embeddings of 10M posters | "
         f"{pl['posters']['seconds_per_poster_1_worker'] * 1000:,.1f} ms per poster | "
         f"{pl['posters']['worker_hours_10m']:,.0f} worker-hours | "
         f"{pl['posters']['hours_on_nodes']:,.1f} h on {pl['posters']['nodes']} nodes (2-worker "
         f"efficiency {pl['posters']['efficiency_2_workers']:.2f} assumed per core) | "
         f"{pl['posters']['worker_memory_gb']:.2f} GB | {pl['posters']['nodes']} × "
-        f"{NODE_CORES} cores for ≤ {POSTER_DEADLINE_H} h; storage: "
+        f"{NODE_CORES} cores / {NODE_MEMORY_GB} GB for ≤ {POSTER_DEADLINE_H} h; storage: "
         f"{pl['posters']['images_gb']:,.0f} GB of images in, "
         f"{pl['posters']['embeddings_gb']:,.0f} GB of float32 embeddings out |",
         "",
@@ -249,6 +255,21 @@ def markdown(record: dict) -> str:
         "unit could also take a whole node (`cpus_per_task`, LightGBM threads): not measured here.",
     ]
     return "\n".join(lines) + "\n"
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+MARKERS = ("<!-- benchmarks.scaling: start -->", "<!-- benchmarks.scaling: end -->")
+
+
+def update_readme(section: str) -> bool:
+    """Put the tables (without the section title) between the README's markers, if it has them."""
+    text = README.read_text(encoding="utf-8")
+    start, end = (text.find(m) for m in MARKERS)
+    if start < 0 or end < start:
+        return False
+    body = section.split("\n", 2)[2].replace("### ", "#### ")
+    README.write_text(text[:start + len(MARKERS[0])] + "\n" + body + text[end:], encoding="utf-8")
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,7 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posters", type=int, default=512)
     parser.add_argument("--quick", action="store_true",
                         help="a short proof run: 2 yearly origins, 100 trees, 96 posters, 1 run")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite scaling.md and the README tables from scaling.json")
     args = parser.parse_args(argv)
+    if args.render_only:
+        record = json.loads((RESULTS / "scaling.json").read_text())
+        record["plan"] = plan(record["backtest"], record["posters"])
+        return _write(record)
     if args.quick:
         args.runs, args.n_estimators, args.posters = 1, 100, 96
     films = load_or_build_corpus(args.corpus, args.data)
@@ -273,10 +300,17 @@ def main(argv: list[str] | None = None) -> int:
     record["posters"] = poster_workload(films, args.data, args)
     record["plan"] = plan(record["backtest"], record["posters"])
     record["total_s"] = round(time.perf_counter() - started, 1)
+    return _write(record)
+
+
+def _write(record: dict) -> int:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "scaling.json").write_text(json.dumps(record, indent=2) + "\n")
-    (RESULTS / "scaling.md").write_text(markdown(record))
-    print(markdown(record))
+    section = markdown(record)
+    (RESULTS / "scaling.md").write_text(section)
+    print(section)
+    if update_readme(section):
+        print(f"updated the scaling tables in {README}")
     print(f"wrote {RESULTS / 'scaling.md'} and scaling.json ({record['total_s']:.0f} s); "
           "python -m benchmarks.results joins it into RESULTS.md")
     return 0
