@@ -88,8 +88,12 @@ def _backtest(films, n_estimators: int, years, executor) -> None:
     evaluate(films, {"reelcast lgbm": forecaster}, rolling_years=years, executor=executor)
 
 
-def _embed(posters, root) -> None:
-    PretrainedPosterEncoder("lite0", root=root, batch_size=32).fit().transform(posters)
+def _embed(posters, root, readable: int) -> None:
+    encoder = PretrainedPosterEncoder("lite0", root=root, batch_size=32).fit()
+    encoder.transform(posters)
+    if len(posters) - encoder.n_skipped_ != readable:  # a run that read nothing is not a timing
+        raise RuntimeError(f"{encoder.n_skipped_} of {len(posters)} posters unreadable; "
+                           f"{readable} files exist under {root}")
 
 
 def _measure(name: str, run, warm, runs: int, workers_list=(1, 2)) -> dict:
@@ -137,8 +141,10 @@ def poster_workload(films, root, args) -> dict:
     posters = films[films["poster_file"].notna()].head(args.posters)
     sizes = [(Path(root) / p).stat().st_size for p in posters["poster_file"]
              if (Path(root) / p).is_file()]
-    result = _measure("posters", lambda ex: _with(ex, _embed, posters, root),
-                      lambda ex: _with(ex, _embed, posters.head(64), root), args.runs)
+    warm = posters.head(64)
+    warm_readable = sum((Path(root) / p).is_file() for p in warm["poster_file"])
+    result = _measure("posters", lambda ex: _with(ex, _embed, posters, root, len(sizes)),
+                      lambda ex: _with(ex, _embed, warm, root, warm_readable), args.runs)
     return {**result, "posters": len(posters), "batches": math.ceil(len(posters) / 32),
             "mean_poster_kb": round(float(np.mean(sizes)) / 1024, 1) if sizes else None}
 
@@ -297,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
               "cpus": os.cpu_count(), "quick": args.quick}
     started = time.perf_counter()
     record["backtest"] = backtest_workload(films, args)
-    record["posters"] = poster_workload(films, args.data, args)
+    record["posters"] = poster_workload(films, Path(args.data).resolve(), args)
     record["plan"] = plan(record["backtest"], record["posters"])
     record["total_s"] = round(time.perf_counter() - started, 1)
     return _write(record)

@@ -235,6 +235,18 @@ def test_poster_batches_do_not_depend_on_order_or_process(posters):
 
 
 @pytest.mark.ray
+def test_relative_poster_paths_mean_the_drivers_folder(posters, ray_executor, monkeypatch):
+    films, root = posters
+    monkeypatch.chdir(root.parent)  # workers start elsewhere: "posters0" must still be found
+    encoder = PosterFeatures(root=root.name).fit(films)
+    with use_executor(ray_executor):
+        got = encoder.transform(films)
+    pd.testing.assert_frame_equal(got, PosterFeatures(root=root).fit(films).transform(films),
+                                  check_exact=True)
+    assert encoder.n_skipped_ == 2
+
+
+@pytest.mark.ray
 def test_copycat_bootstrap_bands_on_ray_are_identical(ray_executor):
     rng = np.random.default_rng(0)
 

@@ -21,13 +21,19 @@ from ._errors import InputError, ReelcastError, require
 __all__ = ["RayExecutor"]
 
 
-def _run_unit(fn: Callable, threads: int, item, *shared):
-    """One unit inside a Ray worker, with its thread pools capped to the CPUs of the task.
+def _run_unit(fn: Callable, threads: int, cwd: str, item, *shared):
+    """One unit inside a Ray worker, in the driver's folder, its thread pools capped to the CPUs
+    of the task.
 
-    Ray sets ``OMP_NUM_THREADS`` for its workers, but torch may have been imported before (by
-    unpickling a network) and a BLAS may ignore it: cap both explicitly.
+    Relative paths (``--data ../shared/data``, a cache folder) mean what they mean to the driver
+    wherever that folder exists (on its own machine, or a shared file system). Ray sets
+    ``OMP_NUM_THREADS`` for its workers, but torch may have been imported before (by unpickling a
+    network) and a BLAS may ignore it: cap both explicitly.
     """
     from threadpoolctl import threadpool_limits
+
+    if os.path.isdir(cwd):
+        os.chdir(cwd)
 
     torch = sys.modules.get("torch")
     if torch is not None and torch.get_num_threads() != threads:
@@ -114,11 +120,12 @@ class RayExecutor:
         fn_ref = ray.put(fn)
         shared_refs = [ray.put(value) for value in shared]
         items = iter(items)
+        cwd = os.getcwd()
         pending: deque = deque()
 
         def submit(batch) -> None:
             for item in batch:
-                pending.append(self._task.remote(fn_ref, self.threads_per_task, item,
+                pending.append(self._task.remote(fn_ref, self.threads_per_task, cwd, item,
                                                  *shared_refs))
 
         submit(islice(items, max(8, 4 * self.workers)))

@@ -114,7 +114,7 @@ def _corpus_films(corpus: Path, data: Path | None):
             data = Path(json.loads(report.read_text(encoding="utf-8")).get("data_dir", ""))
     if data is None or not Path(data).is_dir():
         raise DataFileError(f"poster folder unknown for corpus {str(corpus)!r}; give --data DIR")
-    return films, Path(data)
+    return films, Path(data).resolve()
 
 
 ENCODERS = ("handcrafted", "lite0", "lite2")
