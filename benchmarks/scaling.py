@@ -74,6 +74,15 @@ def _worker_peak_rss_mb() -> float:
     return round(peak, 1)
 
 
+def balance_bound(unit_costs, workers: int = 2) -> float:
+    """The best ``workers``-worker / 1-worker wall ratio for units of these relative costs, as
+    the largest-first greedy schedule the executor follows would reach it with no overhead."""
+    loads = [0.0] * workers
+    for cost in sorted(unit_costs, reverse=True):
+        loads[loads.index(min(loads))] += cost
+    return round(max(loads) / sum(unit_costs), 3)
+
+
 def _timed(fn, runs: int) -> list[float]:
     walls = []
     for _ in range(runs):
@@ -212,17 +221,22 @@ def markdown(record: dict) -> str:
         *(["**A short proof run (`--quick`: 100 trees, 2 yearly origins, 96 posters, 1 run): it "
            "shows the command works, not the final figures.**", ""] if record["quick"] else []),
         "| workload | units | without Ray | Ray, 1 worker | Ray, 2 workers | 2 workers / 1 | "
-        "goal ≤ 0.6 |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "best possible* | goal ≤ 0.6 |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
         f"| backtest: {bt['films']:,} corpus films ({bt['scored']:,} with revenue), forecaster "
         f"{bt['n_estimators']} trees, temporal test + {bt['units'] - 1} yearly origins | "
         f"{bt['units']} | {_s(bt['serial']['median_s'])} | {_s(bt['ray1']['median_s'])} | "
-        f"{_s(bt['ray2']['median_s'])} | {bt['ratio_2_to_1']:.2f} | {goal(bt['ratio_2_to_1'])} |",
+        f"{_s(bt['ray2']['median_s'])} | {bt['ratio_2_to_1']:.2f} | "
+        f"{bt['bound_2_to_1']:.2f} | {goal(bt['ratio_2_to_1'])} |",
         f"| poster embedding: EfficientNet-Lite0, 224 px, {po['posters']:,} posters | "
         f"{po['batches']} batches | {_s(po['serial']['median_s'])} | "
         f"{_s(po['ray1']['median_s'])} | {_s(po['ray2']['median_s'])} | "
-        f"{po['ratio_2_to_1']:.2f} | {goal(po['ratio_2_to_1'])} |",
+        f"{po['ratio_2_to_1']:.2f} | {po['bound_2_to_1']:.2f} | "
+        f"{goal(po['ratio_2_to_1'])} |",
         "",
+        "\\* The ratio 2 workers would reach with no overhead, given the units: the largest first, "
+        "each to the first free worker (backtest units costed by their training films, batches "
+        "equal).", "",
         f"Every run: backtest {bt['serial']['walls_s']} / {bt['ray1']['walls_s']} / "
         f"{bt['ray2']['walls_s']} s; posters {po['serial']['walls_s']} / {po['ray1']['walls_s']} "
         f"/ {po['ray2']['walls_s']} s (without Ray / 1 / 2 workers). Peak worker memory: backtest "
@@ -310,6 +324,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write(record: dict) -> int:
+    bt, po = record["backtest"], record["posters"]
+    # a backtest unit costed by its training films; batches grouped as encoded_batches does for 2
+    bt["bound_2_to_1"] = balance_bound(bt["n_train_per_unit"])
+    per_unit = max(1, min(4, po["batches"] // 8))
+    po["bound_2_to_1"] = balance_bound([min(per_unit, po["batches"] - k)
+                                        for k in range(0, po["batches"], per_unit)])
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "scaling.json").write_text(json.dumps(record, indent=2) + "\n")
     section = markdown(record)

@@ -114,7 +114,7 @@ class RayExecutor:
         """``fn(item, *shared)`` for each item as a Ray task; yields results in item order.
 
         ``fn`` and each of ``shared`` are put in the object store once, not once per task. At most
-        ``4 * workers`` tasks are in flight, so a long ``items`` never floods the cluster.
+        ``max(8, 4 * workers)`` tasks are in flight, so a long ``items`` never floods the cluster.
         """
         ray = self._ray
         fn_ref = ray.put(fn)
