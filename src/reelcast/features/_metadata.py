@@ -155,6 +155,10 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(self.transform_columns(films))
+
+    def transform_columns(self, films: pd.DataFrame) -> dict:
+        """The output columns as ``{name: array}`` (what :meth:`transform` makes a frame of)."""
         if not hasattr(self, "languages_"):
             raise NotFittedError("This MetadataFeatures is not fitted yet; call fit(films) first.")
         n = len(films)
@@ -221,7 +225,7 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             # ``release_week`` horizon reads it, never a greenlight forecast
             theaters = pd.to_numeric(col("opening_theaters"), errors="coerce").to_numpy(float)
             out["log_opening_theaters"] = np.log1p(np.where(theaters >= 0, theaters, np.nan))
-        return pd.DataFrame(out)
+        return out
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(self.feature_names_out_, dtype=object)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ArtifactError, InputError
+from ..models._lgbm_input import booster_predict
 
 __all__ = [
     "COMPARABLES_FILE",
@@ -62,7 +63,7 @@ def feature_contributions(model, films: pd.DataFrame) -> pd.DataFrame:
     Each row sums to ``model.predict(films)``.
     """
     X = model.transform(films)
-    contrib = model.model_.booster_.predict(X, pred_contrib=True)
+    contrib = booster_predict(model.model_.booster_, X, pred_contrib=True)
     return pd.DataFrame(contrib, columns=[*X.columns, "bias"], index=films.index)
 
 
@@ -80,7 +81,7 @@ def explain_film(model, film: pd.DataFrame, top: int = 10,
     if len(film) != 1:
         raise InputError(f"explain_film explains one film at a time, got {len(film)} rows")
     X = model.transform(film) if features is None else features
-    contrib = model.model_.booster_.predict(X, pred_contrib=True)[0]
+    contrib = booster_predict(model.model_.booster_, X, pred_contrib=True)[0]
     base, phi = float(contrib[-1]), contrib[:-1]
     order = np.argsort(-np.abs(phi), kind="stable")[:top]
     rows = []

@@ -17,6 +17,7 @@ from ..data import (
 )
 from ..evaluation._baselines import log_revenue
 from ..features import PreReleaseFeatures
+from ..models._lgbm_input import booster_predict
 
 __all__ = ["BoxOfficeForecaster"]
 
@@ -189,12 +190,19 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         """The feature table the regressor sees for these films."""
         self._check()
         # the booster reads columns by position: always hand them over in training order
-        return self.features_.transform(films)[list(self.feature_names_in_)]
+        X = self.features_.transform(films)
+        names = self.feature_names_in_
+        if len(X.columns) == len(names) and (X.columns == names).all():
+            return X  # already in that order (the usual case): no reindexed copy
+        return X[list(names)]
 
     def predict_features(self, X: pd.DataFrame) -> np.ndarray:
         """Natural-log forecasts from a feature table built by :meth:`transform`."""
         self._check()
-        return np.asarray(self.model_.predict(X), float)
+        # a fitted LGBMRegressor predicted on its n_jobs threads; a loaded booster on the default
+        n_jobs = getattr(self.model_, "n_jobs", None)
+        threads = {"num_threads": n_jobs} if isinstance(n_jobs, int) and n_jobs > 0 else {}
+        return np.asarray(booster_predict(self.model_.booster_, X, **threads), float)
 
     def predict(self, films: pd.DataFrame) -> np.ndarray:
         """Natural-log worldwide revenue forecasts."""

@@ -290,7 +290,28 @@ def training_end(product: ProductModel):
     pool = product.comparables
     if pool is None or not len(pool):
         return None
-    return pd.to_datetime(pool["release_date"]).max()
+    # the pool never changes while it is served: its dates are parsed once, not per forecast
+    return _per_object(pool, "training_end", lambda p: pd.to_datetime(p["release_date"]).max())
+
+
+_PER_OBJECT: dict[tuple[int, str], tuple[object, object]] = {}
+
+
+def _per_object(obj, name: str, compute):
+    """``compute(obj)``, computed once per object (by identity) and kept while it is cached.
+
+    For state derived from a loaded model's read-only parts; a few entries at most (one model
+    is served at a time), so the cache is simply emptied when it fills.
+    """
+    key = (id(obj), name)
+    hit = _PER_OBJECT.get(key)
+    if hit is not None and hit[0] is obj:  # a recycled id of a freed object never matches
+        return hit[1]
+    value = compute(obj)
+    if len(_PER_OBJECT) >= 16:
+        _PER_OBJECT.clear()
+    _PER_OBJECT[key] = (obj, value)
+    return value
 
 
 @functools.cache
@@ -323,7 +344,7 @@ def forecast_batch(model, films: pd.DataFrame) -> list[dict]:
     """Point forecasts, intervals and predicted ratings (no explanations) for validated films."""
     product = _as_product(model)
     X = product.forecaster.transform(films)
-    log_pred = (np.asarray(product.forecaster.model_.predict(X), float)
+    log_pred = (product.forecaster.predict_features(X)
                 if product.predictor is None else product.predictor.predict_features(X))
     ratings = (predict_rating(product.rating, X) if product.rating is not None
                else [None] * len(films))
