@@ -31,6 +31,8 @@ def test_ten_clients_for_five_seconds_without_errors():
     # graceful: uvicorn stops serving, then re-raises the SIGTERM it caught
     assert result["server_tracebacks"] == 0 and result["server_exit_code"] in (0, -signal.SIGTERM)
     assert result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"] <= result["max_ms"]
+    if sys.platform.startswith("linux"):  # read from /proc: the server did the work
+        assert result["server_cores_busy"] > 0
 
 
 def test_results_are_written(tmp_path):
@@ -39,14 +41,14 @@ def test_results_are_written(tmp_path):
                 "ok": 9, "errors": 0, "error_examples": [], "p50_ms": 10.0, "p95_ms": 20.0,
                 "p99_ms": 25.0, "max_ms": 30.0, "throughput_rps": rps, "health_after": 200,
                 "server_alive_after": True, "server_tracebacks": 0, "server_exit_code": 0,
-                "load_average_before": 0.5}
+                "server_cores_busy": 0.9, "load_average_before": 0.5}
 
     runs = [run(1, 7.5), run(2, 13.5)]
     result = {"clients": 3, "seconds": 1.0, "source": "test", "cpu_count": 2, "runs": runs,
               "throughput_ratio": load.throughput_ratio(runs)}
     md = load.write_results(result, tmp_path)
-    assert "| 1 | 9 | 0 | 10.0 | 20.0 | 25.0 | 30.0 | 7.5 | 0.5 |" in md
-    assert "| 2 | 9 | 0 | 10.0 | 20.0 | 25.0 | 30.0 | 13.5 | 0.5 |" in md
+    assert "| 1 | 9 | 0 | 10.0 | 20.0 | 25.0 | 30.0 | 7.5 | 0.9 | 0.5 |" in md
+    assert "| 2 | 9 | 0 | 10.0 | 20.0 | 25.0 | 30.0 | 13.5 | 0.9 | 0.5 |" in md
     assert "1: **1.8**" in md and "--workers 1,2" in md
     assert (tmp_path / "load.json").is_file()
 
