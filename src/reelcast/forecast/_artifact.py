@@ -4,7 +4,8 @@ Layout of a forecaster directory::
 
     manifest.json          versions, feature list, training-data hash, metrics, sha256 of every file
     config.json            estimator parameters and the fitted feature state (languages, roles)
-    lgbm_model.txt         LightGBM's own text format
+    lgbm_model.txt         LightGBM's own text format (the regressor of all fields)
+    lgbm_model_<set>.txt   the regressor of each named field set (``set_models``)
     history/<role>.parquet the as-of talent/company/keyword/collection records
     keyword_topics.npz     keyword vocabulary, idf and SVD components (numpy, no pickle)
 """
@@ -22,6 +23,7 @@ import pandas as pd
 from .. import __version__
 from .._errors import ArtifactError
 from .._io import atomic_dir, file_sha256, write_json
+from ..data import FIELD_SETS
 from ..features import KeywordTopics, MetadataFeatures, PreReleaseFeatures, TalentHistory
 from ..features._history import EntityHistory
 from ..features._metadata import STUDIO_LEVELS
@@ -56,6 +58,9 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
     history: TalentHistory = feats.history_
     with atomic_dir(out_dir) as tmp:
         model.model_.booster_.save_model(str(tmp / "lgbm_model.txt"))
+        set_models = getattr(model, "set_models_", {})
+        for name, regressor in set_models.items():
+            regressor.booster_.save_model(str(tmp / f"lgbm_model_{name}.txt"))
         (tmp / "history").mkdir()
         for role, hist in history.histories_.items():
             hist.records.to_parquet(tmp / "history" / f"{role}.parquet", index=False)
@@ -68,6 +73,8 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
             "history_target": history.target,
             "train_median": model.train_median_,
             "field_effects": getattr(model, "field_effects_", {}),
+            "set_models": list(set_models),
+            "fields_read": list(getattr(model, "fields_read_", [])),
         }
         if getattr(feats, "topics_", None) is not None:
             np.savez(tmp / "keyword_topics.npz", **feats.topics_.state())
@@ -166,6 +173,14 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
     model.features_ = features
     booster = lgb.Booster(model_file=str(model_dir / "lgbm_model.txt"))
     model.model_ = _BoosterRegressor(booster)
+    # directories saved before per-set regressors have none: every film takes the full one
+    unknown = [n for n in config.get("set_models", []) if n not in FIELD_SETS or n == "full"]
+    if unknown:
+        raise ArtifactError(f"{model_dir}: config.json names an unknown field set {unknown[0]!r}")
+    model.set_models_ = {
+        name: _BoosterRegressor(lgb.Booster(model_file=str(model_dir / f"lgbm_model_{name}.txt")))
+        for name in config.get("set_models", [])}
+    model.fields_read_ = list(config.get("fields_read", []))
     model.feature_names_in_ = manifest["features"]
     model.n_features_in_ = len(manifest["features"])
     model.train_median_ = float(config["train_median"])
