@@ -54,20 +54,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(model_dir: Path, port: int, log_path: Path,
-                 workers: int = 1) -> subprocess.Popen:
+def start_server(model_dir: Path, port: int, log_path: Path, workers: int = 1,
+                 src: Path | None = None) -> subprocess.Popen:
     """``reelcast serve --workers N`` in a subprocess; returns once ``/health`` answers 200 (and,
-    with several workers, once every worker has answered it)."""
+    with several workers, once every worker has answered it). ``src`` is the source tree to run
+    (default: this checkout's)."""
     import httpx
 
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(src or Path(__file__).resolve().parents[1] / "src")
     env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process by the caller
+    # without --workers for one: a source tree from before the option serves too
+    extra = [] if workers == 1 else ["--workers", str(workers)]
     proc = subprocess.Popen([sys.executable, "-m", "reelcast", "serve", "--model", str(model_dir),
-                             "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(workers)], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+                             "--host", "127.0.0.1", "--port", str(port), *extra], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 180
     pids: set[int] = set()
     while True:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +156,8 @@ class FilmForecast:
                 return float(obj) if math.isfinite(obj) else None
             return obj
 
-        return clean(asdict(self))
+        # ``clean`` builds new dicts and lists all the way down: no deep copy by ``asdict`` first
+        return clean({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _as_product(model) -> ProductModel:
