@@ -40,7 +40,9 @@ FILM = {"title": "Night Harbor", "release_date": "2018-05-04", "budget": 90_000_
 PARTS = (
     ("parse", "validate the record into a one-row frame (`films_from_records`)"),
     ("features", "feature table (`forecaster.transform`: metadata, as-of history, topics)"),
-    ("prediction", "LightGBM forecast on the feature table"),
+    ("routes", "which field set's regressor forecasts the film (`forecaster.routes`)"),
+    ("prediction", "LightGBM forecast on the feature table (not called: the forecast is the "
+                   "TreeSHAP sum)"),
     ("shap", "TreeSHAP contributions (`explain_film`)"),
     ("intervals", "80%/95% conformal intervals"),
     ("comparables", "5 comparable earlier films (`nearest_comparables`)"),
@@ -99,7 +101,7 @@ def _parts(product, image) -> dict:
                      release_date=row["release_date"], comparables=comparables,
                      training_end=one.training_end(product))
 
-    return {
+    parts = {
         "parse": lambda: films_from_records([FILM], first_row=None),
         "features": lambda: forecaster.transform(frame),
         "prediction": lambda: forecaster.predict_features(X),
@@ -117,6 +119,9 @@ def _parts(product, image) -> dict:
         "total": lambda: one.forecast_film(product, FILM).to_dict(),
         "total_poster": lambda: one.forecast_film(product, FILM, poster_image=image).to_dict(),
     }
+    if hasattr(forecaster, "routes"):  # revisions before per-field-set regressors have none
+        parts["routes"] = lambda: forecaster.routes(frame)
+    return parts
 
 
 def one_run(model_dir: Path, reps: int) -> dict:

@@ -8,7 +8,7 @@ import pytest
 
 lgb = pytest.importorskip("lightgbm")
 
-from reelcast.models._lgbm_input import booster_input, booster_predict  # noqa: E402
+from reelcast.models import booster_input, booster_predict  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ArtifactError, InputError
-from ..models._lgbm_input import booster_predict
+from ..models import booster_predict
 
 __all__ = [
     "COMPARABLES_FILE",

@@ -18,7 +18,7 @@ from ..data import (
 )
 from ..evaluation._baselines import log_revenue
 from ..features import PreReleaseFeatures
-from ..models._lgbm_input import booster_predict
+from ..models import booster_predict
 
 __all__ = ["BoxOfficeForecaster"]
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .._errors import ArtifactError, InputError
 from .._io import write_json
-from ..models._lgbm_input import booster_predict
+from ..models import booster_predict
 
 __all__ = [
     "MIN_VOTES",
