@@ -228,6 +228,18 @@ def _credible(reference: pd.DataFrame) -> np.ndarray:
     return (revenue >= MIN_COMPARABLE_GROSS) & ratio_ok
 
 
+def _smallest(dist: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(dist, kind="stable")[:k]`` without sorting the whole pool: the ``k``
+    smallest by a partition, ties kept in pool order."""
+    if len(dist) <= k:
+        return np.argsort(dist, kind="stable")
+    kth = np.partition(dist, k - 1)[k - 1]
+    if not np.isfinite(kth):  # NaN among the k smallest: the full sort decides
+        return np.argsort(dist, kind="stable")[:k]
+    candidates = np.flatnonzero(dist <= kth)  # every tie of the k-th, in pool order
+    return candidates[np.argsort(dist[candidates], kind="stable")][:k]
+
+
 def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: int = 5,
                         features: pd.DataFrame | None = None) -> list[dict]:
     """The ``k`` reference films released before ``film``'s date closest to it.
@@ -266,7 +278,7 @@ def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: i
     z_film = np.nan_to_num((film_x - mean) / std)
     w = np.array([weights[c] for c in cols])
     dist = np.sqrt((((z_pool - z_film) ** 2) * w).sum(axis=1))
-    best = np.argsort(dist, kind="stable")[:k]
+    best = _smallest(dist, k)
     out = []
     col = prep["columns"]
     for i in best:
