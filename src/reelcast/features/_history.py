@@ -137,7 +137,7 @@ class EntityHistory:
         if len(entities) > 64:  # a batch: pandas' vectorised lookup
             return self.vocab.get_indexer(entities)
         # a few names (one film): a dict beats get_indexer's ~50 µs of fixed cost per call
-        lookup = self._lookup
+        lookup = getattr(self, "_lookup", None)  # None also for an object made before it existed
         if lookup is None:
             lookup = self._lookup = {name: i for i, name in enumerate(self.vocab)}
         return np.array([lookup.get(name, -1) for name in entities], dtype=np.intp)
