@@ -25,11 +25,17 @@ FORBIDDEN_INPUTS = POST_RELEASE_COLUMNS
 
 
 def _columns_of(block, films: pd.DataFrame) -> dict:
-    """A block's output as ``{name: values}``: its ``transform_columns`` when it has one (no
-    frame built per block), else the columns of its ``transform``."""
-    if hasattr(block, "transform_columns"):
+    """A block's output as ``{name: values}``: its ``transform_columns`` when that is what its
+    ``transform`` frames (no frame built per block), else the columns of its ``transform``."""
+    if _defined_in(type(block), "transform_columns") is _defined_in(type(block), "transform"):
         return block.transform_columns(films)
+    # a block without the method, or a subclass with its own transform: that is the truth
     return dict(pd.DataFrame(block.transform(films)).reset_index(drop=True).items())
+
+
+def _defined_in(cls: type, name: str) -> type | None:
+    """The class of ``cls``'s MRO whose own body defines ``name`` (None: nowhere)."""
+    return next((c for c in cls.__mro__ if name in vars(c)), None)
 
 
 class PreReleaseFeatures(TransformerMixin, BaseEstimator):
