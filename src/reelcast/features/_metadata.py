@@ -183,7 +183,8 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             "is_holiday": ((months == 12) | ((months == 11) & (calendar["day"] >= 15))
                            ).astype(float),
             "is_dump_month": np.isin(months, [1, 2, 9]).astype(float),
-            "runtime": pd.to_numeric(col("runtime"), errors="coerce").to_numpy(float),
+            # a copy: under Ray the frame arrives zero-copy and its arrays are read-only
+            "runtime": pd.to_numeric(col("runtime"), errors="coerce").to_numpy(float, copy=True),
             "n_genres": _list_len(col("genres")),
             # "Toy Story 3", "Rocky IV": the title itself says sequel, and every user gives it
             "title_sequel_marker": sequel_markers(col("title")),
