@@ -282,7 +282,7 @@ def forecaster_rows(films, root, cache, args) -> dict:
     for k in args.poster_components:
         pcs, explained = _poster_components(emb, train["film_id"], k)
         start = time.perf_counter()
-        model = forecaster._lgbm().fit(pd.concat([X_train, pcs(train)], axis=1), y_train)
+        model = forecaster.make_regressor().fit(pd.concat([X_train, pcs(train)], axis=1), y_train)
         pred = model.predict(pd.concat([X_test, pcs(test)], axis=1))
         rows.append({"model": f"forecaster + {k} Lite0 poster PCs", "components": k,
                      "explained_variance": explained, **score(pred),

@@ -58,7 +58,8 @@ def _copycat(hits: dict | None) -> str:
 
 
 def main() -> int:
-    from .evaluation import evaluate, revenue_films
+    from .data import revenue_films
+    from .evaluation import evaluate
     from .forecast import (
         BoxOfficeForecaster,
         attach_product_files,

@@ -58,8 +58,8 @@ def train(
     model = _film_model(kind, preset, n_estimators, seed)
 
     from .._io import frame_sha256
-    from ..evaluation import revenue_films
-    from ..forecast._stacked import save_any
+    from ..data import revenue_films
+    from ..models.forecaster import save_any
 
     films = _load_films(corpus, market, seed)
     scored = revenue_films(films)
@@ -91,7 +91,7 @@ def train(
 def _film_model(kind: str, preset: str | None, n_estimators: int, seed: int):
     """The unfitted film model ``--model`` and ``--preset`` name."""
     from ..forecast import BoxOfficeForecaster
-    from ..forecast._stacked import MODEL_KINDS, ForecasterStack
+    from ..models.forecaster import MODEL_KINDS, ForecasterStack
     from ..models.stack import PRESETS
 
     if kind not in MODEL_KINDS:
@@ -249,7 +249,7 @@ def predict(
     from .._io import atomic_file
     from ..forecast._input import read_new_films
     from ..forecast._intervals import load_intervals
-    from ..forecast._stacked import load_any
+    from ..models.forecaster import load_any
     from ._predict_table import forecast_table, summary_lines
 
     forecaster = load_any(model)  # a forecaster or a stack, as its manifest says

@@ -24,7 +24,7 @@ def report(
     from .._io import atomic_file
     from ..forecast import load_forecaster
     from ..forecast._report import evaluation_report, render_report
-    from ..forecast._stacked import model_kind
+    from ..models.forecaster import model_kind
     from ._model import _load_films
 
     params = load_forecaster(model).get_params()

@@ -45,9 +45,12 @@ from ._sources_tmdb import (
     read_tmdb_discover,
     read_tmdb_keywords,
 )
+from ._target import log_revenue, revenue_films
 
 __all__ = [
     "has_label_flags",
+    "log_revenue",
+    "revenue_films",
     "FIELD_COLUMNS",
     "FIELD_SETS",
     "OPTIONAL_FIELDS",

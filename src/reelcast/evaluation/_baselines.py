@@ -7,11 +7,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["MeanBaseline", "BudgetOnlyBaseline", "log_revenue"]
+from ..data import log_revenue
 
-
-def log_revenue(films: pd.DataFrame, column: str = "revenue") -> np.ndarray:
-    return np.log(pd.to_numeric(films[column], errors="coerce").to_numpy(float))
+__all__ = ["MeanBaseline", "BudgetOnlyBaseline"]
 
 
 class MeanBaseline(RegressorMixin, BaseEstimator):

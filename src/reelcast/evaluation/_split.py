@@ -7,22 +7,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError, SchemaError
+from .._errors import InputError
 
-__all__ = ["revenue_films", "temporal_split", "rolling_origin_splits", "random_split"]
-
-
-def revenue_films(films: pd.DataFrame, min_amount: float = 1_000.0) -> pd.DataFrame:
-    """Films that can be scored: a release date and budget and revenue above ``min_amount``."""
-    for col in ("release_date", "budget", "revenue"):
-        if col not in films.columns:
-            raise SchemaError(f"films need a '{col}' column to be evaluated")
-    keep = (
-        pd.to_datetime(films["release_date"], errors="coerce").notna()
-        & (pd.to_numeric(films["budget"], errors="coerce") >= min_amount)
-        & (pd.to_numeric(films["revenue"], errors="coerce") >= min_amount)
-    )
-    return films.loc[keep]
+__all__ = ["temporal_split", "rolling_origin_splits", "random_split"]
 
 
 def _dates(films: pd.DataFrame) -> pd.Series:

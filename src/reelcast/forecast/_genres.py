@@ -210,8 +210,8 @@ def save_genres(model_dir: str | Path, films: pd.DataFrame, *, posters: bool = T
     The hold-out score comes from a model trained on the films before ``holdout_start`` and
     tested on the later ones; the saved model is then trained on every film given.
     """
+    from ..models.forecaster import add_forecaster_files
     from ..models.genre import multilabel_metrics
-    from ._rating import write_listed_files
 
     films = films.loc[[bool(g) for g in _labels(films)]]
     block = _poster_block(films, poster_root, poster_cache) if posters else None
@@ -243,7 +243,7 @@ def save_genres(model_dir: str | Path, films: pd.DataFrame, *, posters: bool = T
             "branches": [b for b in ("text", "poster") if getattr(model, b) is not None],
             "n_train": int(len(films)), "holdout_start": holdout_start,
             "holdout_metrics": metrics}
-    write_listed_files(model_dir, {GENRE_FILE: lambda path: _savez(path, model.arrays()),
+    add_forecaster_files(model_dir, {GENRE_FILE: lambda path: _savez(path, model.arrays()),
                                    GENRE_INFO_FILE: lambda path: write_json(path, info)})
     return info
 

@@ -130,6 +130,44 @@ class TfidfSvdEncoder(TransformerMixin, BaseEstimator):
             out[present] = self.svd_.transform(self.vectorizer_.transform(rows))
         return pd.DataFrame(out, index=X.index, columns=list(names))
 
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """``(config, arrays)``: JSON-able settings and the vocabulary, idf and SVD components as
+        arrays (for ``np.savez``; no pickle). :meth:`from_state` rebuilds the fitted encoder."""
+        self.get_feature_names_out()  # the not-fitted check
+        vocab = self.vectorizer_.vocabulary_
+        terms = np.empty(len(vocab), dtype=object)
+        for term, idx in vocab.items():
+            terms[idx] = term
+        config = {"column": self.column, "n_components": self.n_components,
+                  "ngram_range": list(self.ngram_range), "prefix": self.prefix,
+                  "list_mode": bool(self.list_mode_),
+                  "feature_names": list(self.feature_names_out_)}
+        arrays = {"terms": terms.astype(str), "idf": self.vectorizer_.idf_.astype(np.float64),
+                  "components": self.svd_.components_.astype(np.float64)}
+        return config, arrays
+
+    @classmethod
+    def from_state(cls, config: dict, arrays) -> TfidfSvdEncoder:
+        """The fitted encoder whose :meth:`state` was ``(config, arrays)``."""
+        enc = cls(column=config["column"], n_components=config["n_components"],
+                  ngram_range=tuple(config["ngram_range"]), prefix=config["prefix"])
+        vocab = {str(t): i for i, t in enumerate(arrays["terms"].tolist())}
+        kwargs = dict(sublinear_tf=True, dtype=np.float32, vocabulary=vocab)
+        if config["list_mode"]:
+            kwargs.update(analyzer=_identity_tokens)
+        else:
+            kwargs.update(ngram_range=tuple(config["ngram_range"]), strip_accents="unicode",
+                          stop_words="english")
+        vectorizer = TfidfVectorizer(**kwargs)
+        vectorizer.fit([[]] if config["list_mode"] else [""])  # a fixed vocabulary: no terms learned
+        vectorizer.idf_ = np.asarray(arrays["idf"], np.float64)
+        svd = TruncatedSVD(n_components=len(config["feature_names"]))
+        svd.components_ = np.asarray(arrays["components"], np.float64)
+        svd.n_features_in_ = svd.components_.shape[1]
+        enc.vectorizer_, enc.svd_, enc.list_mode_ = vectorizer, svd, config["list_mode"]
+        enc.feature_names_out_ = np.asarray(config["feature_names"], dtype=object)
+        return enc
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False

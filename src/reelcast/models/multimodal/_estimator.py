@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 
 from ..._errors import InputError, NotFittedError, SchemaError
-from ...evaluation._baselines import log_revenue
+from ...data import log_revenue
 from .._train_loop import TrainConfig, TrainResult, train
 from ._grounding import KeywordGrounding
 from ._network import MODALITIES, MultimodalRevenueNet

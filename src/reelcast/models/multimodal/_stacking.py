@@ -23,7 +23,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 
 from ..._errors import InputError, NotFittedError
-from ...evaluation._baselines import log_revenue
+from ...data import log_revenue
+from ..forecaster import BoxOfficeForecaster
 from ..stack._folds import TimeOrderedFolds
 from ._estimator import MultimodalRevenueRegressor
 
@@ -99,8 +100,6 @@ class NetworkStackedForecaster(RegressorMixin, BaseEstimator):
         self.embedding_components = embedding_components
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
-        from ...forecast import BoxOfficeForecaster
-
         films = films.reset_index(drop=True)
         if y is None:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -129,7 +128,7 @@ class NetworkStackedForecaster(RegressorMixin, BaseEstimator):
             pcs[seen] = np.nan  # the embedding network trained on these films
             self.embed_seen_, self.train_pcs_ = np.asarray(seen), pcs
             X = X.assign(**{f"mm_pc{i}": pcs[:, i] for i in range(pcs.shape[1])})
-        self.model_ = self.forecaster_._lgbm().fit(X, y)
+        self.model_ = self.forecaster_.make_regressor().fit(X, y)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 

@@ -6,17 +6,17 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._errors import InputError, NotFittedError
-from ..data import (
+from ..._errors import InputError, NotFittedError
+from ...data import (
     OPTIONAL_FIELDS,
     blank_fields,
     field_set_copies,
     fields_present,
     has_label_flags,
+    log_revenue,
     without_attrs,
 )
-from ..evaluation._baselines import log_revenue
-from ..features import PreReleaseFeatures
+from ...features import PreReleaseFeatures
 
 __all__ = ["BoxOfficeForecaster"]
 
@@ -52,6 +52,12 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         audit flagged (``label_flags``); the as-of history still counts them.
     dropout_rate : float
         The per-field probability of ``field_dropout="random"``.
+    extra_features : list of (name, transformer) or None
+        Further feature blocks (poster features, text embeddings) appended to the pre-release
+        table: each is fit on the films the history learns from (never on the target) and must
+        return a frame aligned with the films it transforms; its columns are prefixed with
+        ``name``. A forecaster with extra blocks is
+        not saved as a model directory (their state has no file format there).
     random_state, n_jobs : int
 
     Notes
@@ -78,7 +84,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                  horizon: str = "greenlight",
                  field_dropout: str = "field_sets", max_copies: int | None = 4,
                  flagged_labels: str = "keep",
-                 dropout_rate: float = 0.5,
+                 dropout_rate: float = 0.5, extra_features: list | None = None,
                  random_state: int = 0, n_jobs: int = 2):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -94,10 +100,15 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         self.flagged_labels = flagged_labels
         self.max_copies = max_copies
         self.dropout_rate = dropout_rate
+        self.extra_features = extra_features
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _lgbm(self):
+    def make_regressor(self):
+        """An unfitted LightGBM regressor with this forecaster's settings.
+
+        A stacker that adds its own columns to :meth:`transform`'s table refits this on them.
+        """
         import lightgbm as lgb
 
         return lgb.LGBMRegressor(
@@ -121,13 +132,14 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         if keep.sum() < 10:
             raise InputError(f"need at least 10 films with revenue > 0 to train, got {keep.sum()}")
         self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics,
-                                            horizon=self.horizon).fit(
+                                            horizon=self.horizon,
+                                            extra=self.extra_features).fit(
             films if history is None else history, topic_films=films)
         # one attrs-free frame for every copy below (a market's truth is deep-copied per slice)
         films = without_attrs(films)
         rows, y_rows, weight = self._training_rows(films.loc[keep], y[keep])
         X = self.features_.transform(rows)
-        self.model_ = self._lgbm().fit(X, y_rows, sample_weight=weight)
+        self.model_ = self.make_regressor().fit(X, y_rows, sample_weight=weight)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.n_features_in_ = X.shape[1]
         self.train_median_ = float(np.median(y[keep]))
