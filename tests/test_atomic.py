@@ -131,7 +131,7 @@ def test_corpus_build_killed_mid_write_keeps_the_previous_corpus(tmp_path):
 KILL_CACHE = """
     import contextlib, pathlib, sys, time
     import numpy as np
-    import reelcast.vision._embeddings as emb
+    import reelcast._cache as emb
     root, marker = map(pathlib.Path, sys.argv[1:3])
     real = emb.atomic_file
     @contextlib.contextmanager

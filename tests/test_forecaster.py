@@ -114,6 +114,17 @@ def test_make_regressor_carries_the_settings(fitted):
     assert not hasattr(regressor, "booster_")  # unfitted: a stacker refits it on its columns
 
 
+def test_a_directory_saved_before_extra_features_still_loads(tmp_path, fitted, market):
+    from reelcast.models.forecaster import add_forecaster_files
+
+    out = save_forecaster(fitted, tmp_path / "m")
+    config = json.loads((out / "config.json").read_text())
+    del config["params"]["extra_features"]
+    add_forecaster_files(out, {"config.json": lambda path: path.write_text(json.dumps(config))})
+    np.testing.assert_allclose(load_forecaster(out).predict(market.head(20)),
+                               fitted.predict(market.head(20)))
+
+
 def test_same_seed_same_predictions(market):
     a = BoxOfficeForecaster(n_estimators=60).fit(market).predict(market.head(50))
     b = BoxOfficeForecaster(n_estimators=60).fit(market).predict(market.head(50))

@@ -90,6 +90,11 @@ def test_vocabulary_rejects_bad_json(payload, error):
         TokenVocabulary.from_json(payload)
 
 
+def test_a_vocabulary_saved_before_the_format_tags_still_loads():
+    legacy = {"format": "reelcast-token-vocabulary-v1", "max_cast": 2, "tokens": ["a", "b"]}
+    assert TokenVocabulary.from_dict(legacy).tokens == ["a", "b"]
+
+
 @pytest.mark.parametrize(("kwargs", "error"), [
     ({"min_count": 0}, InputError),
     ({"max_size": 0}, InputError),

@@ -65,9 +65,9 @@ def main() -> int:
         attach_product_files,
         forecast_film,
         load_product_model,
+        read_new_films,
         save_forecaster,
     )
-    from .forecast._input import read_new_films
 
     work = Path(os.environ.get("REELCAST_WORK", "artifacts"))
     start = time.perf_counter()

@@ -247,8 +247,7 @@ def predict(
         _predict_anime(model, input, output)
         return
     from .._io import atomic_file
-    from ..forecast._input import read_new_films
-    from ..forecast._intervals import load_intervals
+    from ..forecast import load_intervals, read_new_films
     from ..models.forecaster import load_any
     from ._predict_table import forecast_table, summary_lines
 

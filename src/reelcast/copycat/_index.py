@@ -45,7 +45,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .._errors import InputError, NotFittedError, SchemaError
+from .._errors import InputError, SchemaError
+from .._estimator import check_fitted
 
 __all__ = ["CopycatIndex", "FEATURES", "FRANCHISE_FEATURES"]
 
@@ -261,8 +262,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ as-of hits
     def _check_fitted(self) -> None:
-        if not hasattr(self, "emb_"):
-            raise NotFittedError("This CopycatIndex is not fitted yet; call fit(films) first.")
+        check_fitted(self, "emb_", "fit(films)")
 
     def _threshold_now(self, day: int, year: int) -> float:
         """The hit threshold of the still-running ``year`` as known on ``day``."""

@@ -1,8 +1,10 @@
-"""Honest evaluation: temporal splits, metrics on log revenue, and baselines beside every model."""
+"""Honest evaluation: temporal splits, time-ordered folds, metrics, and baselines beside every
+model."""
 
 from ..data import log_revenue, revenue_films  # the target lives with the corpus; kept here too
 from ._baselines import BudgetOnlyBaseline, MeanBaseline
-from ._metrics import METRIC_NAMES, regression_metrics
+from ._folds import TimeOrderedFolds, as_time_array, validation_split
+from ._metrics import METRIC_NAMES, multilabel_metrics, regression_metrics, revenue_metrics
 from ._protocol import (
     SCENARIOS,
     EvaluationResult,
@@ -15,6 +17,9 @@ from ._split import random_split, rolling_origin_splits, temporal_split
 
 __all__ = [
     "SCENARIOS",
+    "TimeOrderedFolds",
+    "as_time_array",
+    "validation_split",
     "scenario_table",
     "BudgetOnlyBaseline",
     "EvaluationResult",
@@ -24,8 +29,10 @@ __all__ = [
     "format_table",
     "log_revenue",
     "markdown_table",
+    "multilabel_metrics",
     "random_split",
     "regression_metrics",
+    "revenue_metrics",
     "revenue_films",
     "rolling_origin_splits",
     "temporal_split",

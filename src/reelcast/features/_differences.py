@@ -25,7 +25,8 @@ import pandas as pd
 from pandas.api.types import is_numeric_dtype
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import InputError, NotFittedError, SchemaError
+from .._errors import InputError, SchemaError
+from .._estimator import check_fitted
 
 __all__ = ["TemporalDifferences"]
 
@@ -121,8 +122,7 @@ class TemporalDifferences(TransformerMixin, BaseEstimator):
         return pos
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "columns_"):
-            raise NotFittedError("This TemporalDifferences is not fitted yet; call fit(X) first.")
+        check_fitted(self, "columns_", "fit(X)")
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         self._check_fitted()

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import NotFittedError, SchemaError
+from .._errors import SchemaError
+from .._estimator import check_fitted
 from ._title import title_stems
 
 __all__ = ["EntityHistory", "TalentHistory", "DEFAULT_ROLES"]
@@ -215,8 +216,7 @@ class TalentHistory(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
-        if not hasattr(self, "histories_"):
-            raise NotFittedError("This TalentHistory is not fitted yet; call fit(films) first.")
+        check_fitted(self, "histories_", "fit(films)")
         films = _with_derived(films, self._roles()).reset_index(drop=True)
         days = _days(films["release_date"])
         blocks = []

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import NotFittedError
+from .._estimator import check_fitted
 
 __all__ = ["KeywordTopics"]
 
@@ -49,8 +49,7 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
-        if not hasattr(self, "components_"):
-            raise NotFittedError("This KeywordTopics is not fitted yet; call fit(films) first.")
+        check_fitted(self, "components_", "fit(films)")
         from scipy import sparse
 
         index = getattr(self, "_index", None)

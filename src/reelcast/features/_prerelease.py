@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
-from .._errors import InputError, NotFittedError
+from .._errors import InputError
+from .._estimator import check_fitted
 from ..data import POST_RELEASE_COLUMNS, RELEASE_PLAN_COLUMNS
 from ._history import EntityHistory, TalentHistory
 from ._keywords import KeywordTopics
@@ -72,8 +73,7 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
-        if not hasattr(self, "metadata_"):
-            raise NotFittedError("This PreReleaseFeatures is not fitted yet; call fit(films) first.")
+        check_fitted(self, "metadata_", "fit(films)")
         # the film's own post-release outcomes are dropped before any block sees the row
         dropped = [*FORBIDDEN_INPUTS,
                    *(RELEASE_PLAN_COLUMNS if self.horizon == "greenlight" else ())]
@@ -98,8 +98,7 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
     def save_state(self, directory: str | Path) -> dict:
         """Write the fitted history (``history/<role>.parquet``) and keyword topics
         (``keyword_topics.npz``) into ``directory``; return the rest of the state as JSON."""
-        if not hasattr(self, "metadata_"):
-            raise NotFittedError("This PreReleaseFeatures is not fitted yet; call fit(films) first.")
+        check_fitted(self, "metadata_", "fit(films)")
         if self.extra_:
             raise InputError(f"cannot save feature blocks {[name for name, _ in self.extra_]}: "
                              "only the pre-release blocks have a file format")

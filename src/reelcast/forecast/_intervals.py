@@ -35,7 +35,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .._errors import ArtifactError, InputError, NotFittedError
+from .._artifact import check_format, format_tag
+from .._errors import ArtifactError, InputError
+from .._estimator import check_fitted
 from .._io import write_json
 from ..data import log_revenue, revenue_films, without_attrs
 from ..models.forecaster import add_forecaster_files
@@ -63,7 +65,7 @@ __all__ = [
 
 DEFAULT_LEVELS = (0.8, 0.95)
 INTERVALS_FILE = "intervals.json"
-_FORMAT = "reelcast.intervals/1"
+_FORMAT = format_tag("intervals", 1)
 
 
 class ConformalIntervals(BaseEstimator):
@@ -116,9 +118,7 @@ class ConformalIntervals(BaseEstimator):
         return self
 
     def _check(self):
-        if not hasattr(self, "quantiles_"):
-            raise NotFittedError("This ConformalIntervals is not fitted yet; call fit(y, y_pred) "
-                                 "or load_intervals(model_dir).")
+        check_fitted(self, "quantiles_", "fit(y, y_pred) or load_intervals(model_dir)")
 
     def predict_interval(self, log_pred, level: float,
                          features: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -146,8 +146,7 @@ class ConformalIntervals(BaseEstimator):
 
     @classmethod
     def from_dict(cls, data: dict) -> ConformalIntervals:
-        if data.get("format") != _FORMAT:
-            raise ArtifactError(f"intervals format {data.get('format')!r} is not {_FORMAT!r}")
+        check_format(data, _FORMAT, "intervals")
         quantiles = {float(k): float(v) for k, v in data["quantiles_log"].items()}
         obj = cls(levels=tuple(quantiles))
         obj.quantiles_ = quantiles

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._artifact import format_tag
 from .._errors import ArtifactError, InputError
 from .._io import write_json
 from ..models.forecaster import add_forecaster_files
@@ -88,7 +89,7 @@ def save_rating(model_dir: str | Path, forecaster, films: pd.DataFrame) -> dict:
     booster = fit_rating_booster(X, rating[keep], n_jobs=getattr(forecaster, "n_jobs", 1),
                                  n_estimators=rounds)
     fitted = predict_rating(booster, X)
-    info = {"format": "reelcast.rating/1", "target": "rating (0-10)", "min_votes": MIN_VOTES,
+    info = {"format": format_tag("rating", 1), "target": "rating (0-10)", "min_votes": MIN_VOTES,
             "n_train": int(keep.sum()), "params": _PARAMS | {"n_estimators": rounds},
             "train_rmse": float(np.sqrt(np.mean((fitted - rating[keep]) ** 2))),
             "features": list(X.columns)}

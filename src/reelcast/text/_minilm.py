@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import ArtifactError, InputError, NotFittedError, SchemaError, require
-from ..vision._embeddings import EmbeddingCache, text_key
-from ..vision._progress import progress_bar
+from .._cache import EmbeddingCache, text_key
+from .._errors import ArtifactError, InputError, SchemaError, require
+from .._estimator import check_fitted
+from .._progress import progress_bar
 from ._tfidf import _is_list
 
 __all__ = ["MiniLMEncoder", "load_minilm"]
@@ -105,8 +106,7 @@ class MiniLMEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("MiniLMEncoder is not fitted yet; call fit first")
+        check_fitted(self, "model_")
         return self.feature_names_out_.copy()
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -8,7 +8,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .._errors import InputError, NotFittedError, SchemaError
+from .._errors import InputError, SchemaError
+from .._estimator import check_fitted
 
 __all__ = ["TfidfSvdEncoder", "column_documents"]
 
@@ -117,8 +118,7 @@ class TfidfSvdEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "svd_"):
-            raise NotFittedError("TfidfSvdEncoder is not fitted yet; call fit first")
+        check_fitted(self, "svd_")
         return self.feature_names_out_.copy()
 
     def transform(self, X) -> pd.DataFrame:

@@ -9,8 +9,9 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import InputError, NotFittedError, SchemaError
-from ._embeddings import EmbeddingCache
+from .._cache import EmbeddingCache
+from .._errors import InputError, SchemaError
+from .._estimator import check_fitted
 from ._pixels import (
     check_image_size,
     normalize_pixels,
@@ -96,8 +97,7 @@ class PosterEmbeddings(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("PosterEmbeddings is not fitted yet; call fit first")
+        check_fitted(self, "model_")
         return self.feature_names_out_.copy()
 
     def transform(self, X) -> pd.DataFrame:

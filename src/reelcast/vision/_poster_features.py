@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import ImageError, InputError, NotFittedError, SchemaError, require
-from ._embeddings import EmbeddingCache, bytes_key
+from .._cache import EmbeddingCache, bytes_key
+from .._errors import ImageError, InputError, SchemaError, require
+from .._estimator import check_fitted
+from .._progress import progress_bar
 from ._image import DEFAULT_MAX_PIXELS, load_image_bytes, read_image_file
 from ._pixels import is_missing_path
-from ._progress import progress_bar
 
 __all__ = ["PosterFeatures", "poster_feature_names", "poster_features_from_array"]
 
@@ -221,8 +222,7 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "feature_names_out_"):
-            raise NotFittedError("PosterFeatures is not fitted yet; call fit first")
+        check_fitted(self, "feature_names_out_")
         return self.feature_names_out_.copy()
 
     def transform(self, X) -> pd.DataFrame:

@@ -10,7 +10,9 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import InputError, MissingDependencyError, NotFittedError, SchemaError
+from .._cache import EmbeddingCache
+from .._errors import InputError, MissingDependencyError, SchemaError
+from .._estimator import check_fitted
 from ._efficientnet import (
     LITE_VARIANTS,
     TopBlocks,
@@ -19,7 +21,6 @@ from ._efficientnet import (
     load_lite_weights,
     packaged_lite_weights,
 )
-from ._embeddings import EmbeddingCache
 from ._pixels import (
     check_image_size,
     normalize_pixels,
@@ -156,8 +157,7 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "model_"):
-            raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit first")
+        check_fitted(self, "model_")
         return self.feature_names_out_.copy()
 
     # ------------------------------------------------------------------ transform

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from ..._errors import InputError, SchemaError
+from ..._estimator import check_fitted
 
 __all__ = ["AnimeFeatures", "INPUT_COLUMNS", "POST_RELEASE", "anime_dates"]
 
@@ -117,13 +118,11 @@ class AnimeFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "feature_names_out_"):
-            raise NotFittedError("AnimeFeatures is not fitted yet; call fit first")
+        check_fitted(self, "feature_names_out_")
         return np.asarray(self.feature_names_out_, dtype=object)
 
     def transform(self, X) -> pd.DataFrame:
-        if not hasattr(self, "genres_"):
-            raise NotFittedError("AnimeFeatures is not fitted yet; call fit first")
+        check_fitted(self, "genres_")
         self._check_frame(X)
         n = len(X)
         cols: dict[str, np.ndarray] = {}

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ..._errors import InputError, NotFittedError, ReelcastError, SchemaError
+from ..._errors import InputError, ReelcastError, SchemaError
+from ..._estimator import check_fitted
 from .._fusion import FUSION_OPERATORS
 from ._evaluation import SCORE_MAX, SCORE_MIN, scale_score, unscale_score
 from ._features import INPUT_COLUMNS, AnimeFeatures, anime_dates
@@ -264,8 +265,7 @@ class AnimePopularityModel(RegressorMixin, BaseEstimator):
         return torch.as_tensor(t), torch.as_tensor(np.asarray(b, np.float32))
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "train_mean_"):
-            raise NotFittedError("AnimePopularityModel is not fitted yet; call fit first")
+        check_fitted(self, "train_mean_")
 
     def predict_scaled(self, X) -> np.ndarray:
         """Predicted score on the [0, 1] scale ``(score - 1) / 9``."""

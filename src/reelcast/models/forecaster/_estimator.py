@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ..._errors import InputError, NotFittedError
+from ..._errors import InputError
+from ..._estimator import check_fitted
 from ...data import (
     OPTIONAL_FIELDS,
     blank_fields,
@@ -193,9 +194,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                          f"'field_sets', 'random', 'none', got {self.field_dropout!r} instead.")
 
     def _check(self):
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This BoxOfficeForecaster is not fitted yet; call fit(films) "
-                                 "or load a model directory.")
+        check_fitted(self, "model_", "fit(films) or load a model directory")
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
         """The feature table the regressor sees for these films."""

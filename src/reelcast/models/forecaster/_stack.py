@@ -23,7 +23,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ..._artifact import read_manifest
-from ..._errors import ArtifactError, InputError, NotFittedError
+from ..._errors import ArtifactError, InputError
+from ..._estimator import check_fitted
 from ...data import log_revenue
 from ._artifact import add_forecaster_files, load_forecaster, save_forecaster
 from ._estimator import BoxOfficeForecaster
@@ -103,9 +104,7 @@ class ForecasterStack(RegressorMixin, BaseEstimator):
         return X, rated["rating"].to_numpy(float)
 
     def _check(self):
-        if not hasattr(self, "stack_"):
-            raise NotFittedError("This ForecasterStack is not fitted yet; call fit(films) or "
-                                 "load a model directory.")
+        check_fitted(self, "stack_", "fit(films) or load a model directory")
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
         """The feature table (the inner forecaster's)."""

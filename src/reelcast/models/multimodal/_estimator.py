@@ -11,7 +11,8 @@ import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from ..._errors import InputError, SchemaError
+from ..._estimator import check_fitted
 from ...data import log_revenue
 from .._train_loop import TrainConfig, TrainResult, train
 from ._grounding import KeywordGrounding
@@ -265,9 +266,7 @@ class MultimodalRevenueRegressor(RegressorMixin, BaseEstimator):
 
     # -- predict ---------------------------------------------------------------------------
     def _check(self) -> None:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This MultimodalRevenueRegressor is not fitted yet; call "
-                                 "fit(films) first.")
+        check_fitted(self, "model_", "fit(films)")
 
     def _forward(self, films: pd.DataFrame, what: str) -> np.ndarray:
         self._check()

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from ..._errors import InputError, SchemaError
+from ..._estimator import check_fitted
 
 __all__ = ["PrecomputedEncoder"]
 
@@ -39,8 +40,7 @@ class PrecomputedEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "feature_names_out_"):
-            raise NotFittedError("PrecomputedEncoder is not fitted yet; call fit first")
+        check_fitted(self, "feature_names_out_")
         return self.feature_names_out_.copy()
 
     def transform(self, X) -> pd.DataFrame:

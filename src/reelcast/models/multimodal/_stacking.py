@@ -1,6 +1,6 @@
 """Stacking the network into the tree forecaster: time-ordered out-of-fold predictions.
 
-``oof_network_predictions`` fits one network per :class:`~reelcast.models.stack._folds.TimeOrderedFolds`
+``oof_network_predictions`` fits one network per :class:`~reelcast.evaluation.TimeOrderedFolds`
 fold on every film strictly earlier than the fold's block and predicts the block, so no prediction
 comes from a model that saw its own film or any later one. The earliest ``min_train_fraction`` of
 the films never get an out-of-fold value (NaN; LightGBM routes missing values on its own).
@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 
-from ..._errors import InputError, NotFittedError
+from ..._errors import InputError
+from ..._estimator import check_fitted
 from ...data import log_revenue
+from ...evaluation import TimeOrderedFolds
 from ..forecaster import BoxOfficeForecaster
-from ..stack._folds import TimeOrderedFolds
 from ._estimator import MultimodalRevenueRegressor
 
 __all__ = ["NetworkStackedForecaster", "oof_network_predictions"]
@@ -133,8 +134,7 @@ class NetworkStackedForecaster(RegressorMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This NetworkStackedForecaster is not fitted yet; call fit(films).")
+        check_fitted(self, "model_", "fit(films)")
         X = self.forecaster_.transform(films).assign(mm_pred=self.network_.predict(films))
         if self.embedding_components:
             pcs = self._project(self.embed_network_.transform(films).to_numpy(float))

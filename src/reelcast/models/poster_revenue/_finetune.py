@@ -15,9 +15,11 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from torch import nn
 
-from ..._errors import InputError, NotFittedError
+from ..._errors import InputError
+from ..._estimator import check_fitted
+from ...evaluation import validation_split
 from .._train_loop import TrainResult, train
-from ._estimator import _check_revenue, _train_config, validation_split
+from ._estimator import _check_revenue, _train_config
 from ._model import RevenueHead
 
 __all__ = ["TopBlocksRevenueRegressor"]
@@ -120,8 +122,7 @@ class TopBlocksRevenueRegressor(RegressorMixin, BaseEstimator):
 
     def predict_log10(self, X) -> np.ndarray:
         """Predicted log10(revenue); NaN where the poster is unreadable."""
-        if not hasattr(self, "model_"):
-            raise NotFittedError("TopBlocksRevenueRegressor is not fitted yet; call fit first")
+        check_fitted(self, "model_")
         trunk, ok = self.encoder_.trunk_activations(X)
         out = np.full(len(X), np.nan)
         rows = np.flatnonzero(ok)

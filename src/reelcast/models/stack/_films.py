@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from ..._errors import InputError, SchemaError
+from ..._estimator import check_fitted
 from ._stacker import StackedRegressor
 
 __all__ = ["StackForecaster", "DIFFERENCE_COLUMNS"]
@@ -72,8 +73,7 @@ class StackForecaster(RegressorMixin, BaseEstimator):
         return X
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
-        from ...features import PreReleaseFeatures
-        from ...features._differences import TemporalDifferences
+        from ...features import PreReleaseFeatures, TemporalDifferences
 
         for col in ("release_date", "revenue") if y is None else ("release_date",):
             if col not in films.columns:
@@ -113,8 +113,7 @@ class StackForecaster(RegressorMixin, BaseEstimator):
 
     def predict(self, films: pd.DataFrame) -> np.ndarray:
         """Natural-log worldwide revenue forecasts."""
-        if not hasattr(self, "stack_"):
-            raise NotFittedError("This StackForecaster is not fitted yet; call fit(films) first.")
+        check_fitted(self, "stack_", "fit(films)")
         return self.stack_.predict(self._features(films))
 
     def predict_revenue(self, films: pd.DataFrame) -> np.ndarray:

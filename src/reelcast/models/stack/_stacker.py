@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ..._errors import InputError
-from ..tabular import TabularModel, make_model
-from ..tabular._base import ModelNotFittedError, validate_columns
+from ..._estimator import check_fitted
+from ..._progress import progress_bar
+from ...evaluation import TimeOrderedFolds, as_time_array
+from ..tabular import TabularModel, make_model, validate_columns
 from ._caruana import EnsembleSelection
-from ._folds import TimeOrderedFolds, as_time_array
 from ._presets import PRESETS, PRETRAIN_MODES
 from ._pretrain import RATING_PRIOR, check_pretrain, fit_rating_prior
 
@@ -212,7 +215,8 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
         total = config["n_layers"] * len(named) * (n_folds + 1)
         if mode in ("continue", "both"):
             total += sum(isinstance(m, TabularModel) and m.supports_init_model for _, m in named)
-        with _progress(self.verbose, total) as tick:
+        with progress_bar("stack", total, bool(self.verbose), transient=True) as advance:
+            tick = functools.partial(advance, 1)  # one fit done: its label on the bar
             if mode in ("continue", "both"):
                 for name, model in named:
                     if isinstance(model, TabularModel) and model.supports_init_model:
@@ -275,9 +279,7 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
 
     # -- predict -------------------------------------------------------------------------------
     def _check_fitted(self):
-        if not hasattr(self, "ensemble_"):
-            raise ModelNotFittedError(
-                "This StackedRegressor is not fitted yet; call fit(X, y, time=...) first.")
+        check_fitted(self, "ensemble_", "fit(X, y, time=...)")
 
     def _inputs(self, X) -> pd.DataFrame:
         if isinstance(X, pd.DataFrame) and self.time_column_ in X.columns:
@@ -328,24 +330,3 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
 
         return load_stack(path)
 
-
-class _progress:
-    """A rich progress bar over the fits when ``verbose``; a no-op otherwise."""
-
-    def __init__(self, verbose: bool, total: int):
-        self.verbose, self.total = verbose, total
-
-    def __enter__(self):
-        if not self.verbose:
-            return lambda label: None
-        from rich.progress import Progress
-
-        self._bar = Progress(transient=True)
-        self._bar.__enter__()
-        task = self._bar.add_task("stack", total=self.total)
-        return lambda label: self._bar.update(task, advance=1, description=label)
-
-    def __exit__(self, *exc):
-        if self.verbose:
-            self._bar.__exit__(*exc)
-        return False
