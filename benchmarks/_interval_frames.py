@@ -18,9 +18,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from reelcast.data import blank_fields, without_attrs
+from reelcast.data import blank_fields, log_revenue, without_attrs
 from reelcast.evaluation import revenue_films
-from reelcast.evaluation._baselines import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
 from reelcast.forecast._intervals import (
     DEFAULT_FIELD_SETS,
@@ -64,7 +63,7 @@ def window_frame(films: pd.DataFrame, tag: str, start: str, end: str, params: di
             "budget": ev["budget"].astype(float).to_numpy(),
             "language": ev["original_language"].astype(str).to_numpy(),
             "y": log_revenue(ev),
-            "pred": np.asarray(model.model_.predict(X), float),
+            "pred": model.predict_features(X, model.routes(rows)),
             "pred_live": live.predict(rows)})
         extra = {f"q{a}": booster.predict(X) for a, booster in boosters.items()}
         extra |= {f"x_{c}": X[c].to_numpy() for c in X.columns if X[c].dtype.kind == "f"}

@@ -252,8 +252,8 @@ def _poster_components(emb: pd.DataFrame, fit_ids, k: int):
 def forecaster_rows(films, root, cache, args) -> dict:
     """The forecaster (and the fast stack) with vs without k principal components of the
     Lite0 poster embedding as extra columns; temporal split train < 2014, test 2014–2017."""
+    from reelcast.data import log_revenue
     from reelcast.evaluation import regression_metrics, revenue_films, temporal_split
-    from reelcast.evaluation._baselines import log_revenue
     from reelcast.forecast import BoxOfficeForecaster
 
     rev = revenue_films(films)

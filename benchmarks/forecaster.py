@@ -37,6 +37,7 @@ from benchmarks._forecaster_sections import (
     release_week_markdown,
     release_week_scores,
 )
+from reelcast.data import log_revenue
 from reelcast.evaluation import (
     evaluate,
     markdown_table,
@@ -44,16 +45,21 @@ from reelcast.evaluation import (
     scenario_table,
     temporal_split,
 )
-from reelcast.evaluation._baselines import log_revenue
 from reelcast.features import MetadataFeatures
 from reelcast.forecast import BoxOfficeForecaster
 
 RESULTS = Path(__file__).parent / "results"
 
 
-DEFAULT = "reelcast forecaster (field_sets, default)"
-DESIGNS = {"reelcast forecaster (none)": "none", "reelcast forecaster (random)": "random",
-           DEFAULT: "field_sets"}
+DEFAULT = "reelcast forecaster (field_sets + set regressors, default)"
+# how the forecaster learns that a field left out means "unknown" (issue #15), side by side
+DESIGNS = {
+    "reelcast forecaster (none)": {"field_dropout": "none", "set_models": ()},
+    "reelcast forecaster (random)": {"field_dropout": "random", "set_models": ()},
+    "reelcast forecaster (field_sets, one regressor)": {"field_dropout": "field_sets",
+                                                        "set_models": ()},
+    DEFAULT: {},
+}
 
 
 class PlainLightGBM:
@@ -141,8 +147,7 @@ def main(argv=None) -> int:
     films = load_or_build_corpus(args.corpus, args.data)
     models = {"plain LightGBM (metadata, no history)": lambda: PlainLightGBM(args.n_jobs)}
     for name, design in DESIGNS.items():
-        models[name] = (lambda d: lambda: BoxOfficeForecaster(field_dropout=d,
-                                                              n_jobs=args.n_jobs))(design)
+        models[name] = (lambda d: lambda: BoxOfficeForecaster(**d, n_jobs=args.n_jobs))(design)
     result = evaluate(films, models, random=True)
     timings, fitted = {}, {}
     train, _ = temporal_split(revenue_films(films), result.train_end, result.test_end)

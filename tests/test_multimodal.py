@@ -11,8 +11,7 @@ import torch
 from PIL import Image
 
 from reelcast._errors import ArtifactError, InputError, NotFittedError, SchemaError
-from reelcast.data import make_market
-from reelcast.evaluation._baselines import log_revenue
+from reelcast.data import log_revenue, make_market
 from reelcast.models.multimodal import (
     KeywordGrounding,
     MultimodalRevenueRegressor,

@@ -33,7 +33,7 @@ def forecast_table(forecaster, films: pd.DataFrame, intervals=None) -> pd.DataFr
     directory's calibrated bands (they read the same feature table as the forecast).
     """
     X = forecaster.transform(films)
-    log_rev = np.asarray(forecaster.predict_features(X), float)
+    log_rev = np.asarray(forecaster.predict_features(X, forecaster.routes(films)), float)
     table = films[["title", "release_date"]].copy()
     table["release_date"] = table["release_date"].dt.strftime("%Y-%m-%d")
     table["forecast_revenue_usd"] = np.round(np.exp(log_rev), -3)

@@ -38,8 +38,17 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
 
+        docs = _docs(films[self.column])
         tfidf = TfidfVectorizer(token_pattern=r"[^ ]+", min_df=self.min_df, sublinear_tf=True)
-        matrix = tfidf.fit_transform(_docs(films[self.column]))
+        try:
+            matrix = tfidf.fit_transform(docs)
+        except ValueError:
+            # no keyword listed often enough (a catalogue without keywords): every film's topics
+            # are unknown, the same as a film without keywords
+            self.vocabulary_, self._index = [], None
+            self.idf_ = np.zeros(0)
+            self.components_ = np.zeros((max(1, self.n_components), 0))
+            return self
         k = max(1, min(self.n_components, matrix.shape[1] - 1))
         svd = TruncatedSVD(n_components=k, random_state=self.random_state).fit(matrix)
         self.vocabulary_ = list(tfidf.get_feature_names_out())

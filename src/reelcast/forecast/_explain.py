@@ -62,7 +62,11 @@ def feature_contributions(model, films: pd.DataFrame) -> pd.DataFrame:
     Each row sums to ``model.predict(films)``.
     """
     X = model.transform(films)
-    contrib = model.model_.booster_.predict(X, pred_contrib=True)
+    routes = model.routes(films)
+    contrib = np.empty((len(X), X.shape[1] + 1))
+    for route in np.unique(routes):  # each film by the regressor that forecasts it
+        at = np.flatnonzero(routes == route)
+        contrib[at] = model.regressor(route).booster_.predict(X.iloc[at], pred_contrib=True)
     return pd.DataFrame(contrib, columns=[*X.columns, "bias"], index=films.index)
 
 
@@ -80,7 +84,8 @@ def explain_film(model, film: pd.DataFrame, top: int = 10,
     if len(film) != 1:
         raise InputError(f"explain_film explains one film at a time, got {len(film)} rows")
     X = model.transform(film) if features is None else features
-    contrib = model.model_.booster_.predict(X, pred_contrib=True)[0]
+    booster = model.regressor(model.routes(film)[0]).booster_
+    contrib = booster.predict(X, pred_contrib=True)[0]
     base, phi = float(contrib[-1]), contrib[:-1]
     order = np.argsort(-np.abs(phi), kind="stable")[:top]
     rows = []

@@ -209,7 +209,7 @@ def calibration_rows(model, films: pd.DataFrame, field_sets: tuple[str, ...] = (
         rows = films if name == "full" else blank_fields(films, field_set_fields(name))
         X = model.transform(rows)
         ys.append(log_revenue(films))
-        preds.append(np.asarray(model.predict_features(X), float))
+        preds.append(np.asarray(model.predict_features(X, model.routes(rows)), float))
         feats.append(X)
     return np.concatenate(ys), np.concatenate(preds), pd.concat(feats, ignore_index=True)
 
@@ -295,7 +295,7 @@ def temporal_interval_coverage(films: pd.DataFrame, make_model: Callable[[], obj
         raise InputError(f"no films with revenue in the test window [{train_end}, {test_end})")
     model = make_model().fit(train, history=_window(films, None, train_end))
     X = model.transform(test)
-    y, pred = log_revenue(test), np.asarray(model.predict_features(X), float)
+    y, pred = log_revenue(test), np.asarray(model.predict_features(X, model.routes(test)), float)
     coverage = {}
     for lv in intervals.quantiles_:
         lo, hi = intervals.predict_interval(pred, lv, X)

@@ -322,7 +322,7 @@ def forecast_batch(model, films: pd.DataFrame) -> list[dict]:
     """Point forecasts, intervals and predicted ratings (no explanations) for validated films."""
     product = _as_product(model)
     X = product.forecaster.transform(films)
-    log_pred = (np.asarray(product.forecaster.model_.predict(X), float)
+    log_pred = (product.forecaster.predict_features(X, product.forecaster.routes(films))
                 if product.predictor is None else product.predictor.predict_features(X))
     ratings = (predict_rating(product.rating, X) if product.rating is not None
                else [None] * len(films))

@@ -4,7 +4,8 @@ Layout of a forecaster directory::
 
     manifest.json          versions, feature list, training-data hash, metrics, sha256 of every file
     config.json            estimator parameters and the fitted feature state (languages, roles)
-    lgbm_model.txt         LightGBM's own text format
+    lgbm_model.txt         LightGBM's own text format (the regressor of all fields)
+    lgbm_model_<set>.txt   the regressor of each named field set (``set_models``)
     history/<role>.parquet the as-of talent/company/keyword/collection records
     keyword_topics.npz     keyword vocabulary, idf and SVD components (numpy, no pickle)
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from ..._artifact import add_files, format_tag, verify, write_manifest
 from ..._errors import ArtifactError, InputError
 from ..._io import atomic_dir, write_json
+from ...data import FIELD_SETS
 from ...features import PreReleaseFeatures
 from ._estimator import BoxOfficeForecaster
 
@@ -38,6 +40,9 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
     out_dir = Path(out_dir)
     with atomic_dir(out_dir) as tmp:
         model.model_.booster_.save_model(str(tmp / "lgbm_model.txt"))
+        set_models = getattr(model, "set_models_", {})
+        for name, regressor in set_models.items():
+            regressor.booster_.save_model(str(tmp / f"lgbm_model_{name}.txt"))
         try:
             features = model.features_.save_state(tmp)
         except InputError as exc:
@@ -48,6 +53,8 @@ def save_forecaster(model: BoxOfficeForecaster, out_dir: str | Path, *,
             **features,
             "train_median": model.train_median_,
             "field_effects": getattr(model, "field_effects_", {}),
+            "set_models": list(set_models),
+            "fields_read": list(getattr(model, "fields_read_", [])),
         }
         write_json(tmp / "config.json", config)
         write_manifest(tmp, FORECASTER_FORMAT, {
@@ -85,6 +92,14 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
         feature_names=manifest["features"])
     booster = lgb.Booster(model_file=str(model_dir / "lgbm_model.txt"))
     model.model_ = _BoosterRegressor(booster)
+    # directories saved before per-set regressors have none: every film takes the full one
+    unknown = [n for n in config.get("set_models", []) if n not in FIELD_SETS or n == "full"]
+    if unknown:
+        raise ArtifactError(f"{model_dir}: config.json names an unknown field set {unknown[0]!r}")
+    model.set_models_ = {
+        name: _BoosterRegressor(lgb.Booster(model_file=str(model_dir / f"lgbm_model_{name}.txt")))
+        for name in config.get("set_models", [])}
+    model.fields_read_ = list(config.get("fields_read", []))
     model.feature_names_in_ = manifest["features"]
     model.n_features_in_ = len(manifest["features"])
     model.train_median_ = float(config["train_median"])

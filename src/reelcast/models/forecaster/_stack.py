@@ -111,7 +111,14 @@ class ForecasterStack(RegressorMixin, BaseEstimator):
         self._check()
         return self.forecaster_.transform(films)
 
-    def predict_features(self, X: pd.DataFrame) -> np.ndarray:
+    def routes(self, films: pd.DataFrame) -> np.ndarray:
+        """Every film goes to the one stack (it has no per-field-set regressors)."""
+        self._check()
+        return np.full(len(films), "full", dtype=object)
+
+    def predict_features(self, X: pd.DataFrame, routes=None) -> np.ndarray:
+        """The stack's forecasts from the inner forecaster's feature table (``routes`` is
+        accepted for the forecaster's signature; the stack has one regressor)."""
         self._check()
         return np.asarray(self.stack_.predict(X), float)
 

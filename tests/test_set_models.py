@@ -1,0 +1,83 @@
+"""Per-field-set regressors: which films they forecast, how they save, and what they explain."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reelcast import InputError
+from reelcast.data import blank_fields, make_market
+from reelcast.forecast import (
+    BoxOfficeForecaster,
+    explain_film,
+    feature_contributions,
+    load_forecaster,
+    save_forecaster,
+)
+
+
+@pytest.fixture(scope="module")
+def market():
+    return make_market(900, seed=5)
+
+
+@pytest.fixture(scope="module")
+def fitted(market):
+    return BoxOfficeForecaster(n_estimators=80, learning_rate=0.1).fit(market)
+
+
+def test_each_named_set_gets_a_regressor_and_reads_no_unread_field(fitted):
+    assert set(fitted.set_models_) == {"form", "core", "minimal"}
+    # the regressor reads talent and budget; the poster and overview feed other models only
+    assert {"budget", "cast", "genres"} <= set(fitted.fields_read_)
+    assert "poster" not in fitted.fields_read_ and "overview" not in fitted.fields_read_
+
+
+@pytest.mark.parametrize(("kept", "route"), [
+    ("minimal", "minimal"),
+    (("budget",), "minimal"),
+    ("core", "core"),
+    (("budget", "genres", "runtime"), "core"),  # in core and form: the smaller set wins
+    ("form", "form"),
+    (("budget", "cast", "overview"), "form"),
+    (("budget", "genres", "original_language", "cast"), "full"),  # in no set but all fields
+])
+def test_a_film_goes_to_the_smallest_set_holding_its_fields(fitted, market, kept, route):
+    film = blank_fields(market.head(1), kept)
+    assert fitted.routes(film)[0] == route
+
+
+def test_predict_uses_each_films_regressor(fitted, market):
+    films = blank_fields(market.head(50), "core")
+    X = fitted.transform(films)
+    np.testing.assert_allclose(fitted.predict(films), fitted.set_models_["core"].predict(X))
+    assert not np.allclose(fitted.predict(films), fitted.predict_features(X))
+
+
+def test_explanations_sum_to_the_routed_forecast(fitted, market):
+    films = blank_fields(market.head(20), "minimal")
+    contrib = feature_contributions(fitted, films)
+    np.testing.assert_allclose(contrib.sum(axis=1), fitted.predict(films), atol=1e-6)
+    one = explain_film(fitted, films.head(1))
+    assert one["forecast_log"] == pytest.approx(fitted.predict(films.head(1))[0], abs=1e-6)
+
+
+def test_set_models_save_and_load(tmp_path, fitted, market):
+    films = pd.concat([blank_fields(market.iloc[i:i + 20], s)
+                       for i, s in ((0, "minimal"), (20, "core"), (40, "full"))])
+    save_forecaster(fitted, tmp_path / "m")
+    assert (tmp_path / "m" / "lgbm_model_core.txt").is_file()
+    loaded = load_forecaster(tmp_path / "m")
+    np.testing.assert_allclose(loaded.predict(films), fitted.predict(films))
+    assert list(loaded.routes(films)) == list(fitted.routes(films))
+
+
+def test_one_regressor_when_asked(market):
+    model = BoxOfficeForecaster(n_estimators=30, set_models=()).fit(market)
+    films = blank_fields(market.head(10), "minimal")
+    assert set(model.routes(films)) == {"full"}
+    np.testing.assert_allclose(model.predict(films), model.predict_features(model.transform(films)))
+
+
+def test_unknown_set_is_refused(market):
+    with pytest.raises(InputError, match="set_models.*'fancy'"):
+        BoxOfficeForecaster(n_estimators=10, set_models=("fancy",)).fit(market)
