@@ -14,7 +14,8 @@ an import hidden in a function is still a dependency) maps each module to its fl
 3. models — ``models`` (every learnable family, the box-office forecaster included) and
    ``copycat`` (an as-of index built from text, poster and metadata features).
 4. products — ``forecast``: a forecast of one film or a table, with intervals, explanations,
-   rating and genres, saved model directories and the evaluation report.
+   rating and genres, saved model directories and the evaluation report; ``anime``: the MAL
+   score domain (its input, features, model, training, evaluation and model directories).
 5. service — ``serve``, the web service.
 6. commands — ``cli`` (its ``serve`` command starts the service) and ``demo``.
 7. entry point — ``__main__`` (``python -m reelcast`` runs the CLI).
@@ -42,7 +43,7 @@ FLOORS: tuple[tuple[str, frozenset[str]], ...] = (
     ("features", frozenset({"reelcast.features", "reelcast.text", "reelcast.vision",
                             "reelcast.evaluation", "reelcast.fetch"})),
     ("models", frozenset({"reelcast.models", "reelcast.copycat"})),
-    ("products", frozenset({"reelcast.forecast"})),
+    ("products", frozenset({"reelcast.forecast", "reelcast.anime"})),
     ("service", frozenset({"reelcast.serve"})),
     ("commands", frozenset({"reelcast.cli", "reelcast.demo"})),
     ("entry point", frozenset({"reelcast.__main__"})),

@@ -59,8 +59,8 @@ class ColumnEncoder(TransformerMixin, BaseEstimator):
     def _column(self, X) -> pd.Series:
         column = getattr(self, self.column_param)
         if not isinstance(X, pd.DataFrame):
-            raise SchemaError(f"{type(self).__name__} expects a DataFrame with a {column!r} "
-                              f"column, got {type(X).__name__}")
+            raise SchemaError(f"{type(self).__name__}: column {column!r} is missing; got a "
+                              f"{type(X).__name__}, not a DataFrame")
         if column not in X.columns:
             raise SchemaError(f"{type(self).__name__}: column {column!r} is missing; got "
                               f"columns {list(X.columns)[:8]}")

@@ -1,26 +1,29 @@
-"""``reelcast train / evaluate / predict``: the forecaster's command-line face."""
+"""``reelcast train / evaluate / predict``: the forecaster's command-line face.
+
+``--domain anime`` (and ``predict`` on an anime model directory) runs the anime command group's
+commands (``reelcast anime train / evaluate / predict``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 
 from .._errors import InputError, ReelcastError
+from ._anime import evaluate_anime, is_anime_model, predict_anime, train_anime
 
 __all__ = ["register"]
 
 
-def _load_films(corpus: Path | None, market: int | None, seed: int, *, anime: bool = False):
-    """The corpus's films (or anime), or a synthetic market of ``market`` titles."""
+def _load_films(corpus: Path | None, market: int | None, seed: int):
+    """The corpus's films, or a synthetic market of ``market`` films."""
     from .. import data
 
     if corpus is not None:
-        return (data.load_anime if anime else data.load_corpus)(corpus)
+        return data.load_corpus(corpus)
     if market is not None:
-        return (data.make_anime_market if anime else data.make_market)(market, seed=seed)
+        return data.make_market(market, seed=seed)
     raise InputError("give --corpus DIR (a built corpus) or --market N (a synthetic market)")
 
 
@@ -49,8 +52,8 @@ def train(
     """Train the box-office forecaster (or, with --domain anime, the anime score model)."""
     import pandas as pd
 
-    if domain == "anime":
-        _train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
+    if domain == "anime":  # the same as reelcast anime train
+        train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
         return
     if domain != "film":
         raise InputError(f"--domain must be film or anime, got {domain!r}")
@@ -59,15 +62,13 @@ def train(
 
     from .._io import frame_sha256
     from ..data import revenue_films
+    from ..evaluation import cutoff_date
     from ..models.forecaster import save_any
 
     films = _load_films(corpus, market, seed)
     scored = revenue_films(films)
-    if until is not None:
-        try:
-            cutoff = pd.Timestamp(until)
-        except ValueError:
-            raise InputError(f"--until {until!r} is not a date (YYYY-MM-DD)") from None
+    cutoff = cutoff_date(until)
+    if cutoff is not None:
         scored = scored[pd.to_datetime(scored["release_date"]) < cutoff]
         films = films[pd.to_datetime(films["release_date"]) < cutoff]
     model.fit(scored, history=films)
@@ -107,72 +108,6 @@ def _film_model(kind: str, preset: str | None, n_estimators: int, seed: int):
     return ForecasterStack(preset=preset, n_estimators=n_estimators, random_state=seed)
 
 
-def _load_anime(corpus: Path | None, market: int | None, seed: int):
-    return _load_films(corpus, market, seed, anime=True)
-
-
-def _train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache) -> None:
-    from ..models.anime import train_anime_model
-
-    info = train_anime_model(_load_anime(corpus, market, seed), out, until=until, text=text, head=head,
-                             n_estimators=600 if n_estimators is None else n_estimators,
-                             cache_dir=text_cache, random_state=seed)
-    typer.echo(f"trained the anime score model on {info['n_train']:,} scored titles "
-               f"(synopsis: {info['text_encoder']}); saved to {out}")
-    m = info["metrics"]
-    if m:
-        typer.echo(f"holdout ({m['split']}): MSE {m['mse']:.4f} on (score-1)/9, "
-                   f"R² {m['r2']:.3f}, Spearman {m['spearman']:.3f}")
-
-
-def _evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text,
-                    text_cache) -> None:
-    from .._io import write_json
-    from ..models.anime import evaluate_anime_model
-
-    result = evaluate_anime_model(_load_anime(corpus, market, seed), cut_year=cut_year,
-                                  random=random, text=text, cache_dir=text_cache,
-                                  n_estimators=600 if n_estimators is None else n_estimators,
-                                  random_state=seed)
-    for name, split in result.items():
-        typer.echo(f"{name} split: {split['split']}; MSE on (score-1)/9")
-        for label, m in (("training mean", split["mean"]),
-                         (f"anime lgbm ({split['text_encoder']})", split["model"])):
-            typer.echo(f"  {label:<24} MSE {m['mse']:.4f}  R² {m['r2']:.3f}  "
-                       f"Spearman {m['spearman']:.3f}  MAE {m['mae']:.3f}")
-    if out is not None:
-        write_json(out, result)
-        typer.echo(f"wrote {out}")
-
-
-def _model_domain(model: Path) -> str:
-    """``"anime"`` when the manifest says so; anything else goes down the film path unchanged."""
-    import json
-
-    try:
-        return json.loads((Path(model) / "manifest.json").read_text()).get("domain") or "film"
-    except (OSError, ValueError, AttributeError):
-        return "film"
-
-
-def _predict_anime(model: Path, input: Path, output: Path) -> None:
-    from .._io import atomic_file
-    from ..models.anime import load_anime_model, read_anime_csv
-
-    scorer = load_anime_model(model)
-    anime = read_anime_csv(input)
-    table = anime[["title", "start_date"]].copy()
-    table["start_date"] = table["start_date"].dt.strftime("%Y-%m-%d")
-    table["predicted_mal_score"] = np.round(scorer.predict(anime), 3)
-    with atomic_file(output, "w") as fh:
-        table.to_csv(fh, index=False)
-    if len(table) <= 10:
-        typer.echo(table.to_string(index=False))
-    noun = "score" if len(table) == 1 else "scores"
-    typer.echo(f"{len(table):,} predicted MAL {noun}, median "
-               f"{table['predicted_mal_score'].median():.2f}; wrote {output}")
-
-
 def evaluate(
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory.")] = None,
     market: Annotated[int | None, typer.Option(help="Evaluate on a synthetic market of N films.")] = None,
@@ -194,8 +129,8 @@ def evaluate(
     """Temporal evaluation of the forecaster beside the mean and budget-only baselines."""
     from .._io import write_json
 
-    if domain == "anime":
-        _evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text, text_cache)
+    if domain == "anime":  # the same as reelcast anime evaluate
+        evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text, text_cache)
         return
     if domain != "film":
         raise InputError(f"--domain must be film or anime, got {domain!r}")
@@ -243,8 +178,8 @@ def predict(
     from ._forecast import refuse_overwriting_input
 
     refuse_overwriting_input(output, [input], "--output")
-    if _model_domain(model) == "anime":
-        _predict_anime(model, input, output)
+    if is_anime_model(model):  # the same as reelcast anime predict
+        predict_anime(model, input, output)
         return
     from .._io import atomic_file
     from ..forecast import load_intervals, read_new_films

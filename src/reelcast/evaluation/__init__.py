@@ -13,12 +13,13 @@ from ._protocol import (
     markdown_table,
     scenario_table,
 )
-from ._split import random_split, rolling_origin_splits, temporal_split
+from ._split import cutoff_date, random_split, rolling_origin_splits, temporal_split
 
 __all__ = [
     "SCENARIOS",
     "TimeOrderedFolds",
     "as_time_array",
+    "cutoff_date",
     "validation_split",
     "scenario_table",
     "BudgetOnlyBaseline",

@@ -9,7 +9,17 @@ import pandas as pd
 
 from .._errors import InputError
 
-__all__ = ["temporal_split", "rolling_origin_splits", "random_split"]
+__all__ = ["cutoff_date", "temporal_split", "rolling_origin_splits", "random_split"]
+
+
+def cutoff_date(until: str | None, option: str = "--until") -> pd.Timestamp | None:
+    """The date before which films train (``None``: no cutoff), or a one-line ``InputError``."""
+    if until is None:
+        return None
+    try:
+        return pd.Timestamp(until)
+    except ValueError:
+        raise InputError(f"{option} {until!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _dates(films: pd.DataFrame) -> pd.Series:

@@ -26,7 +26,7 @@ from pandas.api.types import is_numeric_dtype
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._errors import InputError, SchemaError
-from .._estimator import check_fitted
+from .._estimator import check_fitted, store_params
 
 __all__ = ["TemporalDifferences"]
 
@@ -56,10 +56,7 @@ class TemporalDifferences(TransformerMixin, BaseEstimator):
 
     def __init__(self, columns=None, date_column: str = "release_date", prefix: str = "diff_",
                  keep_date: bool = False):
-        self.columns = columns
-        self.date_column = date_column
-        self.prefix = prefix
-        self.keep_date = keep_date
+        store_params(self, locals())
 
     def _dates(self, X: pd.DataFrame) -> np.ndarray:
         if self.date_column not in X.columns:

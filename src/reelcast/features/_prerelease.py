@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
 from .._errors import InputError
-from .._estimator import check_fitted
+from .._estimator import check_fitted, store_params
 from ..data import POST_RELEASE_COLUMNS, RELEASE_PLAN_COLUMNS
 from ._history import EntityHistory, TalentHistory
 from ._keywords import KeywordTopics
@@ -46,11 +46,7 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
 
     def __init__(self, history=None, extra=None, n_languages: int = 12,
                  keyword_topics: int = 16, horizon: str = "greenlight"):
-        self.history = history
-        self.extra = extra
-        self.n_languages = n_languages
-        self.keyword_topics = keyword_topics
-        self.horizon = horizon
+        store_params(self, locals())
 
     def fit(self, films: pd.DataFrame, y=None, topic_films: pd.DataFrame | None = None):
         """Learn history from ``films``; keyword topics from ``topic_films`` (default ``films``).

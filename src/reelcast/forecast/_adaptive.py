@@ -32,7 +32,7 @@ from sklearn.base import BaseEstimator
 
 from .._artifact import check_format, format_tag
 from .._errors import ArtifactError, InputError
-from .._estimator import check_fitted
+from .._estimator import check_fitted, store_params
 
 __all__ = ["ADAPTIVE_FORMAT", "AdaptiveIntervals", "BUDGET_TIERS", "budget_tier",
            "calibrated_level", "calibration_films", "conformal_quantile", "difficulty_descriptors"]
@@ -181,12 +181,7 @@ class AdaptiveIntervals(BaseEstimator):
     def __init__(self, levels: tuple[float, ...] = (0.8, 0.95), scale: str = "difficulty",
                  groups: str = "budget_tier", symmetric: bool = False, min_group: int = 40,
                  n_folds: int = 5):
-        self.levels = levels
-        self.scale = scale
-        self.groups = groups
-        self.symmetric = symmetric
-        self.min_group = min_group
-        self.n_folds = n_folds
+        store_params(self, locals())
 
     # --- fitting -------------------------------------------------------------------------------
     def _validate(self) -> tuple[float, ...]:

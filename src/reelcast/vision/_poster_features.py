@@ -24,11 +24,10 @@ import functools
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._cache import EmbeddingCache, bytes_key
-from .._errors import ImageError, InputError, SchemaError, require
-from .._estimator import check_fitted
+from .._errors import ImageError, InputError, require
+from .._estimator import ColumnEncoder, store_params
 from .._progress import progress_bar
 from ._image import DEFAULT_MAX_PIXELS, load_image_bytes, read_image_file
 from ._pixels import is_missing_path
@@ -148,7 +147,7 @@ def _text_area(gray: np.ndarray) -> list[float]:
     return [min(area / (h * w), 1.0), float(len(lines))]
 
 
-class PosterFeatures(TransformerMixin, BaseEstimator):
+class PosterFeatures(ColumnEncoder):
     """Handcrafted features of each film's poster, NaN where the poster is missing or unreadable.
 
     Parameters
@@ -189,15 +188,7 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
     def __init__(self, root=None, column="poster_file", n_colors=3, faces=True, max_side=256,
                  on_error="skip", max_pixels=DEFAULT_MAX_PIXELS, cache_dir=None,
                  show_progress=False):
-        self.root = root
-        self.column = column
-        self.n_colors = n_colors
-        self.faces = faces
-        self.max_side = max_side
-        self.on_error = on_error
-        self.max_pixels = max_pixels
-        self.cache_dir = cache_dir
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def _check_params(self) -> None:
         if not isinstance(self.n_colors, int | np.integer) or not 1 <= self.n_colors <= 16:
@@ -207,33 +198,21 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
         if self.on_error not in ("skip", "raise"):
             raise InputError(f"The 'on_error' parameter of PosterFeatures must be 'skip' or 'raise', got {self.on_error!r}")
 
-    def _check_frame(self, X) -> pd.DataFrame:
-        if not isinstance(X, pd.DataFrame):
-            raise SchemaError(f"PosterFeatures expects a DataFrame with a {self.column!r} column, got {type(X).__name__}")
-        if self.column not in X.columns:
-            raise SchemaError(f"PosterFeatures: column {self.column!r} is missing; got columns {list(X.columns)[:8]}")
-        return X
-
     def fit(self, X, y=None):
         """Check the parameters and the column; nothing is learned from the posters."""
         self._check_params()
-        self._check_frame(X)
+        self._column(X)
         self.feature_names_out_ = np.asarray(poster_feature_names(self.n_colors, self.faces), dtype=object)
         return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        check_fitted(self, "feature_names_out_")
-        return self.feature_names_out_.copy()
 
     def transform(self, X) -> pd.DataFrame:
         """One row of features per row of ``X`` (same index), NaN for unreadable posters."""
         names = self.get_feature_names_out()
-        X = self._check_frame(X)
         namespace = f"poster-features-{_VERSION}-k{self.n_colors}-s{self.max_side}-f{int(bool(self.faces))}"
         cache = EmbeddingCache(self.cache_dir, namespace) if self.cache_dir else None
         out = np.full((len(X), len(names)), np.nan)
         skipped: dict = {}
-        paths = X[self.column].tolist()
+        paths = self._column(X).tolist()
         with progress_bar("poster features", len(paths), bool(self.show_progress)) as advance:
             for i, path in enumerate(paths):
                 advance()
@@ -248,7 +227,7 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
                     skipped[X.index[i]] = str(exc)
         self.n_skipped_ = len(skipped)
         self.skipped_ = skipped
-        return pd.DataFrame(out, index=X.index, columns=list(names))
+        return self._frame(out, X)
 
     def _one(self, path, cache: EmbeddingCache | None) -> np.ndarray:
         data = read_image_file(str(path), root=self.root)
@@ -264,8 +243,3 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
             cache.put(key, vector)
         return vector
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags

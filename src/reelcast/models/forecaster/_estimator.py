@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ..._errors import InputError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ...data import (
     FIELD_SETS,
     OPTIONAL_FIELDS,
@@ -97,24 +97,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                  dropout_rate: float = 0.5, extra_features: list | None = None,
                  set_models: tuple[str, ...] = ("form", "core", "minimal"),
                  random_state: int = 0, n_jobs: int = 2):
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.min_child_samples = min_child_samples
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_lambda = reg_lambda
-        self.objective = objective
-        self.keyword_topics = keyword_topics
-        self.horizon = horizon
-        self.field_dropout = field_dropout
-        self.flagged_labels = flagged_labels
-        self.max_copies = max_copies
-        self.dropout_rate = dropout_rate
-        self.extra_features = extra_features
-        self.set_models = set_models
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def make_regressor(self):
         """An unfitted LightGBM regressor with this forecaster's settings.

@@ -24,7 +24,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ..._artifact import read_manifest
 from ..._errors import ArtifactError, InputError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ...data import log_revenue
 from ._artifact import add_forecaster_files, load_forecaster, save_forecaster
 from ._estimator import BoxOfficeForecaster
@@ -55,13 +55,7 @@ class ForecasterStack(RegressorMixin, BaseEstimator):
     def __init__(self, preset: str = "fast", n_estimators: int = 1500, random_state: int = 0,
                  n_jobs: int = 2, pretrain: bool = True, min_votes: int = 10,
                  stack_params: dict | None = None):
-        self.preset = preset
-        self.n_estimators = n_estimators
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.pretrain = pretrain
-        self.min_votes = min_votes
-        self.stack_params = stack_params
+        store_params(self, locals())
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
         # the stack's families (XGBoost, CatBoost, torch) take seconds to import: only on use

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..._artifact import check_format, format_tag
 from ..._errors import ArtifactError, InputError, SchemaError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ..._io import atomic_dir, write_json
 from ...data import GENRES
 from ...evaluation import validation_split
@@ -92,30 +92,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
                  vocab_size=20000, lr=1e-3, weight_decay=1e-4, batch_size=64, max_epochs=20,
                  patience=4, seed=0, max_seconds=None, max_steps_per_epoch=None,
                  validation_fraction=0.1, threshold=0.5, show_progress=False):
-        self.text = text
-        self.image = image
-        self.fusion = fusion
-        self.weights = weights
-        self.labels = labels
-        self.min_label_count = min_label_count
-        self.root = root
-        self.text_column = text_column
-        self.image_column = image_column
-        self.image_size = image_size
-        self.cache_dir = cache_dir
-        self.max_len = max_len
-        self.vocab_size = vocab_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.max_steps_per_epoch = max_steps_per_epoch
-        self.validation_fraction = validation_fraction
-        self.threshold = threshold
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     # ---------------------------------------------------------------- inputs
     def _check_params(self) -> None:

@@ -32,7 +32,7 @@ from torch import nn
 
 from ..._artifact import check_format, format_tag
 from ..._errors import ArtifactError, InputError, SchemaError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ..._io import atomic_dir, write_json
 from .._train_loop import TrainConfig, train
 from ._vocab import BAG_FIELDS, TokenVocabulary, pooled_tokens
@@ -110,23 +110,7 @@ class KeywordGrounding(BaseEstimator):
                  cutoff=None, poster_encoder=None, lr=3e-3, weight_decay=1e-4, batch_size=128,
                  max_epochs=60, patience=6, validation_fraction=0.2, seed=0, max_seconds=120.0,
                  show_progress=False):
-        self.dim = dim
-        self.hidden = hidden
-        self.min_count = min_count
-        self.max_size = max_size
-        self.max_cast = max_cast
-        self.max_len = max_len
-        self.cutoff = cutoff
-        self.poster_encoder = poster_encoder
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     # -- data ------------------------------------------------------------------------------
     def _visual(self, films: pd.DataFrame, visual) -> np.ndarray:

@@ -23,7 +23,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 
 from ..._errors import InputError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ...data import log_revenue
 from ...evaluation import TimeOrderedFolds
 from ..forecaster import BoxOfficeForecaster
@@ -94,11 +94,7 @@ class NetworkStackedForecaster(RegressorMixin, BaseEstimator):
 
     def __init__(self, forecaster=None, network=None, n_folds=5, min_train_fraction=0.3,
                  embedding_components=0):
-        self.forecaster = forecaster
-        self.network = network
-        self.n_folds = n_folds
-        self.min_train_fraction = min_train_fraction
-        self.embedding_components = embedding_components
+        store_params(self, locals())
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
         films = films.reset_index(drop=True)

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from ..._errors import InputError, SchemaError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ..._io import atomic_file
 from ...evaluation import validation_split
 from ...vision import (
@@ -91,26 +91,7 @@ class PosterRevenueRegressor(RegressorMixin, BaseEstimator):
                  patience=7, plateau_factor=0.5, plateau_patience=2, validation_fraction=0.1,
                  augment=False, seed=0, max_seconds=None, max_steps_per_epoch=None,
                  cache_dir=None, checkpoint_dir=None, show_progress=False):
-        self.arch = arch
-        self.weights = weights
-        self.image_size = image_size
-        self.root = root
-        self.column = column
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.plateau_factor = plateau_factor
-        self.plateau_patience = plateau_patience
-        self.validation_fraction = validation_fraction
-        self.augment = augment
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.max_steps_per_epoch = max_steps_per_epoch
-        self.cache_dir = cache_dir
-        self.checkpoint_dir = checkpoint_dir
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def _pixels(self, X):
         if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
@@ -213,18 +194,7 @@ class RevenueHeadRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, target="log10", lr=2e-4, weight_decay=1e-4, batch_size=32, max_epochs=30,
                  patience=7, plateau_factor=0.5, plateau_patience=2, validation_fraction=0.1,
                  seed=0, max_seconds=None, show_progress=False):
-        self.target = target
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.plateau_factor = plateau_factor
-        self.plateau_patience = plateau_patience
-        self.validation_fraction = validation_fraction
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def fit(self, X, y):
         if self.target not in ("log10", "identity"):

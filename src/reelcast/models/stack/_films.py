@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ..._errors import InputError, SchemaError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ._stacker import StackedRegressor
 
 __all__ = ["StackForecaster", "DIFFERENCE_COLUMNS"]
@@ -57,12 +57,7 @@ class StackForecaster(RegressorMixin, BaseEstimator):
     def __init__(self, preset: str = "default", pretrain: bool = True,
                  differences: bool = False, min_votes: int = 10, random_state: int = 0,
                  verbose: bool = False):
-        self.preset = preset
-        self.pretrain = pretrain
-        self.differences = differences
-        self.min_votes = min_votes
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _features(self, films: pd.DataFrame) -> pd.DataFrame:
         X = self.features_.transform(films)

@@ -10,10 +10,10 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ..._errors import InputError
-from ..._estimator import check_fitted
+from ..._estimator import check_fitted, store_params
 from ..._progress import progress_bar
 from ...evaluation import TimeOrderedFolds, as_time_array
-from ..tabular import TabularModel, make_model, validate_columns
+from ..tabular import TabularModel, make_model, table_tags, validate_columns
 from ._caruana import EnsembleSelection
 from ._presets import PRESETS, PRETRAIN_MODES
 from ._pretrain import RATING_PRIOR, check_pretrain, fit_rating_prior
@@ -85,16 +85,7 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, preset: str = "default", models=None, n_layers=None, n_folds=None,
                  min_train_fraction=None, ensemble_iterations=None, pretrain_mode=None,
                  prior_model=None, random_state: int = 0, verbose: bool = False):
-        self.preset = preset
-        self.models = models
-        self.n_layers = n_layers
-        self.n_folds = n_folds
-        self.min_train_fraction = min_train_fraction
-        self.ensemble_iterations = ensemble_iterations
-        self.pretrain_mode = pretrain_mode
-        self.prior_model = prior_model
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     # -- configuration -------------------------------------------------------------------------
     def resolved_config(self) -> dict:
@@ -128,10 +119,7 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
 
     # -- input ---------------------------------------------------------------------------------
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        return tags
+        return table_tags(super().__sklearn_tags__())
 
     def _frame(self, X, reset: bool) -> pd.DataFrame:
         """Check columns like sklearn does; arrays become frames with columns ``x0, x1, …``."""

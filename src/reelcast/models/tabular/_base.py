@@ -28,7 +28,8 @@ from ..._estimator import ModelNotFittedError, check_fitted
 from ..._io import atomic_dir, write_json
 from ._prep import TablePrep, _as_numeric_array
 
-__all__ = ["TabularModel", "ModelNotFittedError", "TABULAR_FORMAT", "validate_columns"]
+__all__ = ["TabularModel", "ModelNotFittedError", "TABULAR_FORMAT", "table_tags",
+           "validate_columns"]
 
 TABULAR_FORMAT = format_tag("tabular-model", 1)
 _MIN_VALIDATION_ROWS = 10
@@ -69,18 +70,9 @@ class TabularModel(RegressorMixin, BaseEstimator):
     def _load_native(self, path: Path, state: dict) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _store_params(self, params: dict) -> None:
-        """Keep each ``__init__`` argument as is, under its own name (sklearn's contract)."""
-        for key, value in params.items():
-            if key not in ("self", "__class__"):
-                setattr(self, key, value)
-
     # -- sklearn -------------------------------------------------------------------------------
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        return tags
+        return table_tags(super().__sklearn_tags__())
 
     def _check_y(self, y) -> np.ndarray:
         if y is None:
@@ -211,6 +203,13 @@ class TabularModel(RegressorMixin, BaseEstimator):
             model.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
         model._load_native(path, state["native"])
         return model
+
+
+def table_tags(tags):
+    """sklearn tags of a regressor on a table: NaNs and ``category`` columns are read as is."""
+    tags.input_tags.allow_nan = True
+    tags.input_tags.categorical = True
+    return tags
 
 
 def validate_columns(estimator, X, reset: bool) -> None:

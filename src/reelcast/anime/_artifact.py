@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..._artifact import format_tag, library_versions, verify, write_manifest
-from ..._errors import ArtifactError
-from ..._io import atomic_dir, write_json
+from .._artifact import format_tag, library_versions, verify, write_manifest
+from .._errors import ArtifactError
+from .._io import atomic_dir, write_json
 from ._features import AnimeFeatures
 from ._model import AnimePopularityModel
 from ._text_score import TextScore
@@ -101,14 +101,14 @@ def load_anime_model(model_dir: str | Path, *, cache_dir=None) -> AnimePopularit
         model.n_features_in_ = len(model.feature_names_in_)
         model.text_encoder_ = None
         if model.text_used_ == "tfidf":
-            from ...text import TfidfSvdEncoder
+            from ..text import TfidfSvdEncoder
 
             with np.load(model_dir / "text_tfidf.npz", allow_pickle=False) as arrays:
                 model.text_encoder_ = TfidfSvdEncoder.from_state(config["tfidf"], arrays)
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise ArtifactError(f"{model_dir}: config.json is incomplete or inconsistent: {exc}") from exc
     if model.text_used_ == "minilm":
-        from ...text import MiniLMEncoder
+        from ..text import MiniLMEncoder
 
         model.text_encoder_ = MiniLMEncoder(column="synopsis", cache_dir=params["cache_dir"],
                                             model_path=params["minilm_path"]).fit()
