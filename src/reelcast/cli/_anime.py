@@ -14,9 +14,18 @@ import typer
 
 from .._errors import InputError
 
-__all__ = ["evaluate_anime", "is_anime_model", "predict_anime", "register", "train_anime"]
+__all__ = ["CutYear", "Head", "Seed", "TextCache", "TextEncoder", "evaluate_anime",
+           "is_anime_model", "predict_anime", "register", "train_anime"]
 
 ROUNDS = 600  # default boosting rounds of the anime model
+
+# the anime model's options, also on ``reelcast train|evaluate --domain anime``
+TextEncoder = Annotated[str, typer.Option(
+    help="The anime model's synopsis encoder: auto|minilm|tfidf|none.")]
+Head = Annotated[str, typer.Option(help="The anime model's head: lgbm or mlp.")]
+TextCache = Annotated[Path | None, typer.Option(help="The anime model's MiniLM embedding cache.")]
+CutYear = Annotated[int, typer.Option(help="Anime: the first year of the test period.")]
+Seed = Annotated[int, typer.Option(help="Random seed.")]
 
 
 def _load_anime(corpus: Path | None, market: int | None, seed: int):
@@ -36,10 +45,10 @@ def train_anime(
     market: Annotated[int | None, typer.Option(help="Train on a synthetic market of N titles.")] = None,
     until: Annotated[str | None, typer.Option(help="Train only on titles started before DATE.")] = None,
     n_estimators: Annotated[int | None, typer.Option(help="Boosting rounds (default 600).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    text: Annotated[str, typer.Option(help="Synopsis encoder auto|minilm|tfidf|none.")] = "auto",
-    head: Annotated[str, typer.Option(help="lgbm or mlp.")] = "lgbm",
-    text_cache: Annotated[Path | None, typer.Option(help="MiniLM embedding cache folder.")] = None,
+    seed: Seed = 0,
+    text: TextEncoder = "auto",
+    head: Head = "lgbm",
+    text_cache: TextCache = None,
 ) -> None:
     """Train the anime score model (MAL score from synopsis and pre-release metadata)."""
     from ..anime import train_anime_model
@@ -59,12 +68,12 @@ def evaluate_anime(
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory.")] = None,
     market: Annotated[int | None, typer.Option(help="Evaluate on a synthetic market of N titles.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write every number as JSON here.")] = None,
-    cut_year: Annotated[int, typer.Option(help="First year of the test period.")] = 2015,
+    cut_year: CutYear = 2015,
     random: Annotated[bool, typer.Option(help="Also score a random split (shown beside).")] = False,
     n_estimators: Annotated[int | None, typer.Option(help="Boosting rounds (default 600).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    text: Annotated[str, typer.Option(help="Synopsis encoder auto|minilm|tfidf|none.")] = "auto",
-    text_cache: Annotated[Path | None, typer.Option(help="MiniLM embedding cache folder.")] = None,
+    seed: Seed = 0,
+    text: TextEncoder = "auto",
+    text_cache: TextCache = None,
 ) -> None:
     """Temporal evaluation of the anime score model beside the training mean."""
     from .._io import write_json

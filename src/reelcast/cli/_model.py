@@ -11,9 +11,24 @@ from typing import Annotated
 import typer
 
 from .._errors import InputError, ReelcastError
-from ._anime import evaluate_anime, is_anime_model, predict_anime, train_anime
+from ._anime import (
+    CutYear,
+    Head,
+    Seed,
+    TextCache,
+    TextEncoder,
+    evaluate_anime,
+    is_anime_model,
+    predict_anime,
+    train_anime,
+)
 
 __all__ = ["register"]
+
+FILM_ROUNDS = 1500  # default boosting rounds of the film models
+
+Domain = Annotated[str, typer.Option(
+    help="film, or anime (the MAL score model: reelcast anime train|evaluate).")]
 
 
 def _load_films(corpus: Path | None, market: int | None, seed: int):
@@ -36,28 +51,22 @@ def train(
         help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
     intervals: Annotated[bool, typer.Option(
         help="Calibrate 80%/95% intervals on 2012–2013 and store comparables.")] = True,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    domain: Annotated[str, typer.Option(help="film, or anime (the MAL score model).")] = "film",
+    seed: Seed = 0,
+    domain: Domain = "film",
     kind: Annotated[str, typer.Option(
         "--model", help="film: forecaster (LightGBM, explained by TreeSHAP) or stack (the P-EL "
         "stack on the forecaster's features).")] = "forecaster",
     preset: Annotated[str | None, typer.Option(
         help="stack: fast, default or best (see reelcast.models.stack.PRESETS).")] = None,
-    text: Annotated[str, typer.Option(
-        help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
-    head: Annotated[str, typer.Option(help="anime: lgbm or mlp.")] = "lgbm",
-    text_cache: Annotated[Path | None, typer.Option(
-        help="anime: MiniLM embedding cache folder.")] = None,
+    text: TextEncoder = "auto",
+    head: Head = "lgbm",
+    text_cache: TextCache = None,
 ) -> None:
     """Train the box-office forecaster (or, with --domain anime, the anime score model)."""
     import pandas as pd
 
-    if domain == "anime":  # the same as reelcast anime train
-        train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
-        return
-    if domain != "film":
-        raise InputError(f"--domain must be film or anime, got {domain!r}")
-    n_estimators = 1500 if n_estimators is None else n_estimators
+    if _is_anime(domain):  # the same as reelcast anime train
+        return train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
     model = _film_model(kind, preset, n_estimators, seed)
 
     from .._io import frame_sha256
@@ -89,12 +98,20 @@ def train(
                        "comparables stored")
 
 
-def _film_model(kind: str, preset: str | None, n_estimators: int, seed: int):
+def _is_anime(domain: str) -> bool:
+    """Whether ``--domain`` names the anime domain (any other value than film or anime fails)."""
+    if domain not in ("film", "anime"):
+        raise InputError(f"--domain must be film or anime, got {domain!r}")
+    return domain == "anime"
+
+
+def _film_model(kind: str, preset: str | None, n_estimators: int | None, seed: int):
     """The unfitted film model ``--model`` and ``--preset`` name."""
     from ..forecast import BoxOfficeForecaster
     from ..models.forecaster import MODEL_KINDS, ForecasterStack
     from ..models.stack import PRESETS
 
+    n_estimators = FILM_ROUNDS if n_estimators is None else n_estimators
     if kind not in MODEL_KINDS:
         raise InputError(f"--model must be one of {', '.join(MODEL_KINDS)}, got {kind!r}")
     if kind == "forecaster":
@@ -118,23 +135,19 @@ def evaluate(
     rolling: Annotated[bool, typer.Option(help="Rolling-origin CV by year (2012–2017).")] = True,
     n_estimators: Annotated[int | None, typer.Option(
         help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    domain: Annotated[str, typer.Option(help="film, or anime (the MAL score model).")] = "film",
-    cut_year: Annotated[int, typer.Option(help="anime: first year of the test period.")] = 2015,
-    text: Annotated[str, typer.Option(
-        help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
-    text_cache: Annotated[Path | None, typer.Option(
-        help="anime: MiniLM embedding cache folder.")] = None,
+    seed: Seed = 0,
+    domain: Domain = "film",
+    cut_year: CutYear = 2015,
+    text: TextEncoder = "auto",
+    text_cache: TextCache = None,
 ) -> None:
     """Temporal evaluation of the forecaster beside the mean and budget-only baselines."""
     from .._io import write_json
 
-    if domain == "anime":  # the same as reelcast anime evaluate
-        evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text, text_cache)
-        return
-    if domain != "film":
-        raise InputError(f"--domain must be film or anime, got {domain!r}")
-    n_estimators = 1500 if n_estimators is None else n_estimators
+    if _is_anime(domain):  # the same as reelcast anime evaluate
+        return evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text,
+                              text_cache)
+    n_estimators = FILM_ROUNDS if n_estimators is None else n_estimators
     from ..evaluation import evaluate as run
     from ..evaluation import format_table
     from ..forecast import BoxOfficeForecaster
