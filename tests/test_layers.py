@@ -4,8 +4,8 @@ An ``ast`` walk over every module (imports inside functions and ``TYPE_CHECKING`
 an import hidden in a function is still a dependency) maps each module to its floor:
 
 0. ground — ``reelcast`` itself and its top-level private modules (``_errors``, ``_io``,
-   ``_progress``, ``_cache``, ``_artifact``, ``_estimator``): tools that know nothing about
-   films.
+   ``_progress``, ``_cache``, ``_artifact``, ``_estimator``, ``_executor``): tools that know
+   nothing about films.
 1. corpus — ``reelcast.data``: the source readers, the canonical schema, the corpus, the target
    (``log_revenue``) and the synthetic market.
 2. features — ``features``, ``text`` and ``vision`` (feature builders: films in, numeric frames
@@ -38,7 +38,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 FLOORS: tuple[tuple[str, frozenset[str]], ...] = (
     ("ground", frozenset({"reelcast", "reelcast._errors", "reelcast._io", "reelcast._progress",
                           "reelcast._cache", "reelcast._artifact", "reelcast._estimator",
-                          "reelcast.resources"})),
+                          "reelcast._executor", "reelcast.resources"})),
     ("corpus", frozenset({"reelcast.data"})),
     ("features", frozenset({"reelcast.features", "reelcast.text", "reelcast.vision",
                             "reelcast.evaluation", "reelcast.fetch"})),
