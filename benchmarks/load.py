@@ -1,12 +1,14 @@
-"""The forecast service under concurrent load on loopback (issue #9).
+"""The forecast service under concurrent load on loopback, 1 and 2 worker processes (#9, #21).
 
-Run: ``python -m benchmarks.load [--model DIR | --market N] [--clients 50] [--seconds 60]``.
-Starts ``reelcast serve`` (uvicorn, one process) in a subprocess on 127.0.0.1, then ``--clients``
-concurrent ``httpx`` async clients send ``POST /forecast`` back to back for ``--seconds`` (each
-request a different film: title and budget vary). Every non-200 answer and every transport error
-(refused, reset, timed out after ``--timeout`` s) is an error; the goal is zero. Writes
-``benchmarks/results/load.json`` and ``load.md``: requests, errors, p50/p95/p99/max latency and
-throughput. Without ``--model`` a small calibrated model is trained first on a synthetic market.
+Run: ``python -m benchmarks.load [--model DIR | --market N] [--clients 50] [--seconds 60]
+[--workers 1,2]``. For each worker count in turn, starts ``reelcast serve --workers N`` in a
+subprocess on 127.0.0.1, then ``--clients`` concurrent ``httpx`` async clients send
+``POST /forecast`` back to back for ``--seconds`` (each request a different film: title and
+budget vary). Every non-200 answer and every transport error (refused, reset, timed out after
+``--timeout`` s) is an error; the goal is zero. Writes ``benchmarks/results/load.json`` and
+``load.md``: per worker count requests, errors, p50/p95/p99/max latency and throughput, and the
+throughput ratio (goal: 2 workers ≥ 1.7 × 1 worker on 2 cores). Without ``--model`` a small
+calibrated model is trained first on a synthetic market.
 """
 
 from __future__ import annotations
@@ -52,28 +54,61 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(model_dir: Path, port: int, log_path: Path) -> subprocess.Popen:
-    """``reelcast serve`` in a subprocess; returns once ``/health`` answers 200."""
+def start_server(model_dir: Path, port: int, log_path: Path, workers: int = 1,
+                 src: Path | None = None) -> subprocess.Popen:
+    """``reelcast serve --workers N`` in a subprocess; returns once ``/health`` answers 200 (and,
+    with several workers, once every worker has answered it). ``src`` is the source tree to run
+    (default: this checkout's)."""
     import httpx
 
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(src or Path(__file__).resolve().parents[1] / "src")
     env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")])
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process by the caller
+    # without --workers for one: a source tree from before the option serves too
+    extra = [] if workers == 1 else ["--workers", str(workers)]
     proc = subprocess.Popen([sys.executable, "-m", "reelcast", "serve", "--model", str(model_dir),
-                             "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+                             "--host", "127.0.0.1", "--port", str(port), *extra], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 180
+    pids: set[int] = set()
     while True:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
-                return proc
+            # a fresh connection each time: the kernel hands it to whichever worker accepts
+            res = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
+            if res.status_code == 200:
+                pids.add(res.json().get("pid"))
+                if len(pids) >= workers:
+                    return proc
         except httpx.HTTPError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"the server did not start; its log:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.3)
+            raise RuntimeError(f"the server did not start ({len(pids)} of {workers} workers "
+                               f"answered); its log:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.1 if pids else 0.3)
+
+
+def _process_tree_cpu_s(root: int) -> float:
+    """User + system CPU seconds of a process and its children so far (Linux ``/proc``; NaN
+    elsewhere): how many cores the server kept busy, whatever the other jobs were doing."""
+    def stat(pid) -> list[str] | None:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+
+    root_stat = stat(root)
+    if root_stat is None:
+        return float("nan")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = root_stat if int(entry.name) == root else stat(entry.name)
+        if fields is not None and (int(entry.name) == root or int(fields[1]) == root):
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def _one_client(client, index: int, stop: float, latencies: list, errors: list) -> None:
@@ -89,7 +124,8 @@ async def _one_client(client, index: int, stop: float, latencies: list, errors: 
         except httpx.HTTPError as exc:
             errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
         else:
-            if res.status_code == 200 and "revenue_usd" in res.json():
+            # a byte search, not a JSON parse: the clients share the cores with the server
+            if res.status_code == 200 and b'"revenue_usd"' in res.content:
                 latencies.append(time.perf_counter() - start)
             else:
                 errors.append(f"HTTP {res.status_code}: {res.text[:200]}")
@@ -120,8 +156,9 @@ async def _drive(base: str, clients: int, seconds: float, timeout: float) -> dic
 
 
 def run_load(model_dir: str | Path, *, clients: int = 50, seconds: float = 60.0,
-             timeout: float = 300.0) -> dict:
-    """Serve ``model_dir`` on loopback and hold ``clients`` concurrent clients for ``seconds``.
+             timeout: float = 300.0, workers: int = 1) -> dict:
+    """Serve ``model_dir`` with ``workers`` processes on loopback and hold ``clients`` concurrent
+    clients for ``seconds``.
 
     Returns the measurements; ``server_alive_after`` and ``health_after`` say whether the server
     still answered after the load.
@@ -132,14 +169,17 @@ def run_load(model_dir: str | Path, *, clients: int = 50, seconds: float = 60.0,
     load_before = os.getloadavg()[0]  # other jobs on the machine, before ours adds to it
     with tempfile.TemporaryDirectory(prefix="reelcast-load-") as tmp:
         log_path = Path(tmp) / "server.log"
-        proc = start_server(Path(model_dir), port, log_path)
+        proc = start_server(Path(model_dir), port, log_path, workers=workers)
         base = f"http://127.0.0.1:{port}"
         try:
-            result = asyncio.run(_drive(base, clients, seconds, timeout))
+            cpu_before = _process_tree_cpu_s(proc.pid)
+            result = {"workers": workers, **asyncio.run(_drive(base, clients, seconds, timeout))}
+            # the server's CPU seconds over the run's wall time: cores it kept busy (warm-up
+            # requests included, a few out of thousands)
+            result["server_cores_busy"] = round(
+                (_process_tree_cpu_s(proc.pid) - cpu_before) / result["elapsed_s"], 2)
             result["health_after"] = httpx.get(f"{base}/health", timeout=30).status_code
             result["server_alive_after"] = proc.poll() is None
-            log = log_path.read_text(errors="replace")
-            result["server_tracebacks"] = log.count("Traceback")
             result["load_average_before"] = round(load_before, 2)
         finally:
             proc.terminate()
@@ -148,35 +188,78 @@ def run_load(model_dir: str | Path, *, clients: int = 50, seconds: float = 60.0,
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        log = log_path.read_text(errors="replace")
+        result["server_tracebacks"] = log.count("Traceback")
+        result["server_exit_code"] = proc.returncode
     return result
 
 
+def throughput_ratio(runs: list[dict]) -> float | None:
+    """Throughput of the most workers over that of one worker (``None`` without both)."""
+    by_workers = {r["workers"]: r["throughput_rps"] for r in runs}
+    most = max(by_workers)
+    if 1 not in by_workers or most == 1 or not by_workers[1]:
+        return None
+    return round(by_workers[most] / by_workers[1], 2)
+
+
 def write_results(result: dict, out_dir: Path = RESULTS) -> str:
+    """``load.json`` and ``load.md`` from ``{"runs": [one dict per worker count], ...}``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "load.json").write_text(json.dumps(result, indent=2) + "\n")
-    md = f"""## The forecast service under load (issue #9)
+    runs = result["runs"]
+    workers = ",".join(str(r["workers"]) for r in runs)
+    rows = "\n".join(
+        f"| {r['workers']} | {r['requests']:,} | {r['errors']} | {r['p50_ms']} | {r['p95_ms']} | "
+        f"{r['p99_ms']} | {r['max_ms']} | {r['throughput_rps']} | {r.get('server_cores_busy')} | "
+        f"{r['load_average_before']} |"
+        for r in runs)
+    ratio = throughput_ratio(runs)
+    most = max(r["workers"] for r in runs)
+    ratio_line = ("" if ratio is None else
+                  f"\nThroughput with {most} workers / with 1: **{ratio}** (goal ≥ 1.7 with 2 "
+                  f"workers on 2 cores; the load generator shares those cores).\n")
+    after = "; ".join(
+        f"{r['workers']} worker(s): alive {r['server_alive_after']}, `/health` "
+        f"{r['health_after']}, tracebacks in the log {r['server_tracebacks']}, exit code "
+        f"{r.get('server_exit_code')}" for r in runs)
+    md = f"""## The forecast service under load (issues #9, #21)
 
-`python -m benchmarks.load --clients {result['clients']} --seconds {result['seconds']:g}` —
-`reelcast serve` (uvicorn, one process) on 127.0.0.1; {result['clients']} concurrent `httpx`
-async clients send `POST /forecast` back to back (each a different film) for
-{result['seconds']:g} s; {result.get('source', '')}. Each answer carries the point forecast,
-80%/95% intervals, 5 comparables and the TreeSHAP explanation. Machine: {result.get('cpu_count')}
-CPUs; 1-minute load average before the run: {result.get('load_average_before', '?')} (what
-other jobs were doing; the server and clients then use both cores).
+`python -m benchmarks.load --clients {result['clients']} --seconds {result['seconds']:g} \
+--workers {workers}` — `reelcast serve --workers N` (uvicorn; N processes sharing the port, each
+loading the same read-only model directory) on 127.0.0.1, one server after the other in the same
+run; {result['clients']} concurrent `httpx` async clients (one process) send `POST /forecast`
+back to back (each a different film) for {result['seconds']:g} s per server;
+{result.get('source', '')}. Each answer carries the point forecast, 80%/95% intervals,
+5 comparables and the TreeSHAP explanation. Machine: {result.get('cpu_count')} CPUs; the
+1-minute load average before each server's run is in the table (what other jobs were doing;
+the servers and the clients then share the cores). "Server cores busy" is the server processes'
+CPU seconds (all workers) over the run's wall time: one worker already keeps more than one
+core busy, because TreeSHAP runs outside the GIL beside the request's Python work, so a second
+worker can add only what the first leaves idle.
 
-| clients | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | throughput (req/s) |
-|---:|---:|---:|---:|---:|---:|---:|---:|
-| {result['clients']} | {result['requests']:,} | {result['errors']} | {result['p50_ms']} | \
-{result['p95_ms']} | {result['p99_ms']} | {result['max_ms']} | {result['throughput_rps']} |
-
-After the load: server alive {result['server_alive_after']}, `/health` {result['health_after']},
-tracebacks in the server log {result['server_tracebacks']}. Latency is dominated by queueing:
-with one CPU-bound process, p50 ≈ clients / throughput.
+| workers | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | throughput (req/s) | server cores busy | load before |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+{rows}
+{ratio_line}
+After the load: {after}. Latency is dominated by queueing: with CPU-bound workers,
+p50 ≈ clients / throughput.
 """
-    if result["error_examples"]:
-        md += "\nErrors:\n\n" + "\n".join(f"- `{e}`" for e in result["error_examples"]) + "\n"
+    examples = [e for r in runs for e in r["error_examples"]]
+    if examples:
+        md += "\nErrors:\n\n" + "\n".join(f"- `{e}`" for e in examples) + "\n"
     (out_dir / "load.md").write_text(md)
     return md
+
+
+def _worker_counts(text: str) -> list[int]:
+    try:
+        counts = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"expected worker counts such as 1,2, got {text!r}")
+    return counts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,7 +269,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="without --model: train on a synthetic market of N films")
     parser.add_argument("--n-estimators", type=int, default=200)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=60.0,
+                        help="seconds of load per server (shorten for a quick check)")
+    parser.add_argument("--workers", type=_worker_counts, default=[1, 2],
+                        help="comma-separated worker counts, one server each, in this order")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="per-request client timeout in seconds (a timeout is an error)")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -199,11 +285,18 @@ def main(argv: list[str] | None = None) -> int:
             model_dir = train_small_model(Path(tmp) / "model", args.market, args.n_estimators)
             source = (f"model trained on a synthetic market of {args.market} films, "
                       f"{args.n_estimators} trees ({time.perf_counter() - t:.0f} s to train)")
-        result = run_load(model_dir, clients=args.clients, seconds=args.seconds,
-                          timeout=args.timeout)
-    result |= {"source": source, "cpu_count": os.cpu_count()}
+        runs = []
+        for workers in args.workers:
+            print(f"{workers} worker(s): {args.clients} clients for {args.seconds:g} s",
+                  file=sys.stderr)
+            runs.append(run_load(model_dir, clients=args.clients, seconds=args.seconds,
+                                 timeout=args.timeout, workers=workers))
+    result = {"clients": args.clients, "seconds": args.seconds, "source": source,
+              "cpu_count": os.cpu_count(), "runs": runs,
+              "throughput_ratio": throughput_ratio(runs)}
     print(write_results(result, args.out))
-    return 0 if result["errors"] == 0 and result["server_alive_after"] else 1
+    ok = all(r["errors"] == 0 and r["server_alive_after"] for r in runs)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -63,3 +63,23 @@ def test_vectorised_keeps_the_index_and_handles_missing_years():
 def test_bad_scalar_input_raises_input_error(amount, year):
     with pytest.raises(InputError):
         to_2017_dollars(amount, year)
+
+
+def test_number_arrays_take_the_same_factors_as_the_scalar_path():
+    """Float and int year arrays use a precomputed table (one division per year, as the scalar
+    path does it): bit-identical to the scalar factors, NaN where a year is missing, fractional
+    or outside 1913–2017."""
+    from reelcast.data._cpi import cpi_factor
+
+    years = np.array([1913.0, 1980.0, 2017.0, np.nan, 1912.0, 2018.0, 1980.5, -5.0, 2000.0])
+    got = cpi_factor(years)
+    expected = [cpi_factor(1913), cpi_factor(1980), cpi_factor(2017)] + [math.nan] * 5 + [
+        cpi_factor(2000)]
+    np.testing.assert_array_equal(got, np.array(expected))
+    np.testing.assert_array_equal(cpi_factor(np.array([1980, 2017])), got[[1, 2]])
+    # an object array (pd.NA, strings) still goes through pandas' parsing
+    np.testing.assert_array_equal(cpi_factor(np.array([1980, None], dtype=object)),
+                                  [got[1], math.nan])
+    amounts = np.array([1e6, 2e6, np.nan])
+    np.testing.assert_array_equal(to_2017_dollars(amounts, np.array([1980.0, np.nan, 2017.0])),
+                                  [1e6 * got[1], math.nan, math.nan])

@@ -107,3 +107,16 @@ def test_comparables_round_trip_through_the_model_dir(model, films, tmp_path):
     assert len(table) == len(revenue_films(films))
     assert pd.api.types.is_datetime64_any_dtype(table["release_date"])
     assert nearest_comparables(table, loaded, _film(), k=3)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_smallest_distances_are_those_of_a_stable_full_sort(seed):
+    from reelcast.forecast._explain import _smallest
+
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        n, k = int(rng.integers(0, 60)), int(rng.integers(1, 8))
+        dist = rng.integers(0, 6, n).astype(float)  # many ties: pool order must break them
+        if seed % 2:
+            dist[rng.random(n) < 0.2] = np.nan
+        np.testing.assert_array_equal(_smallest(dist, k), np.argsort(dist, kind="stable")[:k])

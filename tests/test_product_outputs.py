@@ -245,8 +245,7 @@ def _pandas_aggregate(role, stats, rows, n_rows):
         "logvotes_best_mean": g["mean_logvotes"].max(),
         "years_since_min": g["years_since"].min(),
     }).reindex(range(n_rows))  # a film with nobody listed: NaN (unknown), never 0
-    frame.columns = [f"{role}_{c}" for c in frame.columns]
-    return frame.astype(float)
+    return {f"{role}_{c}": frame[c].to_numpy(float) for c in frame.columns}
 
 
 def test_fast_history_aggregation_gives_the_same_features_and_forecasts(product, monkeypatch):

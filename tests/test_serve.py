@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 
 import pytest
@@ -45,11 +46,10 @@ FORM = {"title": "Night Harbor", "release_date": "2018-05-04", "budget": "900000
 
 
 def test_health_model_and_openapi(client):
-    assert client.get("/health").json() == {"status": "ok", "intervals": True,
-                                            "comparables": True, "rating": True,
-                                            "genres": True, "hits": True,
-                                            "n_features": client.get("/health").json()[
-                                                "n_features"]}
+    health = client.get("/health").json()
+    assert health == {"status": "ok", "pid": os.getpid(), "intervals": True, "comparables": True,
+                      "rating": True, "genres": True, "hits": True,
+                      "n_features": health["n_features"]}
     manifest = client.get("/model").json()
     assert {"intervals.json", "comparables.parquet", "lgbm_model.txt"} <= set(manifest["files"])
     paths = client.get("/openapi.json").json()["paths"]

@@ -58,9 +58,37 @@ def cpi_factor(year: Any) -> Any:
             raise InputError(f"year must be a whole number, got {year!r}")
         value = cpi.get(int(year))
         return base / float(value) if value is not None else math.nan
+    years = np.asarray(year)
+    if years.dtype.kind in "iuf":  # plain numbers (NaN for missing): one table lookup
+        return _factors_of_numbers(years.astype("float64"))
     years = pd.to_numeric(pd.Series(np.asarray(year, dtype=object)), errors="coerce")
     mapped = years.map(lambda y: cpi.get(int(y)) if pd.notna(y) and float(y) == int(y) else None)
     return base / mapped.astype("float64").to_numpy()
+
+
+@functools.lru_cache(maxsize=1)
+def _factor_table() -> tuple[int, np.ndarray]:
+    """(first year, ``base / cpi`` of every year from it): the same division per year as the
+    scalar path, done once."""
+    cpi = load_cpi()
+    first = int(cpi.index.min())
+    table = np.full(int(cpi.index.max()) - first + 1, np.nan)
+    base = float(cpi.loc[BASE_YEAR])
+    for year, value in cpi.items():
+        table[int(year) - first] = base / float(value)
+    return first, table
+
+
+def _factors_of_numbers(years: np.ndarray) -> np.ndarray:
+    """:func:`cpi_factor` of a float array: NaN for missing, fractional or uncovered years."""
+    first, table = _factor_table()
+    with np.errstate(invalid="ignore"):
+        offset = years - first
+        known = np.isfinite(years) & (years == np.floor(years)) & (offset >= 0) & (
+            offset < len(table))
+    out = np.full(years.shape, np.nan)
+    out[known] = table[offset[known].astype(np.int64)]
+    return out
 
 
 def to_2017_dollars(amount: Any, year: Any) -> Any:
@@ -76,8 +104,11 @@ def to_2017_dollars(amount: Any, year: Any) -> Any:
         if isinstance(amount, bool) or not isinstance(amount, int | float | np.integer | np.floating):
             raise InputError(f"amount must be a number, got {amount!r}")
         return float(amount) * factor
-    values = pd.to_numeric(pd.Series(np.asarray(amount, dtype=object)), errors="coerce")
-    out = values.to_numpy("float64") * np.asarray(factor, dtype="float64")
+    values = np.asarray(amount)
+    if values.dtype.kind != "f":  # anything but floats goes through pandas' number parsing
+        values = pd.to_numeric(pd.Series(np.asarray(amount, dtype=object)),
+                               errors="coerce").to_numpy("float64")
+    out = values * np.asarray(factor, dtype="float64")
     if isinstance(amount, pd.Series):
         return pd.Series(out, index=amount.index, name=amount.name)
     return out

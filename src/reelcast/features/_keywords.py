@@ -55,6 +55,15 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
+        topics = self._topics(films)
+        return pd.DataFrame(topics, columns=[f"kw_topic_{i}" for i in range(topics.shape[1])])
+
+    def transform_columns(self, films: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The output columns as ``{name: array}`` (what :meth:`transform` makes a frame of)."""
+        topics = self._topics(films)
+        return {f"kw_topic_{i}": topics[:, i] for i in range(topics.shape[1])}
+
+    def _topics(self, films: pd.DataFrame) -> np.ndarray:
         check_fitted(self, "components_", "fit(films)")
         from scipy import sparse
 
@@ -77,7 +86,7 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
         matrix = sparse.diags(np.where(norms > 0, 1.0 / np.maximum(norms, 1e-12), 0.0)) @ matrix
         topics = np.asarray(matrix @ self.components_.T)
         topics[norms == 0] = np.nan
-        return pd.DataFrame(topics, columns=[f"kw_topic_{i}" for i in range(topics.shape[1])])
+        return topics
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"kw_topic_{i}" for i in range(len(self.components_))], dtype=object)

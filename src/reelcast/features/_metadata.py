@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -85,10 +87,48 @@ def _min_age(min_age: pd.Series, certification: pd.Series) -> np.ndarray:
     return np.where(np.isnan(ages), fallback, ages)
 
 
-def _has_collection(collection: pd.Series, is_sequel: pd.Series) -> np.ndarray:
+def _has_collection(collection: pd.Series, sequel_known: np.ndarray) -> np.ndarray:
     named = collection.notna().to_numpy(bool)
-    known = ~pd.isna(pd.array(is_sequel, dtype="boolean")).astype(bool)
-    return np.where(named, 1.0, np.where(known, 0.0, np.nan))
+    return np.where(named, 1.0, np.where(sequel_known, 0.0, np.nan))
+
+
+def _log_values(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+
+
+def _calendar(dates: pd.Series) -> dict[str, np.ndarray]:
+    """Year, month, day, weekday (Monday 0) and day of year as floats, NaN for an unknown date.
+
+    numpy's calendar arithmetic on ``datetime64``, the same numbers as pandas' ``.dt``
+    accessors, which cost ~0.1 ms each on a one-film frame.
+    """
+    stamps = dates.to_numpy("datetime64[ns]")
+    unknown = np.isnat(stamps)
+    day = stamps.astype("datetime64[D]")
+    month = stamps.astype("datetime64[M]")
+    year = stamps.astype("datetime64[Y]")
+    days = day.astype(np.int64)
+    parts = {
+        "year": year.astype(np.int64) + 1970,
+        "month": month.astype(np.int64) % 12 + 1,
+        "day": days - month.astype("datetime64[D]").astype(np.int64) + 1,
+        "weekday": (days + 3) % 7,  # 1970-01-01 was a Thursday
+        "day_of_year": days - year.astype("datetime64[D]").astype(np.int64) + 1,
+    }
+    return {name: np.where(unknown, np.nan, values.astype(float)) for name, values in parts.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _categories(levels: tuple[str, ...]) -> tuple[pd.CategoricalDtype, dict[str, int]]:
+    return pd.CategoricalDtype(list(levels)), {level: i for i, level in enumerate(levels)}
+
+
+def _categorical(values: list[str], levels: tuple[str, ...]) -> pd.Categorical:
+    """``pd.Categorical(values, categories=levels)`` for values that are all levels, built from
+    their codes with a cached dtype (~10 times cheaper per column)."""
+    dtype, code = _categories(levels)
+    return pd.Categorical.from_codes(np.array([code[v] for v in values], dtype=np.int64),
+                                     dtype=dtype)
 
 
 class MetadataFeatures(TransformerMixin, BaseEstimator):
@@ -115,25 +155,31 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(self.transform_columns(films))
+
+    def transform_columns(self, films: pd.DataFrame) -> dict:
+        """The output columns as ``{name: array}`` (what :meth:`transform` makes a frame of)."""
         check_fitted(self, "languages_", "fit(films)")
-        films = films.reset_index(drop=True)
-        col = lambda name: films[name] if name in films.columns else pd.Series([pd.NA] * len(films))  # noqa: E731
-        date = pd.to_datetime(films["release_date"], errors="coerce")
+        n = len(films)
+        col = lambda name: films[name] if name in films.columns else pd.Series([pd.NA] * n)  # noqa: E731
+        calendar = _calendar(pd.to_datetime(films["release_date"], errors="coerce"))
         # constant-2017 dollars from the shipped CPI; years past the series (upcoming films) use
         # the last year's prices rather than dropping the budget's most useful form
-        year, month = date.dt.year, date.dt.month  # each ``.dt`` access builds a new Series
-        years = year.clip(lower=1913, upper=2017)
-        months = month.to_numpy(float)  # NaN for an unknown date: in no month set
-        budget_adj = to_2017_dollars(pd.to_numeric(col("budget"), errors="coerce"), years)
+        months = calendar["month"]  # NaN for an unknown date: in no month set
+        budget = pd.to_numeric(col("budget"), errors="coerce")
+        budget_adj = np.asarray(to_2017_dollars(budget, np.clip(calendar["year"], 1913, 2017)),
+                                dtype=float)
+        sequel = pd.array(col("is_sequel"), dtype="boolean")
+        sequel_known = ~np.asarray(sequel.isna(), dtype=bool)
         out = {
-            "log_budget": _log(col("budget")),
-            "log_budget_adj": _log(pd.Series(budget_adj)),
-            "year": year.to_numpy(float),
+            "log_budget": _log(budget),
+            "log_budget_adj": _log_values(budget_adj),
+            "year": calendar["year"],
             "month": months,
-            "weekday": date.dt.weekday.to_numpy(float),
-            "day_of_year": date.dt.dayofyear.to_numpy(float),
+            "weekday": calendar["weekday"],
+            "day_of_year": calendar["day_of_year"],
             "is_summer": np.isin(months, [5, 6, 7]).astype(float),
-            "is_holiday": ((months == 12) | ((months == 11) & (date.dt.day.to_numpy(float) >= 15))
+            "is_holiday": ((months == 12) | ((months == 11) & (calendar["day"] >= 15))
                            ).astype(float),
             "is_dump_month": np.isin(months, [1, 2, 9]).astype(float),
             "runtime": pd.to_numeric(col("runtime"), errors="coerce").to_numpy(float),
@@ -142,9 +188,8 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             "title_sequel_marker": sequel_markers(col("title")),
             # in a franchise: 1; known not to be (a source that lists collections knows the
             # film and names none): 0; unknown: NaN. Never "not a franchise" for unknown.
-            "has_collection": _has_collection(col("collection"), col("is_sequel")),
-            "is_sequel": pd.array(col("is_sequel"), dtype="boolean").astype("Float64")
-            .to_numpy(float, na_value=np.nan),
+            "has_collection": _has_collection(col("collection"), sequel_known),
+            "is_sequel": sequel.to_numpy(dtype="float64", na_value=np.nan),
             "min_age": _min_age(col("min_age"), col("certification")),
         }
         out["runtime"][out["runtime"] <= 0] = np.nan
@@ -158,28 +203,28 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
         langs = [None if _missing(v) else str(v) for v in col("original_language").tolist()]
         known = set(self.languages_)
         # a missing language falls in "other" (as the string-dtype ``where`` always did)
-        out["language"] = pd.Categorical(
+        out["language"] = _categorical(
             ["missing" if v is None else v if v in known else "other" for v in langs],
-            categories=[*self.languages_, "other", "missing"])
+            (*self.languages_, "other", "missing"))
         # unknown language stays unknown (NaN), not "not English"
         out["is_english"] = np.array([np.nan if v is None else float(v == "en") for v in langs])
         certs = [None if _missing(v) else str(v) for v in col("certification").tolist()]
         # a missing certification is unknown ("missing"), not "NR"; other systems' labels
         # (FSK, BBFC) enter through ``min_age``
-        out["certification"] = pd.Categorical(
+        out["certification"] = _categorical(
             ["missing" if v is None else v if v in CERTIFICATIONS else "other" for v in certs],
-            categories=[*CERTIFICATIONS, "other", "missing"])
+            (*CERTIFICATIONS, "other", "missing"))
         for column, levels in STUDIO_LEVELS.items():
             values = [None if _missing(v) or not str(v).strip() else str(v)
                       for v in col(column).tolist()]
-            out[column] = pd.Categorical([_level(v, column) for v in values],
-                                         categories=[*levels, "other", "missing"])
+            out[column] = _categorical([_level(v, column) for v in values],
+                                       (*levels, "other", "missing"))
         if self.release_plan:
             # the release plan (opening theaters) is known about a week before release: only the
             # ``release_week`` horizon reads it, never a greenlight forecast
             theaters = pd.to_numeric(col("opening_theaters"), errors="coerce").to_numpy(float)
             out["log_opening_theaters"] = np.log1p(np.where(theaters >= 0, theaters, np.nan))
-        return pd.DataFrame(out)
+        return out
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(self.feature_names_out_, dtype=object)

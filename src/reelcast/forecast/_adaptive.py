@@ -93,7 +93,10 @@ def budget_tier(features: pd.DataFrame) -> np.ndarray:
 def _column(features: pd.DataFrame, name: str) -> np.ndarray:
     if name not in features.columns:
         raise InputError(f"adaptive intervals need the forecaster's feature {name!r}")
-    return pd.to_numeric(features[name], errors="coerce").to_numpy(float)
+    column = features[name]
+    if column.dtype == np.float64:  # the forecaster's features: no parsing needed
+        return column.to_numpy()
+    return pd.to_numeric(column, errors="coerce").to_numpy(float)
 
 
 def difficulty_descriptors(log_pred, features: pd.DataFrame) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ArtifactError, InputError
+from ..models import booster_predict
 
 __all__ = [
     "COMPARABLES_FILE",
@@ -66,7 +67,8 @@ def feature_contributions(model, films: pd.DataFrame) -> pd.DataFrame:
     contrib = np.empty((len(X), X.shape[1] + 1))
     for route in np.unique(routes):  # each film by the regressor that forecasts it
         at = np.flatnonzero(routes == route)
-        contrib[at] = model.regressor(route).booster_.predict(X.iloc[at], pred_contrib=True)
+        contrib[at] = booster_predict(model.regressor(route).booster_, X.iloc[at],
+                                      pred_contrib=True)
     return pd.DataFrame(contrib, columns=[*X.columns, "bias"], index=films.index)
 
 
@@ -85,7 +87,7 @@ def explain_film(model, film: pd.DataFrame, top: int = 10,
         raise InputError(f"explain_film explains one film at a time, got {len(film)} rows")
     X = model.transform(film) if features is None else features
     booster = model.regressor(model.routes(film)[0]).booster_
-    contrib = booster.predict(X, pred_contrib=True)[0]
+    contrib = booster_predict(booster, X, pred_contrib=True)[0]
     base, phi = float(contrib[-1]), contrib[:-1]
     order = np.argsort(-np.abs(phi), kind="stable")[:top]
     rows = []
@@ -228,6 +230,18 @@ def _credible(reference: pd.DataFrame) -> np.ndarray:
     return (revenue >= MIN_COMPARABLE_GROSS) & ratio_ok
 
 
+def _smallest(dist: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(dist, kind="stable")[:k]`` without sorting the whole pool: the ``k``
+    smallest by a partition, ties kept in pool order."""
+    if len(dist) <= k:
+        return np.argsort(dist, kind="stable")
+    kth = np.partition(dist, k - 1)[k - 1]
+    if not np.isfinite(kth):  # NaN among the k smallest: the full sort decides
+        return np.argsort(dist, kind="stable")[:k]
+    candidates = np.flatnonzero(dist <= kth)  # every tie of the k-th, in pool order
+    return candidates[np.argsort(dist[candidates], kind="stable")][:k]
+
+
 def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: int = 5,
                         features: pd.DataFrame | None = None) -> list[dict]:
     """The ``k`` reference films released before ``film``'s date closest to it.
@@ -266,7 +280,7 @@ def nearest_comparables(reference: pd.DataFrame, model, film: pd.DataFrame, k: i
     z_film = np.nan_to_num((film_x - mean) / std)
     w = np.array([weights[c] for c in cols])
     dist = np.sqrt((((z_pool - z_film) ** 2) * w).sum(axis=1))
-    best = np.argsort(dist, kind="stable")[:k]
+    best = _smallest(dist, k)
     out = []
     col = prep["columns"]
     for i in best:

@@ -37,6 +37,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._errors import DataFileError, InputError, SchemaError
@@ -246,19 +247,36 @@ def films_from_records(records: list[dict], *, first_row: int | None = 1) -> pd.
             raise InputError(f"each film must be an object of fields, got {type(r).__name__}")
         unknown_fields(r)
     rows = [_record(r, None if first_row is None else first_row + i) for i, r in enumerate(records)]
-    frame = pd.DataFrame(rows)
-    frame["film_id"] = [f"new:{i}" for i in range(len(frame))]
-    for col, dtype in FILM_COLUMNS.items():
-        if col not in frame.columns:
-            frame[col] = (pd.Series([None] * len(frame), dtype=object) if dtype == "object"
-                          else pd.Series(index=frame.index, dtype=dtype))
-        elif dtype == "float64":
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-        elif dtype.startswith("datetime"):
-            frame[col] = pd.to_datetime(frame[col])
-        elif dtype != "object":
-            frame[col] = frame[col].astype(dtype)
-    return frame[list(FILM_COLUMNS)]
+    rows = [{**row, "film_id": f"new:{i}"} for i, row in enumerate(rows)]
+    # one typed column at a time into one frame: building a frame from the dicts and converting
+    # its 33 columns in place afterwards cost ~5 ms of every one-film forecast
+    columns = {col: _column([row.get(col, _ABSENT) for row in rows], dtype)
+               for col, dtype in _DTYPES.items()}
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+
+
+_ABSENT = object()  # a column no record has: all missing, of the schema's dtype
+_DTYPES = {col: pd.api.types.pandas_dtype(dtype) for col, dtype in FILM_COLUMNS.items()}
+
+
+def _column(values: list, dtype):
+    """One column of the canonical schema from the records' values (see ``FILM_COLUMNS``).
+
+    Plain arrays, not Series: a frame built from Series aligns (reindexes) every one of them.
+    """
+    n = len(values)
+    if dtype == np.dtype(object):
+        out = np.empty(n, dtype=object)  # filled one by one: lists must stay list cells
+        for i, value in enumerate(values):
+            out[i] = None if value is _ABSENT else value
+        return out
+    if any(v is _ABSENT for v in values):  # the records never set this column
+        return pd.Series(index=pd.RangeIndex(n), dtype=dtype).array
+    if dtype == np.float64:
+        return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(float)
+    if dtype.kind == "M":
+        return pd.to_datetime(pd.Series(values)).to_numpy(dtype)
+    return pd.array(values, dtype=dtype)
 
 
 def read_new_films(source: str | Path | bytes, *, max_rows: int = 100_000,

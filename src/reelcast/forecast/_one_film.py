@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +155,8 @@ class FilmForecast:
                 return float(obj) if math.isfinite(obj) else None
             return obj
 
-        return clean(asdict(self))
+        # ``clean`` builds new dicts and lists all the way down: no deep copy by ``asdict`` first
+        return clean({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _as_product(model) -> ProductModel:
@@ -228,6 +229,10 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
     if len(frame) != 1:
         raise InputError(f"forecast_film takes one film, got {len(frame)}")
     forecaster = product.forecaster
+    # the poster's features feed only the genre model and take longer than all the rest: start
+    # them first, on another thread (OpenCV releases the GIL while it works)
+    poster = (None if poster_image is None or product.genres is None
+              else _executor().submit(poster_vector, poster_image))
     # the feature table is the slow part: build it once for every output below
     X = forecaster.transform(frame)
     # TreeSHAP is the costliest step and LightGBM releases the GIL while it runs: compute it on
@@ -243,7 +248,7 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
     row = frame.iloc[0]
     rating = (None if product.rating is None
               else float(predict_rating(product.rating, X)[0]))
-    genres, sources = _genres(product, row, poster_image, warnings)
+    genres, sources = _genres(product, row, poster_image, warnings, poster)
     hits = None if product.hits is None else film_hits(product.hits, frame, n=n_hits)
     explanation = shap.result()
     log_pred = np.array([explanation["forecast_log"]])  # TreeSHAP sums exactly to the forecast
@@ -289,7 +294,28 @@ def training_end(product: ProductModel):
     pool = product.comparables
     if pool is None or not len(pool):
         return None
-    return pd.to_datetime(pool["release_date"]).max()
+    # the pool never changes while it is served: its dates are parsed once, not per forecast
+    return _per_object(pool, "training_end", lambda p: pd.to_datetime(p["release_date"]).max())
+
+
+_PER_OBJECT: dict[tuple[int, str], tuple[object, object]] = {}
+
+
+def _per_object(obj, name: str, compute):
+    """``compute(obj)``, computed once per object (by identity) and kept while it is cached.
+
+    For state derived from a loaded model's read-only parts; a few entries at most (one model
+    is served at a time), so the cache is simply emptied when it fills.
+    """
+    key = (id(obj), name)
+    hit = _PER_OBJECT.get(key)
+    if hit is not None and hit[0] is obj:  # a recycled id of a freed object never matches
+        return hit[1]
+    value = compute(obj)
+    if len(_PER_OBJECT) >= 16:
+        _PER_OBJECT.clear()
+    _PER_OBJECT[key] = (obj, value)
+    return value
 
 
 @functools.cache
@@ -299,8 +325,11 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def _genres(product: ProductModel, row: pd.Series, poster_image,
-            warnings: list[str]) -> tuple[dict, list]:
-    """Genre probabilities from whatever modality the film brings; none → no output."""
+            warnings: list[str], poster=None) -> tuple[dict, list]:
+    """Genre probabilities from whatever modality the film brings; none → no output.
+
+    ``poster`` is the future of ``poster_vector(poster_image)`` when it was started earlier.
+    """
     overview = row.get("overview")
     overview = overview if isinstance(overview, str) and overview.strip() else None
     if overview is None and poster_image is None:
@@ -310,7 +339,7 @@ def _genres(product: ProductModel, row: pd.Series, poster_image,
         return {}, []
     vector = None
     if poster_image is not None:
-        vector = poster_vector(poster_image)
+        vector = poster.result() if poster is not None else poster_vector(poster_image)
         if vector is None:
             warnings.append("genres: poster features could not be computed; poster skipped")
     proba, used, notes = product.genres.predict(overview, vector)

@@ -21,6 +21,7 @@ import pandas as pd
 from .._artifact import format_tag
 from .._errors import ArtifactError, InputError
 from .._io import write_json
+from ..models import booster_predict
 from ..models.forecaster import add_forecaster_files
 
 __all__ = [
@@ -72,7 +73,7 @@ def fit_rating_booster(X: pd.DataFrame, y: np.ndarray, *, n_jobs: int = 1, rando
 
 def predict_rating(booster, X: pd.DataFrame) -> np.ndarray:
     """Predicted ratings, clipped to the 0–10 scale."""
-    return np.clip(np.asarray(booster.predict(X), float), 0.0, 10.0)
+    return np.clip(np.asarray(booster_predict(booster, X), float), 0.0, 10.0)
 
 
 def save_rating(model_dir: str | Path, forecaster, films: pd.DataFrame) -> dict:

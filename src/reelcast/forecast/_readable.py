@@ -11,6 +11,7 @@ effect, each one's dollar step is ``exp(running + φ) − exp(running)``; the st
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -50,6 +51,7 @@ _CATEGORIES = ("original_language", "certification", "distributor", "story_sourc
                "creative_type", "production_method")
 
 
+@functools.lru_cache(maxsize=4096)  # ~20 regular expressions per feature, every forecast
 def field_of(feature: str) -> str:
     """The input field a model feature is computed from (``"log_budget_adj"`` → ``"budget"``)."""
     for pattern, field in _RULES:

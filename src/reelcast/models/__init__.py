@@ -1,11 +1,16 @@
 """Model families, one folder each: the box-office forecaster, tabular base models and the P-EL
-stack, poster, genre and multimodal networks; and what the networks share, named here: the fusion
-operators and the one torch training loop (``train``, ``TrainConfig``).
+stack, poster, genre and multimodal networks; and what they share, named here:
+
+* ``booster_input`` / ``booster_predict``: LightGBM's input matrix built straight from a feature
+  frame (see ``_lgbm_input``), shared by every LightGBM booster reelcast predicts with;
+* the networks' fusion operators and the one torch training loop (``train``, ``TrainConfig``).
 """
 
 from __future__ import annotations
 
 import importlib
+
+from ._lgbm_input import booster_input, booster_predict
 
 # torch takes seconds to import: a name's module loads on first use, not with the package
 _WHERE = {
@@ -19,7 +24,8 @@ _WHERE = {
     "train": "_train_loop",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = ["FUSION_OPERATORS", "Fusion", "TrainConfig", "TrainResult", "booster_input",
+           "booster_predict", "load_checkpoint", "make_fusion", "save_checkpoint", "train"]
 
 
 def __getattr__(name: str):

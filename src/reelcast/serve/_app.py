@@ -4,6 +4,7 @@
 # and they name classes imported inside create_app
 
 import hashlib
+import os
 from pathlib import Path
 
 from .._errors import ImageError, InputError, ReelcastError, require
@@ -117,8 +118,9 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
 
     @app.get("/health")
     def health() -> dict:
-        """Liveness plus what the loaded model offers."""
-        return {"status": "ok", "intervals": product.intervals is not None,
+        """Liveness plus what the loaded model offers; ``pid`` is the server process that
+        answered (with ``reelcast serve --workers N`` each worker has its own)."""
+        return {"status": "ok", "pid": os.getpid(), "intervals": product.intervals is not None,
                 "comparables": product.comparables is not None,
                 "rating": product.rating is not None, "genres": product.genres is not None,
                 "hits": product.hits is not None,

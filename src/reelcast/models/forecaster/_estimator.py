@@ -19,6 +19,7 @@ from ...data import (
     without_attrs,
 )
 from ...features import PreReleaseFeatures
+from .._lgbm_input import booster_predict
 
 __all__ = ["BoxOfficeForecaster"]
 
@@ -245,7 +246,11 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         """The feature table the regressor sees for these films."""
         self._check()
         # the booster reads columns by position: always hand them over in training order
-        return self.features_.transform(films)[list(self.feature_names_in_)]
+        X = self.features_.transform(films)
+        names = self.feature_names_in_
+        if len(X.columns) == len(names) and (X.columns == names).all():
+            return X  # already in that order (the usual case): no reindexed copy
+        return X[list(names)]
 
     def predict_features(self, X: pd.DataFrame, routes=None) -> np.ndarray:
         """Natural-log forecasts from a feature table built by :meth:`transform`.
@@ -255,12 +260,12 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         """
         self._check()
         if routes is None:
-            return np.asarray(self.model_.predict(X), float)
+            return _predict(self.model_, X)
         routes = np.asarray(routes, dtype=object)
         out = np.empty(len(X))
         for route in np.unique(routes):
             at = np.flatnonzero(routes == route)
-            out[at] = self.regressor(route).predict(X.iloc[at])
+            out[at] = _predict(self.regressor(route), X.iloc[at])
         return out
 
     def predict(self, films: pd.DataFrame) -> np.ndarray:
@@ -276,3 +281,14 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         self._check()
         self.features_.history_.fit(films)
         return self
+
+
+def _predict(regressor, X: pd.DataFrame) -> np.ndarray:
+    """A fitted LightGBM regressor's forecasts, from LightGBM's input matrix built directly.
+
+    A fitted ``LGBMRegressor`` predicted on its ``n_jobs`` threads, a loaded booster on the
+    default: so here too (for more than a few rows; the thread count never changes a value).
+    """
+    n_jobs = getattr(regressor, "n_jobs", None)
+    threads = {"num_threads": n_jobs} if isinstance(n_jobs, int) and n_jobs > 0 else {}
+    return np.asarray(booster_predict(regressor.booster_, X, **threads), float)
