@@ -18,9 +18,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from reelcast.data import blank_fields, without_attrs
+from reelcast.data import blank_fields, log_revenue, without_attrs
 from reelcast.evaluation import revenue_films
-from reelcast.evaluation._baselines import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
 from reelcast.forecast._intervals import (
     DEFAULT_FIELD_SETS,

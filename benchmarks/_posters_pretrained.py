@@ -252,8 +252,8 @@ def _poster_components(emb: pd.DataFrame, fit_ids, k: int):
 def forecaster_rows(films, root, cache, args) -> dict:
     """The forecaster (and the fast stack) with vs without k principal components of the
     Lite0 poster embedding as extra columns; temporal split train < 2014, test 2014–2017."""
+    from reelcast.data import log_revenue
     from reelcast.evaluation import regression_metrics, revenue_films, temporal_split
-    from reelcast.evaluation._baselines import log_revenue
     from reelcast.forecast import BoxOfficeForecaster
 
     rev = revenue_films(films)
@@ -282,7 +282,7 @@ def forecaster_rows(films, root, cache, args) -> dict:
     for k in args.poster_components:
         pcs, explained = _poster_components(emb, train["film_id"], k)
         start = time.perf_counter()
-        model = forecaster._lgbm().fit(pd.concat([X_train, pcs(train)], axis=1), y_train)
+        model = forecaster.make_regressor().fit(pd.concat([X_train, pcs(train)], axis=1), y_train)
         pred = model.predict(pd.concat([X_test, pcs(test)], axis=1))
         rows.append({"model": f"forecaster + {k} Lite0 poster PCs", "components": k,
                      "explained_variance": explained, **score(pred),

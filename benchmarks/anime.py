@@ -6,7 +6,7 @@ rewrites the markdown from the JSON). MiniLM embeddings are cached under ``--cac
 run encodes the ~11k scored synopses (tens of minutes on a busy 2-core CPU), later runs read them.
 
 Target: the MAL weighted score of every scored title; MSE on ``(score - 1) / 9`` (a fixed map, see
-``reelcast.models.anime._evaluation``), R², Pearson, Spearman. Two protocols:
+``reelcast.anime._evaluation``), R², Pearson, Spearman. Two protocols:
 
 * temporal (the honest one): train on titles that started before 1 January ``--cut-year``, test
   on those that started on or after it (start date, else the year);
@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reelcast.models.anime import (
+from reelcast.anime import (
     AnimePopularityModel,
     anime_dates,
     anime_metrics,

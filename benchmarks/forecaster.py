@@ -37,6 +37,7 @@ from benchmarks._forecaster_sections import (
     release_week_markdown,
     release_week_scores,
 )
+from reelcast.data import log_revenue
 from reelcast.evaluation import (
     evaluate,
     markdown_table,
@@ -44,7 +45,6 @@ from reelcast.evaluation import (
     scenario_table,
     temporal_split,
 )
-from reelcast.evaluation._baselines import log_revenue
 from reelcast.features import MetadataFeatures
 from reelcast.forecast import BoxOfficeForecaster
 

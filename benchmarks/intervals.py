@@ -26,7 +26,7 @@ import pandas as pd
 from benchmarks import load_or_build_corpus
 from benchmarks._interval_frames import build_frames, features_of
 from benchmarks._interval_report import markdown
-from reelcast.evaluation._metrics import regression_metrics
+from reelcast.evaluation import regression_metrics
 from reelcast.forecast._adaptive import budget_tier, conformal_quantile
 from reelcast.forecast._interval_scores import interval_table
 from reelcast.forecast._intervals import (

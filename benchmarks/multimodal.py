@@ -37,8 +37,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
+from reelcast.data import log_revenue  # noqa: E402
 from reelcast.evaluation import regression_metrics, revenue_films, temporal_split  # noqa: E402
-from reelcast.evaluation._baselines import log_revenue  # noqa: E402
 from reelcast.models.multimodal import (  # noqa: E402
     KeywordGrounding,
     MultimodalRevenueRegressor,

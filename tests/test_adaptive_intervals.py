@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 
 from reelcast._errors import ArtifactError, InputError, NotFittedError
-from reelcast.data import make_market
+from reelcast.data import log_revenue, make_market
 from reelcast.evaluation import revenue_films
-from reelcast.evaluation._baselines import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
 from reelcast.forecast._adaptive import (
     AdaptiveIntervals,

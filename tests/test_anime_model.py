@@ -16,9 +16,7 @@ from reelcast._errors import (
     NotFittedError,
     SchemaError,
 )
-from reelcast.cli import main
-from reelcast.data import make_anime_market
-from reelcast.models.anime import (
+from reelcast.anime import (
     AnimeFeatures,
     AnimePopularityModel,
     anime_metrics,
@@ -31,6 +29,8 @@ from reelcast.models.anime import (
     temporal_split,
     unscale_score,
 )
+from reelcast.cli import main
+from reelcast.data import make_anime_market
 
 FAST = dict(text="tfidf", n_components=16, n_estimators=60, max_epochs=8, hidden=32)
 
@@ -142,7 +142,7 @@ def test_bad_training_tables(anime, change, error, message):
 
 
 def test_text_score_is_out_of_fold_on_training_rows():
-    from reelcast.models.anime._text_score import TextScore
+    from reelcast.anime._text_score import TextScore
 
     rng = np.random.default_rng(0)
     Z = rng.standard_normal((200, 50))
@@ -287,6 +287,23 @@ def test_cli_train_and_predict_anime(tmp_path, capsys):
                  "--output", str(out)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "start_date" in err and "\n" not in err
+
+
+def test_the_anime_command_group_is_what_domain_anime_runs(tmp_path):
+    # reelcast anime train|predict and reelcast train|predict --domain anime: one model, one table
+    group, flag = tmp_path / "group", tmp_path / "flag"
+    argv = ["--market", "300", "--text", "tfidf", "--n-estimators", "40"]
+    assert main(["anime", "train", *argv, "--out", str(group)]) == 0
+    assert main(["train", "--domain", "anime", *argv, "--out", str(flag)]) == 0
+    for name in ("config.json", "lgbm_model.txt", "text_tfidf.npz"):
+        assert (group / name).read_bytes() == (flag / name).read_bytes()
+    (tmp_path / "new.csv").write_text(_CSV_HEADER + "Sky Knight,2018-04-01,A girl pilots a "
+                                      "giant robot.,Mecha|Drama,Sunrise,Original,TV,12,Spring\n")
+    assert main(["anime", "predict", "--model", str(group), "--input", str(tmp_path / "new.csv"),
+                 "--output", str(tmp_path / "a.csv")]) == 0
+    assert main(["predict", "--model", str(group), "--input", str(tmp_path / "new.csv"),
+                 "--output", str(tmp_path / "b.csv")]) == 0
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
 
 
 def test_cli_evaluate_anime(tmp_path, capsys):

@@ -69,16 +69,17 @@ def _tree_hashes(folder: Path) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 KILL_MODEL = """
     import pathlib, sys, time
-    import reelcast.forecast._artifact as art
+    import reelcast._artifact as manifests
+    import reelcast.models.forecaster as art
     src, target, marker = map(pathlib.Path, sys.argv[1:4])
     model = art.load_forecaster(src)
-    real = art.write_json
+    real = manifests.write_json
     def write_json(path, obj):
         if pathlib.Path(path).name == "manifest.json":  # every other file is written by now
             marker.write_text("kill me")
             time.sleep(600)
         real(path, obj)
-    art.write_json = write_json
+    manifests.write_json = write_json
     art.save_forecaster(model, target)
 """
 
@@ -130,7 +131,7 @@ def test_corpus_build_killed_mid_write_keeps_the_previous_corpus(tmp_path):
 KILL_CACHE = """
     import contextlib, pathlib, sys, time
     import numpy as np
-    import reelcast.vision._embeddings as emb
+    import reelcast._cache as emb
     root, marker = map(pathlib.Path, sys.argv[1:3])
     real = emb.atomic_file
     @contextlib.contextmanager

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from reelcast import ArtifactError, NotFittedError
 from reelcast.data import make_market
@@ -73,7 +74,7 @@ def test_other_major_version_is_refused(tmp_path, fitted):
 def test_failed_save_keeps_the_old_model(tmp_path, fitted, monkeypatch):
     save_forecaster(fitted, tmp_path / "m")
     before = (tmp_path / "m" / "manifest.json").read_text()
-    import reelcast.forecast._artifact as artifact
+    import reelcast.models.forecaster._artifact as artifact
 
     def boom(*a, **k):
         raise OSError("disk full")
@@ -83,6 +84,45 @@ def test_failed_save_keeps_the_old_model(tmp_path, fitted, monkeypatch):
         save_forecaster(fitted, tmp_path / "m")
     assert (tmp_path / "m" / "manifest.json").read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m"]
+
+
+class _BudgetSquared(TransformerMixin, BaseEstimator):
+    """A made-up extra block: one column from the budget."""
+
+    def fit(self, films, y=None):
+        self.fitted_ = True
+        return self
+
+    def transform(self, films):
+        budget = pd.to_numeric(films["budget"], errors="coerce").to_numpy(float)
+        return pd.DataFrame({"budget_sq": np.log1p(budget) ** 2})
+
+
+def test_extra_feature_blocks_join_the_table(market, tmp_path):
+    model = BoxOfficeForecaster(n_estimators=30, extra_features=[("extra", _BudgetSquared())])
+    model.fit(market)
+    assert "extra_budget_sq" in model.feature_names_in_
+    np.testing.assert_allclose(model.transform(market.head(5))["extra_budget_sq"],
+                               _BudgetSquared().transform(market.head(5))["budget_sq"])
+    with pytest.raises(ArtifactError, match="cannot save this BoxOfficeForecaster: .*'extra'"):
+        save_forecaster(model, tmp_path / "m")
+
+
+def test_make_regressor_carries_the_settings(fitted):
+    regressor = fitted.make_regressor()
+    assert (regressor.n_estimators, regressor.learning_rate) == (150, 0.08)
+    assert not hasattr(regressor, "booster_")  # unfitted: a stacker refits it on its columns
+
+
+def test_a_directory_saved_before_extra_features_still_loads(tmp_path, fitted, market):
+    from reelcast.models.forecaster import add_forecaster_files
+
+    out = save_forecaster(fitted, tmp_path / "m")
+    config = json.loads((out / "config.json").read_text())
+    del config["params"]["extra_features"]
+    add_forecaster_files(out, {"config.json": lambda path: path.write_text(json.dumps(config))})
+    np.testing.assert_allclose(load_forecaster(out).predict(market.head(20)),
+                               fitted.predict(market.head(20)))
 
 
 def test_same_seed_same_predictions(market):

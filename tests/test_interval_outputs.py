@@ -12,10 +12,11 @@ import pytest
 from _tiny_product import tiny_model_dir
 
 from reelcast.cli import main
+from reelcast.forecast import read_manifest
 from reelcast.forecast._adaptive import ADAPTIVE_FORMAT
-from reelcast.forecast._artifact import read_manifest
-from reelcast.forecast._intervals import DEFAULT_FIELD_SETS, DEFAULT_METHOD, add_files_to_manifest
+from reelcast.forecast._intervals import DEFAULT_FIELD_SETS, DEFAULT_METHOD
 from reelcast.forecast._one_film import INTERVAL_COLUMNS
+from reelcast.models.forecaster import add_forecaster_files
 
 NEW = ("title,release_date,budget,genres,cast\n"
        "Sequel Two,2018-06-01,120000000,Action|Adventure,\n"
@@ -62,7 +63,7 @@ def test_predict_without_intervals_leaves_the_columns_empty_and_warns(model_dir,
     manifest = json.loads((bare / "manifest.json").read_text())
     manifest["files"].pop("intervals.json")
     (bare / "manifest.json").write_text(json.dumps(manifest))
-    add_files_to_manifest(bare, [])
+    add_forecaster_files(bare, {})
     table, err = _predict(bare, tmp_path, capsys)
     assert table[list(INTERVAL_COLUMNS)].isna().all().all()
     assert "no calibrated intervals" in err

@@ -14,13 +14,13 @@ from reelcast.evaluation import revenue_films
 from reelcast.forecast import load_forecaster, save_forecaster
 from reelcast.forecast._intervals import (
     ConformalIntervals,
-    add_files_to_manifest,
     calibrate_intervals,
     interval_coverage,
     load_intervals,
     save_intervals,
     temporal_interval_coverage,
 )
+from reelcast.models.forecaster import add_forecaster_files
 
 _tiny = tiny_forecaster
 
@@ -141,10 +141,11 @@ def test_saved_intervals_are_hashed_and_tamper_evident(films, model_dir, tmp_pat
     with pytest.raises(ArtifactError, match="intervals.json"):
         load_forecaster(model_dir)
     with pytest.raises(ArtifactError, match="intervals.json"):
-        add_files_to_manifest(model_dir, ["intervals.json"])  # a tampered dir is never re-blessed
+        # a tampered dir is never re-blessed
+        add_forecaster_files(model_dir, {"intervals.json": lambda path: None})
 
 
 def test_add_missing_file_to_manifest_raises(films, tmp_path):
     out = save_forecaster(_tiny().fit(revenue_films(films).head(300)), tmp_path / "m")
-    with pytest.raises(ArtifactError, match="does not exist"):
-        add_files_to_manifest(out, ["nope.json"])
+    with pytest.raises(ArtifactError, match="'nope.json' to the manifest, it was not written"):
+        add_forecaster_files(out, {"nope.json": lambda path: None})

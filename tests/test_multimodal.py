@@ -11,8 +11,7 @@ import torch
 from PIL import Image
 
 from reelcast._errors import ArtifactError, InputError, NotFittedError, SchemaError
-from reelcast.data import make_market
-from reelcast.evaluation._baselines import log_revenue
+from reelcast.data import log_revenue, make_market
 from reelcast.models.multimodal import (
     KeywordGrounding,
     MultimodalRevenueRegressor,
@@ -88,6 +87,11 @@ def test_vocabulary_cutoff_unk_and_prefixes():
 def test_vocabulary_rejects_bad_json(payload, error):
     with pytest.raises(error):
         TokenVocabulary.from_json(payload)
+
+
+def test_a_vocabulary_saved_before_the_format_tags_still_loads():
+    legacy = {"format": "reelcast-token-vocabulary-v1", "max_cast": 2, "tokens": ["a", "b"]}
+    assert TokenVocabulary.from_dict(legacy).tokens == ["a", "b"]
 
 
 @pytest.mark.parametrize(("kwargs", "error"), [

@@ -127,7 +127,7 @@ def test_the_page_says_what_each_left_out_field_would_typically_do(monkeypatch):
 
     from fastapi.testclient import TestClient
 
-    import reelcast.forecast._one_film as one
+    import reelcast.forecast as one
     from reelcast.serve import create_app
 
     product = one.load_product_model(tiny_model_dir())

@@ -83,9 +83,9 @@ def test_cli_forecast_and_predict_show_what_was_left_out(measured, tmp_path, cap
     assert "production companies: not given; giving it typically moves the forecast ×1.68" in text
     assert json.loads(out.read_text())["left_out"][0]["field"] == "companies"
 
-    import reelcast.forecast._stacked as stacked
+    import reelcast.models.forecaster as forecaster
 
-    monkeypatch.setattr(stacked, "load_any", lambda _: measured.forecaster)
+    monkeypatch.setattr(forecaster, "load_any", lambda _: measured.forecaster)
     csv = tmp_path / "films.csv"
     csv.write_text("title,release_date,budget,cast\nA,2017-05-04,1000000,X Y\n")
     assert main(["predict", "--model", "m", "--input", str(csv), "--output",

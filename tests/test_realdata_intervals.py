@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reelcast.data import load_corpus, without_attrs
+from reelcast.data import load_corpus, log_revenue, without_attrs
 from reelcast.evaluation import revenue_films
-from reelcast.evaluation._baselines import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
 from reelcast.forecast._adaptive import budget_tier
 from reelcast.forecast._interval_scores import interval_table

@@ -13,12 +13,12 @@ from _tiny_product import tiny_model_dir
 from _tinydata import write_tiny_data
 
 from reelcast import ArtifactError
+from reelcast._artifact import library_versions
 from reelcast._io import file_sha256
 from reelcast.cli import main
 from reelcast.data import build_corpus, make_market
 from reelcast.evaluation import revenue_films
 from reelcast.forecast import BoxOfficeForecaster, load_forecaster, save_forecaster
-from reelcast.forecast._artifact import library_versions
 from reelcast.models.poster_revenue import RevenueHeadRegressor
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -174,6 +176,12 @@ def test_stack_fits_small_problem_and_beats_the_mean(tmp_path):
     files = {p.name for p in (tmp_path / "stack").rglob("*") if p.is_file()}
     assert {"stack.json", "model.txt", "trees.npz"} <= files
     assert not any(f.endswith((".pkl", ".joblib", ".pickle")) for f in files)
+    # a stack saved before the format tags ("format_version": 1) still loads
+    state = json.loads((tmp_path / "stack" / "stack.json").read_text())
+    state["format_version"] = 1
+    del state["format"]
+    (tmp_path / "stack" / "stack.json").write_text(json.dumps(state))
+    np.testing.assert_array_equal(load_stack(tmp_path / "stack").predict(X[~train]), pred)
 
 
 def test_stack_on_the_synthetic_market_with_pretraining(tmp_path):

@@ -16,7 +16,7 @@ from reelcast._errors import ArtifactError
 from reelcast.cli import main
 from reelcast.evaluation import revenue_films
 from reelcast.forecast._one_film import attach_product_files, forecast_film, load_product_model
-from reelcast.forecast._stacked import ForecasterStack, load_any, model_kind, save_any
+from reelcast.models.forecaster import ForecasterStack, load_any, model_kind, save_any
 
 # a tiny stack: one layer of two small models, two folds (the presets take minutes)
 TINY_STACK = {"models": [["lgbm", {"n_estimators": 20, "num_leaves": 8}],

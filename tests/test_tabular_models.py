@@ -171,6 +171,16 @@ def test_registry_and_search_space():
         make_model("lgbm", depth=3)
 
 
+def test_a_model_saved_before_the_format_tags_still_loads(tmp_path):
+    X, y, _ = _frame(100)
+    model = RandomForestModel(n_estimators=3).fit(X, y)
+    model.save(tmp_path / "m")
+    state = json.loads((tmp_path / "m" / "model.json").read_text())
+    state.pop("format")
+    (tmp_path / "m" / "model.json").write_text(json.dumps({**state, "format_version": 1}))
+    np.testing.assert_array_equal(load_model(tmp_path / "m").predict(X), model.predict(X))
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -178,9 +188,10 @@ def test_registry_and_search_space():
         (lambda d: (d / "model.json").write_text("{"), "not valid JSON"),
         (
             lambda d: (d / "model.json").write_text(
-                json.dumps({**json.loads((d / "model.json").read_text()), "format_version": 99})
+                json.dumps({**json.loads((d / "model.json").read_text()),
+                            "format": "reelcast.tabular-model/99"})
             ),
-            "format_version",
+            "format 'reelcast.tabular-model/99' is not",
         ),
         (lambda d: (d / "trees.npz").write_bytes(b"junk"), "not a tree archive"),
     ],

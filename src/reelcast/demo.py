@@ -58,15 +58,16 @@ def _copycat(hits: dict | None) -> str:
 
 
 def main() -> int:
-    from .evaluation import evaluate, revenue_films
+    from .data import revenue_films
+    from .evaluation import evaluate
     from .forecast import (
         BoxOfficeForecaster,
         attach_product_files,
         forecast_film,
         load_product_model,
+        read_new_films,
         save_forecaster,
     )
-    from .forecast._input import read_new_films
 
     work = Path(os.environ.get("REELCAST_WORK", "artifacts"))
     start = time.perf_counter()

@@ -57,7 +57,7 @@ def _root(
 
 # command modules, in the order their commands appear in --help
 _COMMAND_MODULES: tuple[str, ...] = ("_corpus", "_model", "_forecast", "_serve", "_report", "_vision", "_copycat",
-                                     "_fetch")
+                                     "_fetch", "_anime")
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

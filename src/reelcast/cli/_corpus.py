@@ -26,8 +26,7 @@ def build(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Build the corpus (films.parquet, anime.parquet, coverage, report, manifest, README)."""
-    from ..data import build_corpus
-    from ..data._coverage import print_coverage
+    from ..data import build_corpus, print_coverage
 
     summary = build_corpus(data, out, verify_posters=verify_posters, progress=progress)
     if not progress:  # with progress on, the build has already printed the coverage table
@@ -51,8 +50,7 @@ def summary(
     import json
 
     from .._errors import DataFileError
-    from ..data._corpus_io import read_coverage, read_era_coverage
-    from ..data._coverage import era_markdown, print_coverage
+    from ..data import era_markdown, print_coverage, read_coverage, read_era_coverage
 
     coverage = read_coverage(corpus)
     report_path = Path(corpus) / "build_report.json"

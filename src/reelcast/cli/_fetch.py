@@ -128,7 +128,7 @@ def tmdb_forecast_input(film_id: int, api_key: str | None, given: dict) -> tuple
     replaced by the ones ``given`` on the command line; prints which fields came from where."""
     from .._errors import ImageError
     from ..fetch import TMDBClient, fetch_films, resolve_api_key
-    from ..vision._image import load_image_bytes
+    from ..vision import load_image_bytes
 
     with TMDBClient(resolve_api_key(api_key), tmdb_settings()) as client:
         film = fetch_films(client, [film_id]).films[0]

@@ -68,7 +68,7 @@ def forecast(
 ) -> None:
     """Forecast one film: worldwide gross, 80%/95% intervals, comparables and explanation."""
     from .._io import write_json
-    from ..forecast._one_film import forecast_film
+    from ..forecast import forecast_film
 
     record = _read_film_json(film_json) if film_json is not None else {}
     flags = {"title": title, "release_date": release_date, "budget": budget, "genres": genres,
@@ -89,7 +89,7 @@ def forecast(
     record.pop("poster", None)
     image = None
     if poster is not None:
-        from ..vision._image import load_image_bytes, read_image_file
+        from ..vision import load_image_bytes, read_image_file
 
         image = load_image_bytes(read_image_file(str(poster)), name="--poster")
     image = tmdb_image if image is None else image
@@ -142,7 +142,7 @@ def calibrate(
     calib_end: Annotated[str, typer.Option(help="Day after the calibration window.")] = "2014-01-01",
 ) -> None:
     """Add conformal intervals and the comparables table to a trained model directory."""
-    from ..forecast._one_film import attach_product_files
+    from ..forecast import attach_product_files
     from ._model import _load_films
 
     films = _load_films(corpus, market, seed)

@@ -1,27 +1,45 @@
-"""``reelcast train / evaluate / predict``: the forecaster's command-line face."""
+"""``reelcast train / evaluate / predict``: the forecaster's command-line face.
+
+``--domain anime`` (and ``predict`` on an anime model directory) runs the anime command group's
+commands (``reelcast anime train / evaluate / predict``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 
 from .._errors import InputError, ReelcastError
+from ._anime import (
+    CutYear,
+    Head,
+    Seed,
+    TextCache,
+    TextEncoder,
+    evaluate_anime,
+    is_anime_model,
+    predict_anime,
+    train_anime,
+)
 from ._backend import RayAddress, executor_for
 
 __all__ = ["register"]
 
+FILM_ROUNDS = 1500  # default boosting rounds of the film models
 
-def _load_films(corpus: Path | None, market: int | None, seed: int, *, anime: bool = False):
-    """The corpus's films (or anime), or a synthetic market of ``market`` titles."""
+Domain = Annotated[str, typer.Option(
+    help="film, or anime (the MAL score model: reelcast anime train|evaluate).")]
+
+
+def _load_films(corpus: Path | None, market: int | None, seed: int):
+    """The corpus's films, or a synthetic market of ``market`` films."""
     from .. import data
 
     if corpus is not None:
-        return (data.load_anime if anime else data.load_corpus)(corpus)
+        return data.load_corpus(corpus)
     if market is not None:
-        return (data.make_anime_market if anime else data.make_market)(market, seed=seed)
+        return data.make_market(market, seed=seed)
     raise InputError("give --corpus DIR (a built corpus) or --market N (a synthetic market)")
 
 
@@ -34,41 +52,33 @@ def train(
         help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
     intervals: Annotated[bool, typer.Option(
         help="Calibrate 80%/95% intervals on 2012–2013 and store comparables.")] = True,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    domain: Annotated[str, typer.Option(help="film, or anime (the MAL score model).")] = "film",
+    seed: Seed = 0,
+    domain: Domain = "film",
     kind: Annotated[str, typer.Option(
         "--model", help="film: forecaster (LightGBM, explained by TreeSHAP) or stack (the P-EL "
         "stack on the forecaster's features).")] = "forecaster",
     preset: Annotated[str | None, typer.Option(
         help="stack: fast, default or best (see reelcast.models.stack.PRESETS).")] = None,
-    text: Annotated[str, typer.Option(
-        help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
-    head: Annotated[str, typer.Option(help="anime: lgbm or mlp.")] = "lgbm",
-    text_cache: Annotated[Path | None, typer.Option(
-        help="anime: MiniLM embedding cache folder.")] = None,
+    text: TextEncoder = "auto",
+    head: Head = "lgbm",
+    text_cache: TextCache = None,
 ) -> None:
     """Train the box-office forecaster (or, with --domain anime, the anime score model)."""
     import pandas as pd
 
-    if domain == "anime":
-        _train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
-        return
-    if domain != "film":
-        raise InputError(f"--domain must be film or anime, got {domain!r}")
-    n_estimators = 1500 if n_estimators is None else n_estimators
+    if _is_anime(domain):  # the same as reelcast anime train
+        return train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
     model = _film_model(kind, preset, n_estimators, seed)
 
     from .._io import frame_sha256
-    from ..evaluation import revenue_films
-    from ..forecast._stacked import save_any
+    from ..data import revenue_films
+    from ..evaluation import cutoff_date
+    from ..models.forecaster import save_any
 
     films = _load_films(corpus, market, seed)
     scored = revenue_films(films)
-    if until is not None:
-        try:
-            cutoff = pd.Timestamp(until)
-        except ValueError:
-            raise InputError(f"--until {until!r} is not a date (YYYY-MM-DD)") from None
+    cutoff = cutoff_date(until)
+    if cutoff is not None:
         scored = scored[pd.to_datetime(scored["release_date"]) < cutoff]
         films = films[pd.to_datetime(films["release_date"]) < cutoff]
     model.fit(scored, history=films)
@@ -89,12 +99,20 @@ def train(
                        "comparables stored")
 
 
-def _film_model(kind: str, preset: str | None, n_estimators: int, seed: int):
+def _is_anime(domain: str) -> bool:
+    """Whether ``--domain`` names the anime domain (any other value than film or anime fails)."""
+    if domain not in ("film", "anime"):
+        raise InputError(f"--domain must be film or anime, got {domain!r}")
+    return domain == "anime"
+
+
+def _film_model(kind: str, preset: str | None, n_estimators: int | None, seed: int):
     """The unfitted film model ``--model`` and ``--preset`` name."""
     from ..forecast import BoxOfficeForecaster
-    from ..forecast._stacked import MODEL_KINDS, ForecasterStack
+    from ..models.forecaster import MODEL_KINDS, ForecasterStack
     from ..models.stack import PRESETS
 
+    n_estimators = FILM_ROUNDS if n_estimators is None else n_estimators
     if kind not in MODEL_KINDS:
         raise InputError(f"--model must be one of {', '.join(MODEL_KINDS)}, got {kind!r}")
     if kind == "forecaster":
@@ -108,72 +126,6 @@ def _film_model(kind: str, preset: str | None, n_estimators: int, seed: int):
     return ForecasterStack(preset=preset, n_estimators=n_estimators, random_state=seed)
 
 
-def _load_anime(corpus: Path | None, market: int | None, seed: int):
-    return _load_films(corpus, market, seed, anime=True)
-
-
-def _train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache) -> None:
-    from ..models.anime import train_anime_model
-
-    info = train_anime_model(_load_anime(corpus, market, seed), out, until=until, text=text, head=head,
-                             n_estimators=600 if n_estimators is None else n_estimators,
-                             cache_dir=text_cache, random_state=seed)
-    typer.echo(f"trained the anime score model on {info['n_train']:,} scored titles "
-               f"(synopsis: {info['text_encoder']}); saved to {out}")
-    m = info["metrics"]
-    if m:
-        typer.echo(f"holdout ({m['split']}): MSE {m['mse']:.4f} on (score-1)/9, "
-                   f"R² {m['r2']:.3f}, Spearman {m['spearman']:.3f}")
-
-
-def _evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text,
-                    text_cache) -> None:
-    from .._io import write_json
-    from ..models.anime import evaluate_anime_model
-
-    result = evaluate_anime_model(_load_anime(corpus, market, seed), cut_year=cut_year,
-                                  random=random, text=text, cache_dir=text_cache,
-                                  n_estimators=600 if n_estimators is None else n_estimators,
-                                  random_state=seed)
-    for name, split in result.items():
-        typer.echo(f"{name} split: {split['split']}; MSE on (score-1)/9")
-        for label, m in (("training mean", split["mean"]),
-                         (f"anime lgbm ({split['text_encoder']})", split["model"])):
-            typer.echo(f"  {label:<24} MSE {m['mse']:.4f}  R² {m['r2']:.3f}  "
-                       f"Spearman {m['spearman']:.3f}  MAE {m['mae']:.3f}")
-    if out is not None:
-        write_json(out, result)
-        typer.echo(f"wrote {out}")
-
-
-def _model_domain(model: Path) -> str:
-    """``"anime"`` when the manifest says so; anything else goes down the film path unchanged."""
-    import json
-
-    try:
-        return json.loads((Path(model) / "manifest.json").read_text()).get("domain") or "film"
-    except (OSError, ValueError, AttributeError):
-        return "film"
-
-
-def _predict_anime(model: Path, input: Path, output: Path) -> None:
-    from .._io import atomic_file
-    from ..models.anime import load_anime_model, read_anime_csv
-
-    scorer = load_anime_model(model)
-    anime = read_anime_csv(input)
-    table = anime[["title", "start_date"]].copy()
-    table["start_date"] = table["start_date"].dt.strftime("%Y-%m-%d")
-    table["predicted_mal_score"] = np.round(scorer.predict(anime), 3)
-    with atomic_file(output, "w") as fh:
-        table.to_csv(fh, index=False)
-    if len(table) <= 10:
-        typer.echo(table.to_string(index=False))
-    noun = "score" if len(table) == 1 else "scores"
-    typer.echo(f"{len(table):,} predicted MAL {noun}, median "
-               f"{table['predicted_mal_score'].median():.2f}; wrote {output}")
-
-
 def evaluate(
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory.")] = None,
     market: Annotated[int | None, typer.Option(help="Evaluate on a synthetic market of N films.")] = None,
@@ -184,24 +136,20 @@ def evaluate(
     rolling: Annotated[bool, typer.Option(help="Rolling-origin CV by year (2012–2017).")] = True,
     n_estimators: Annotated[int | None, typer.Option(
         help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    domain: Annotated[str, typer.Option(help="film, or anime (the MAL score model).")] = "film",
-    cut_year: Annotated[int, typer.Option(help="anime: first year of the test period.")] = 2015,
-    text: Annotated[str, typer.Option(
-        help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
-    text_cache: Annotated[Path | None, typer.Option(
-        help="anime: MiniLM embedding cache folder.")] = None,
+    seed: Seed = 0,
+    domain: Domain = "film",
+    cut_year: CutYear = 2015,
+    text: TextEncoder = "auto",
+    text_cache: TextCache = None,
     ray: RayAddress = None,
 ) -> None:
     """Temporal evaluation of the forecaster beside the mean and budget-only baselines."""
     from .._io import write_json
 
-    if domain == "anime":
-        _evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text, text_cache)
-        return
-    if domain != "film":
-        raise InputError(f"--domain must be film or anime, got {domain!r}")
-    n_estimators = 1500 if n_estimators is None else n_estimators
+    if _is_anime(domain):  # the same as reelcast anime evaluate
+        return evaluate_anime(corpus, market, out, cut_year, random, n_estimators, seed, text,
+                              text_cache)
+    n_estimators = FILM_ROUNDS if n_estimators is None else n_estimators
     from ..evaluation import evaluate as run
     from ..evaluation import format_table
     from ..forecast import BoxOfficeForecaster
@@ -246,13 +194,12 @@ def predict(
     from ._forecast import refuse_overwriting_input
 
     refuse_overwriting_input(output, [input], "--output")
-    if _model_domain(model) == "anime":
-        _predict_anime(model, input, output)
+    if is_anime_model(model):  # the same as reelcast anime predict
+        predict_anime(model, input, output)
         return
     from .._io import atomic_file
-    from ..forecast._input import read_new_films
-    from ..forecast._intervals import load_intervals
-    from ..forecast._stacked import load_any
+    from ..forecast import load_intervals, read_new_films
+    from ..models.forecaster import load_any
     from ._predict_table import forecast_table, summary_lines
 
     forecaster = load_any(model)  # a forecaster or a stack, as its manifest says

@@ -7,9 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..forecast._fields import field_report, supplied_fields
-from ..forecast._one_film import interval_columns
-from ..forecast._readable import money
+from ..forecast import field_report, interval_columns, money, supplied_fields
 
 __all__ = ["forecast_table", "summary_lines"]
 

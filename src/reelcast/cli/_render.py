@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..forecast._fields import describe_left_out
-from ..forecast._readable import money
+from ..forecast import describe_left_out, money
 
 __all__ = ["render_forecast"]
 
@@ -52,7 +51,7 @@ def render_forecast(fc, console=None) -> None:
 
 
 def _render_fields(console, fc) -> None:
-    from ..forecast._fields import FIELD_LABELS
+    from ..forecast import FIELD_LABELS
 
     console.print("fields used: " + ", ".join(FIELD_LABELS.get(f, f) for f in fc.fields_used))
     if not fc.left_out:

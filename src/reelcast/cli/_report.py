@@ -22,9 +22,8 @@ def report(
 ) -> None:
     """Refit the model's parameters on the past and write an HTML report on the test years."""
     from .._io import atomic_file
-    from ..forecast import load_forecaster
-    from ..forecast._report import evaluation_report, render_report
-    from ..forecast._stacked import model_kind
+    from ..forecast import evaluation_report, load_forecaster, render_report
+    from ..models.forecaster import model_kind
     from ._model import _load_films
 
     params = load_forecaster(model).get_params()

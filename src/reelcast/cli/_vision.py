@@ -67,8 +67,7 @@ def _forecaster_genres(model: Path, poster: Path | None, overview: str | None):
     """The genre model stored in a forecaster directory (overview TF-IDF and poster features)."""
     import pandas as pd
 
-    from ..forecast._genres import poster_vector
-    from ..forecast._one_film import load_product_model
+    from ..forecast import load_product_model, poster_vector
 
     product = load_product_model(model)  # verifies every file hash
     if product.genres is None:

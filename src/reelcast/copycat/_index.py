@@ -45,7 +45,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .._errors import InputError, NotFittedError, SchemaError
+from .._errors import InputError, SchemaError
+from .._estimator import check_fitted, store_params
 
 __all__ = ["CopycatIndex", "FEATURES", "FRANCHISE_FEATURES"]
 
@@ -125,18 +126,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
                  top_k: int = 5, embedding: str = "tfidf", target: str = "revenue_adj",
                  min_year_films: int = 20, min_keywords: int = 2, similarity: str = "keywords",
                  poster_root=None, poster_cache=None, poster_encoder="features"):
-        self.window_days = window_days
-        self.hit_quantile = hit_quantile
-        self.threshold = threshold
-        self.top_k = top_k
-        self.embedding = embedding
-        self.target = target
-        self.min_year_films = min_year_films
-        self.min_keywords = min_keywords
-        self.similarity = similarity
-        self.poster_root = poster_root
-        self.poster_cache = poster_cache
-        self.poster_encoder = poster_encoder
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ checks and embeddings
     def _check_params(self) -> None:
@@ -261,8 +251,7 @@ class CopycatIndex(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ as-of hits
     def _check_fitted(self) -> None:
-        if not hasattr(self, "emb_"):
-            raise NotFittedError("This CopycatIndex is not fitted yet; call fit(films) first.")
+        check_fitted(self, "emb_", "fit(films)")
 
     def _threshold_now(self, day: int, year: int) -> float:
         """The hit threshold of the still-running ``year`` as known on ``day``."""

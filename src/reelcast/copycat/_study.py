@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ..evaluation import regression_metrics, revenue_films, temporal_split
-from ..evaluation._baselines import log_revenue
+from ..data import log_revenue, revenue_films
+from ..evaluation import regression_metrics, temporal_split
 from ..features import PreReleaseFeatures
 from ._effects import effect_curves
 from ._importance import (

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from .._errors import InputError
-from ..data._schema import GENRES
+from ..data import GENRES
 from ._index import CopycatIndex
 
 __all__ = ["analysis_frame", "ols", "copycat_regressions", "sensitivity", "similarity_robustness",

@@ -2,7 +2,15 @@
 
 from ._anime import read_anime
 from ._audit import has_label_flags
+from ._certification import (
+    ACCEPTED_TEXT,
+    CERTIFICATION_LABELS,
+    min_age,
+    normalise_certification,
+)
 from ._corpus import CorpusSummary, build_corpus, load_anime, load_corpus
+from ._corpus_io import read_coverage, read_era_coverage
+from ._coverage import era_markdown, print_coverage
 from ._cpi import load_cpi, to_2017_dollars
 from ._fields import (
     FIELD_COLUMNS,
@@ -45,9 +53,20 @@ from ._sources_tmdb import (
     read_tmdb_discover,
     read_tmdb_keywords,
 )
+from ._target import log_revenue, revenue_films
 
 __all__ = [
     "has_label_flags",
+    "ACCEPTED_TEXT",
+    "CERTIFICATION_LABELS",
+    "min_age",
+    "normalise_certification",
+    "read_coverage",
+    "read_era_coverage",
+    "era_markdown",
+    "print_coverage",
+    "log_revenue",
+    "revenue_films",
     "FIELD_COLUMNS",
     "FIELD_SETS",
     "OPTIONAL_FIELDS",

@@ -67,6 +67,7 @@ source's revenue and budget (``_audit``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import time
@@ -78,6 +79,7 @@ import pandas as pd
 
 from .._errors import DataFileError
 from .._io import atomic_dir
+from .._progress import progress_bar
 from ._anime import read_anime
 from ._audit import audit_labels
 from ._certification import min_ages
@@ -166,32 +168,23 @@ class CorpusSummary:
 
 
 class _Steps:
-    """A rich progress bar over the build steps, and the time each step took."""
+    """A progress bar over the build steps, and the time each step took."""
 
     def __init__(self, total: int, enabled: bool):
         self.timings: dict[str, float] = {}
-        self._progress = None
-        if enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            self._progress = Progress("[progress.description]{task.description}", BarColumn(),
-                                      MofNCompleteColumn(), TimeElapsedColumn(), transient=False)
-            self._progress.start()
-            self._task = self._progress.add_task("corpus", total=total)
+        self._bar = contextlib.ExitStack()
+        self._advance = self._bar.enter_context(progress_bar("corpus", total, enabled))
 
     def run(self, name: str, func, *args, **kwargs):
-        if self._progress is not None:
-            self._progress.update(self._task, description=f"corpus: {name}")
+        self._advance(0, f"corpus: {name}")
         start = time.perf_counter()
         result = func(*args, **kwargs)
         self.timings[name] = round(time.perf_counter() - start, 3)
-        if self._progress is not None:
-            self._progress.advance(self._task)
+        self._advance(1)
         return result
 
     def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        self._bar.close()
 
 
 def build_corpus(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *,

@@ -1,7 +1,10 @@
-"""Honest evaluation: temporal splits, metrics on log revenue, and baselines beside every model."""
+"""Honest evaluation: temporal splits, time-ordered folds, metrics, and baselines beside every
+model."""
 
-from ._baselines import BudgetOnlyBaseline, MeanBaseline, log_revenue
-from ._metrics import METRIC_NAMES, regression_metrics
+from ..data import log_revenue, revenue_films  # the target lives with the corpus; kept here too
+from ._baselines import BudgetOnlyBaseline, MeanBaseline
+from ._folds import TimeOrderedFolds, as_time_array, validation_split
+from ._metrics import METRIC_NAMES, multilabel_metrics, regression_metrics, revenue_metrics
 from ._protocol import (
     SCENARIOS,
     EvaluationResult,
@@ -10,10 +13,14 @@ from ._protocol import (
     markdown_table,
     scenario_table,
 )
-from ._split import random_split, revenue_films, rolling_origin_splits, temporal_split
+from ._split import cutoff_date, random_split, rolling_origin_splits, temporal_split
 
 __all__ = [
     "SCENARIOS",
+    "TimeOrderedFolds",
+    "as_time_array",
+    "cutoff_date",
+    "validation_split",
     "scenario_table",
     "BudgetOnlyBaseline",
     "EvaluationResult",
@@ -23,8 +30,10 @@ __all__ = [
     "format_table",
     "log_revenue",
     "markdown_table",
+    "multilabel_metrics",
     "random_split",
     "regression_metrics",
+    "revenue_metrics",
     "revenue_films",
     "rolling_origin_splits",
     "temporal_split",

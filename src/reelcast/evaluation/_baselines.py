@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["MeanBaseline", "BudgetOnlyBaseline", "log_revenue"]
+from .._estimator import check_fitted
+from ..data import log_revenue
 
-
-def log_revenue(films: pd.DataFrame, column: str = "revenue") -> np.ndarray:
-    return np.log(pd.to_numeric(films[column], errors="coerce").to_numpy(float))
+__all__ = ["MeanBaseline", "BudgetOnlyBaseline"]
 
 
 class MeanBaseline(RegressorMixin, BaseEstimator):
@@ -23,7 +21,7 @@ class MeanBaseline(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, films: pd.DataFrame) -> np.ndarray:
-        check_is_fitted(self, "mean_")
+        check_fitted(self, "mean_", "fit(films)")
         return np.full(len(films), self.mean_)
 
 
@@ -39,7 +37,7 @@ class BudgetOnlyBaseline(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, films: pd.DataFrame) -> np.ndarray:
-        check_is_fitted(self, "slope_")
+        check_fitted(self, "slope_", "fit(films)")
         x = np.log(pd.to_numeric(films["budget"], errors="coerce").to_numpy(float))
         with np.errstate(invalid="ignore"):
             pred = self.intercept_ + self.slope_ * x

@@ -11,10 +11,10 @@ import pandas as pd
 
 from .._errors import InputError
 from .._executor import cap_threads, current_executor
-from ..data import FIELD_SETS, blank_fields
-from ._baselines import BudgetOnlyBaseline, MeanBaseline, log_revenue
+from ..data import FIELD_SETS, blank_fields, log_revenue, revenue_films
+from ._baselines import BudgetOnlyBaseline, MeanBaseline
 from ._metrics import regression_metrics
-from ._split import random_split, revenue_films, rolling_origin_splits, temporal_split
+from ._split import random_split, rolling_origin_splits, temporal_split
 
 __all__ = ["EvaluationResult", "evaluate", "format_table", "markdown_table", "scenario_table",
            "SCENARIOS"]

@@ -7,22 +7,19 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError, SchemaError
+from .._errors import InputError
 
-__all__ = ["revenue_films", "temporal_split", "rolling_origin_splits", "random_split"]
+__all__ = ["cutoff_date", "temporal_split", "rolling_origin_splits", "random_split"]
 
 
-def revenue_films(films: pd.DataFrame, min_amount: float = 1_000.0) -> pd.DataFrame:
-    """Films that can be scored: a release date and budget and revenue above ``min_amount``."""
-    for col in ("release_date", "budget", "revenue"):
-        if col not in films.columns:
-            raise SchemaError(f"films need a '{col}' column to be evaluated")
-    keep = (
-        pd.to_datetime(films["release_date"], errors="coerce").notna()
-        & (pd.to_numeric(films["budget"], errors="coerce") >= min_amount)
-        & (pd.to_numeric(films["revenue"], errors="coerce") >= min_amount)
-    )
-    return films.loc[keep]
+def cutoff_date(until: str | None, option: str = "--until") -> pd.Timestamp | None:
+    """The date before which films train (``None``: no cutoff), or a one-line ``InputError``."""
+    if until is None:
+        return None
+    try:
+        return pd.Timestamp(until)
+    except ValueError:
+        raise InputError(f"{option} {until!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _dates(films: pd.DataFrame) -> pd.Series:

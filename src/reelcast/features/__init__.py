@@ -1,5 +1,6 @@
 """Corpus → features: pre-release feature blocks, each an sklearn transformer on DataFrames."""
 
+from ._differences import TemporalDifferences
 from ._history import DEFAULT_ROLES, TalentHistory
 from ._keywords import KeywordTopics
 from ._metadata import CERTIFICATIONS, MetadataFeatures
@@ -13,4 +14,5 @@ __all__ = [
     "MetadataFeatures",
     "PreReleaseFeatures",
     "TalentHistory",
+    "TemporalDifferences",
 ]

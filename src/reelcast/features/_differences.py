@@ -25,7 +25,8 @@ import pandas as pd
 from pandas.api.types import is_numeric_dtype
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import InputError, NotFittedError, SchemaError
+from .._errors import InputError, SchemaError
+from .._estimator import check_fitted, store_params
 
 __all__ = ["TemporalDifferences"]
 
@@ -55,10 +56,7 @@ class TemporalDifferences(TransformerMixin, BaseEstimator):
 
     def __init__(self, columns=None, date_column: str = "release_date", prefix: str = "diff_",
                  keep_date: bool = False):
-        self.columns = columns
-        self.date_column = date_column
-        self.prefix = prefix
-        self.keep_date = keep_date
+        store_params(self, locals())
 
     def _dates(self, X: pd.DataFrame) -> np.ndarray:
         if self.date_column not in X.columns:
@@ -121,8 +119,7 @@ class TemporalDifferences(TransformerMixin, BaseEstimator):
         return pos
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "columns_"):
-            raise NotFittedError("This TemporalDifferences is not fitted yet; call fit(X) first.")
+        check_fitted(self, "columns_", "fit(X)")
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         self._check_fitted()

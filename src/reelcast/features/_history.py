@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import NotFittedError, SchemaError
+from .._errors import SchemaError
+from .._estimator import check_fitted
 from ._title import title_stem, title_stems
 
 __all__ = ["EntityHistory", "TalentHistory", "DEFAULT_ROLES"]
@@ -236,8 +237,7 @@ class TalentHistory(TransformerMixin, BaseEstimator):
 
     def transform_columns(self, films: pd.DataFrame) -> dict[str, np.ndarray]:
         """The output columns as ``{name: array}`` (what :meth:`transform` makes a frame of)."""
-        if not hasattr(self, "histories_"):
-            raise NotFittedError("This TalentHistory is not fitted yet; call fit(films) first.")
+        check_fitted(self, "histories_", "fit(films)")
         days = _days(films["release_date"])
         columns: dict[str, np.ndarray] = {}
         for role, (column, top) in self._roles().items():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import NotFittedError
+from .._estimator import check_fitted, store_params
 
 __all__ = ["KeywordTopics"]
 
@@ -29,10 +29,7 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
 
     def __init__(self, n_components: int = 16, min_df: int = 5, column: str = "keywords",
                  random_state: int = 0):
-        self.n_components = n_components
-        self.min_df = min_df
-        self.column = column
-        self.random_state = random_state
+        store_params(self, locals())
 
     def fit(self, films: pd.DataFrame, y=None):
         from sklearn.decomposition import TruncatedSVD
@@ -67,8 +64,7 @@ class KeywordTopics(TransformerMixin, BaseEstimator):
         return {f"kw_topic_{i}": topics[:, i] for i in range(topics.shape[1])}
 
     def _topics(self, films: pd.DataFrame) -> np.ndarray:
-        if not hasattr(self, "components_"):
-            raise NotFittedError("This KeywordTopics is not fitted yet; call fit(films) first.")
+        check_fitted(self, "components_", "fit(films)")
         from scipy import sparse
 
         index = getattr(self, "_index", None)

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import NotFittedError, SchemaError
-from ..data._cpi import to_2017_dollars
-from ..data._schema import GENRES
+from .._errors import SchemaError
+from .._estimator import check_fitted
+from ..data import GENRES, to_2017_dollars
 from ._title import sequel_markers
 
 __all__ = ["MetadataFeatures", "CERTIFICATIONS", "STUDIO_LEVELS"]
@@ -159,8 +159,7 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
 
     def transform_columns(self, films: pd.DataFrame) -> dict:
         """The output columns as ``{name: array}`` (what :meth:`transform` makes a frame of)."""
-        if not hasattr(self, "languages_"):
-            raise NotFittedError("This MetadataFeatures is not fitted yet; call fit(films) first.")
+        check_fitted(self, "languages_", "fit(films)")
         n = len(films)
         col = lambda name: films[name] if name in films.columns else pd.Series([pd.NA] * n)  # noqa: E731
         calendar = _calendar(pd.to_datetime(films["release_date"], errors="coerce"))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
-from .._errors import InputError, NotFittedError
-from ..data._schema import POST_RELEASE_COLUMNS, RELEASE_PLAN_COLUMNS
-from ._history import TalentHistory
+from .._errors import InputError
+from .._estimator import check_fitted, store_params
+from ..data import POST_RELEASE_COLUMNS, RELEASE_PLAN_COLUMNS
+from ._history import EntityHistory, TalentHistory
 from ._keywords import KeywordTopics
-from ._metadata import MetadataFeatures
+from ._metadata import STUDIO_LEVELS, MetadataFeatures
 
 __all__ = ["PreReleaseFeatures", "FORBIDDEN_INPUTS", "HORIZONS"]
 
@@ -57,11 +60,7 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
 
     def __init__(self, history=None, extra=None, n_languages: int = 12,
                  keyword_topics: int = 16, horizon: str = "greenlight"):
-        self.history = history
-        self.extra = extra
-        self.n_languages = n_languages
-        self.keyword_topics = keyword_topics
-        self.horizon = horizon
+        store_params(self, locals())
 
     def fit(self, films: pd.DataFrame, y=None, topic_films: pd.DataFrame | None = None):
         """Learn history from ``films``; keyword topics from ``topic_films`` (default ``films``).
@@ -84,8 +83,7 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
-        if not hasattr(self, "metadata_"):
-            raise NotFittedError("This PreReleaseFeatures is not fitted yet; call fit(films) first.")
+        check_fitted(self, "metadata_", "fit(films)")
         # the film's own post-release outcomes are dropped before any block sees the row
         dropped = [*FORBIDDEN_INPUTS,
                    *(RELEASE_PLAN_COLUMNS if self.horizon == "greenlight" else ())]
@@ -115,3 +113,49 @@ class PreReleaseFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(self.feature_names_out_, dtype=object)
+
+    def save_state(self, directory: str | Path) -> dict:
+        """Write the fitted history (``history/<role>.parquet``) and keyword topics
+        (``keyword_topics.npz``) into ``directory``; return the rest of the state as JSON."""
+        check_fitted(self, "metadata_", "fit(films)")
+        if self.extra_:
+            raise InputError(f"cannot save feature blocks {[name for name, _ in self.extra_]}: "
+                             "only the pre-release blocks have a file format")
+        directory, history = Path(directory), self.history_
+        (directory / "history").mkdir()
+        for role, hist in history.histories_.items():
+            hist.records.to_parquet(directory / "history" / f"{role}.parquet", index=False)
+        state = {"languages": self.metadata_.languages_,
+                 "n_languages": self.metadata_.n_languages,
+                 "roles": [[k, *v] for k, v in history._roles().items()],  # a list: order matters
+                 "history_target": history.target}
+        if getattr(self, "topics_", None) is not None:
+            np.savez(directory / "keyword_topics.npz", **self.topics_.state())
+            state["keyword_topics"] = self.topics_.get_params()
+        return state
+
+    @classmethod
+    def load_state(cls, directory: str | Path, state: dict, *, horizon: str,
+                   feature_names: list[str]) -> PreReleaseFeatures:
+        """The fitted blocks written by :meth:`save_state` (``state`` is what it returned)."""
+        directory = Path(directory)
+        roles = {role: (column, top) for role, column, top in state["roles"]}
+        history = TalentHistory(roles=roles, target=state["history_target"])
+        history.histories_ = {
+            role: EntityHistory(pd.read_parquet(directory / "history" / f"{role}.parquet"))
+            for role in roles
+        }
+        history.feature_names_out_ = []
+        metadata = MetadataFeatures(n_languages=state["n_languages"],
+                                    release_plan=horizon == "release_week")
+        metadata.languages_ = list(state["languages"])
+        metadata.levels_ = {k: list(v) for k, v in STUDIO_LEVELS.items()}
+        features = cls(n_languages=state["n_languages"], horizon=horizon,
+                       keyword_topics=state.get("keyword_topics", {}).get("n_components", 0))
+        features.metadata_, features.history_, features.extra_ = metadata, history, []
+        features.topics_ = None
+        if "keyword_topics" in state:
+            with np.load(directory / "keyword_topics.npz", allow_pickle=False) as arrays:
+                features.topics_ = KeywordTopics.from_state(arrays, **state["keyword_topics"])
+        features.feature_names_out_ = list(feature_names)
+        return features

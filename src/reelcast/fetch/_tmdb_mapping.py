@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .._errors import FetchError
-from ..data._schema import GENRE_ALIASES, GENRES
+from ..data import GENRE_ALIASES, GENRES
 
 __all__ = ["TMDBFilm", "WRITER_JOBS", "US_CERTIFICATIONS", "map_movie"]
 

@@ -30,12 +30,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .._errors import ArtifactError, InputError, NotFittedError
+from .._artifact import check_format, format_tag
+from .._errors import ArtifactError, InputError
+from .._estimator import check_fitted, store_params
 
 __all__ = ["ADAPTIVE_FORMAT", "AdaptiveIntervals", "BUDGET_TIERS", "budget_tier",
            "calibrated_level", "calibration_films", "conformal_quantile", "difficulty_descriptors"]
 
-ADAPTIVE_FORMAT = "reelcast.intervals.adaptive/1"
+ADAPTIVE_FORMAT = format_tag("intervals.adaptive", 1)
 # nominal budget tiers (US dollars) of the evaluation report; "unknown" when no budget is given
 BUDGET_TIERS = (("< $5M", 0.0), ("$5–20M", 5e6), ("$20–60M", 20e6), ("$60–150M", 60e6),
                 ("≥ $150M", 150e6))
@@ -182,12 +184,7 @@ class AdaptiveIntervals(BaseEstimator):
     def __init__(self, levels: tuple[float, ...] = (0.8, 0.95), scale: str = "difficulty",
                  groups: str = "budget_tier", symmetric: bool = False, min_group: int = 40,
                  n_folds: int = 5):
-        self.levels = levels
-        self.scale = scale
-        self.groups = groups
-        self.symmetric = symmetric
-        self.min_group = min_group
-        self.n_folds = n_folds
+        store_params(self, locals())
 
     # --- fitting -------------------------------------------------------------------------------
     def _validate(self) -> tuple[float, ...]:
@@ -269,9 +266,7 @@ class AdaptiveIntervals(BaseEstimator):
 
     # --- use -----------------------------------------------------------------------------------
     def _check(self):
-        if not hasattr(self, "quantiles_"):
-            raise NotFittedError("This AdaptiveIntervals is not fitted yet; call "
-                                 "fit(y, y_pred, features) or load_intervals(model_dir).")
+        check_fitted(self, "quantiles_", "fit(y, y_pred, features) or load_intervals(model_dir)")
 
     def sigma(self, log_pred, features: pd.DataFrame) -> np.ndarray:
         """Each film's difficulty (1 when ``scale="none"``)."""
@@ -315,9 +310,7 @@ class AdaptiveIntervals(BaseEstimator):
 
     @classmethod
     def from_dict(cls, data: dict) -> AdaptiveIntervals:
-        if data.get("format") != ADAPTIVE_FORMAT:
-            raise ArtifactError(f"intervals format {data.get('format')!r} is not "
-                                f"{ADAPTIVE_FORMAT!r}")
+        check_format(data, ADAPTIVE_FORMAT, "intervals")
         ends = {float(lv): {g: [float(v) for v in e] for g, e in q.items()}
                 for lv, q in data["ends"].items()}
         obj = cls(levels=tuple(ends), **data["params"])

@@ -123,7 +123,7 @@ def _distance_columns(features: list[str]) -> dict[str, float]:
 
 def reference_table(model, films: pd.DataFrame) -> pd.DataFrame:
     """Films with revenue and their as-of distance features: the pool comparables come from."""
-    from ..evaluation._split import revenue_films
+    from ..data import revenue_films
 
     pool = revenue_films(films).reset_index(drop=True)
     X = model.transform(pool)
@@ -143,14 +143,16 @@ def reference_table(model, films: pd.DataFrame) -> pd.DataFrame:
 def save_comparables(model_dir: str | Path, model, films: pd.DataFrame) -> Path:
     """Write the comparables pool into a saved model directory and list it in the manifest."""
     from .._io import atomic_file
-    from ._intervals import add_files_to_manifest
+    from ..models.forecaster import add_forecaster_files
 
-    path = Path(model_dir) / COMPARABLES_FILE
     table = reference_table(model, films)
-    with atomic_file(path, "wb") as fh:
-        table.to_parquet(fh, index=False)
-    add_files_to_manifest(model_dir, [COMPARABLES_FILE])
-    return path
+
+    def write(path: Path) -> None:
+        with atomic_file(path, "wb") as fh:
+            table.to_parquet(fh, index=False)
+
+    add_forecaster_files(model_dir, {COMPARABLES_FILE: write})
+    return Path(model_dir) / COMPARABLES_FILE
 
 
 def load_comparables(model_dir: str | Path) -> pd.DataFrame | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._artifact import format_tag
 from .._errors import ArtifactError, ImageError, InputError
 from .._io import write_json
 
@@ -210,8 +211,8 @@ def save_genres(model_dir: str | Path, films: pd.DataFrame, *, posters: bool = T
     The hold-out score comes from a model trained on the films before ``holdout_start`` and
     tested on the later ones; the saved model is then trained on every film given.
     """
-    from ..models.genre import multilabel_metrics
-    from ._rating import write_listed_files
+    from ..evaluation import multilabel_metrics
+    from ..models.forecaster import add_forecaster_files
 
     films = films.loc[[bool(g) for g in _labels(films)]]
     block = _poster_block(films, poster_root, poster_cache) if posters else None
@@ -239,11 +240,11 @@ def save_genres(model_dir: str | Path, films: pd.DataFrame, *, posters: bool = T
             metrics[name] = {k: m[k] for k in ("n", "micro_f1", "macro_f1", "map",
                                                "roc_auc_macro")}
     model = fit_genre_model(films, block)
-    info = {"format": "reelcast.genres/1", "labels": model.labels,
+    info = {"format": format_tag("genres", 1), "labels": model.labels,
             "branches": [b for b in ("text", "poster") if getattr(model, b) is not None],
             "n_train": int(len(films)), "holdout_start": holdout_start,
             "holdout_metrics": metrics}
-    write_listed_files(model_dir, {GENRE_FILE: lambda path: _savez(path, model.arrays()),
+    add_forecaster_files(model_dir, {GENRE_FILE: lambda path: _savez(path, model.arrays()),
                                    GENRE_INFO_FILE: lambda path: write_json(path, info)})
     return info
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._artifact import format_tag
 from .._errors import ArtifactError
 from .._io import write_json
 
@@ -50,7 +51,7 @@ def save_hits(model_dir: str | Path, films: pd.DataFrame, **index_params) -> dic
     """Write ``hits.parquet`` and ``hits.json`` into ``model_dir`` and hash them in the manifest."""
     from .._io import atomic_file
     from ..copycat import CopycatIndex
-    from ._rating import write_listed_files
+    from ..models.forecaster import add_forecaster_files
 
     table = hits_table(films)
     index = CopycatIndex(**index_params).fit(table)  # checks the parameters and the keywords
@@ -58,10 +59,10 @@ def save_hits(model_dir: str | Path, films: pd.DataFrame, **index_params) -> dic
         with atomic_file(path, "wb") as fh:
             table.to_parquet(fh, index=False)
 
-    info = {"format": "reelcast.hits/1", "params": index.get_params(),
+    info = {"format": format_tag("hits", 1), "params": index.get_params(),
             "n_films": int(len(table)), "revenue_column": index.revenue_column_}
-    write_listed_files(model_dir, {HITS_FILE: write_table,
-                                   HITS_INFO_FILE: lambda path: write_json(path, info)})
+    add_forecaster_files(model_dir, {HITS_FILE: write_table,
+                                     HITS_INFO_FILE: lambda path: write_json(path, info)})
     return info
 
 

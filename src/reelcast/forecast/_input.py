@@ -41,8 +41,14 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataFileError, InputError, SchemaError
-from ..data._certification import ACCEPTED_TEXT, min_age, normalise_certification
-from ..data._schema import FILM_COLUMNS, GENRE_ALIASES, GENRES
+from ..data import (
+    ACCEPTED_TEXT,
+    FILM_COLUMNS,
+    GENRE_ALIASES,
+    GENRES,
+    min_age,
+    normalise_certification,
+)
 
 __all__ = ["INPUT_COLUMNS", "REQUIRED_COLUMNS", "films_from_records", "read_new_films",
            "unknown_fields"]

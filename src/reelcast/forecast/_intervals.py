@@ -35,11 +35,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .._errors import ArtifactError, InputError, NotFittedError
-from .._io import file_sha256, write_json
-from ..data import without_attrs
-from ..evaluation._baselines import log_revenue
-from ..evaluation._split import revenue_films
+from .._artifact import check_format, format_tag
+from .._errors import ArtifactError, InputError
+from .._estimator import check_fitted
+from .._io import write_json
+from ..data import log_revenue, revenue_films, without_attrs
+from ..models.forecaster import add_forecaster_files
 from ._adaptive import ADAPTIVE_FORMAT, AdaptiveIntervals, calibrated_level
 
 __all__ = [
@@ -51,7 +52,6 @@ __all__ = [
     "INTERVAL_METHODS",
     "AdaptiveIntervals",
     "ConformalIntervals",
-    "add_files_to_manifest",
     "calibrate_intervals",
     "calibration_rows",
     "field_set_fields",
@@ -65,7 +65,7 @@ __all__ = [
 
 DEFAULT_LEVELS = (0.8, 0.95)
 INTERVALS_FILE = "intervals.json"
-_FORMAT = "reelcast.intervals/1"
+_FORMAT = format_tag("intervals", 1)
 
 
 class ConformalIntervals(BaseEstimator):
@@ -118,9 +118,7 @@ class ConformalIntervals(BaseEstimator):
         return self
 
     def _check(self):
-        if not hasattr(self, "quantiles_"):
-            raise NotFittedError("This ConformalIntervals is not fitted yet; call fit(y, y_pred) "
-                                 "or load_intervals(model_dir).")
+        check_fitted(self, "quantiles_", "fit(y, y_pred) or load_intervals(model_dir)")
 
     def predict_interval(self, log_pred, level: float,
                          features: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -148,8 +146,7 @@ class ConformalIntervals(BaseEstimator):
 
     @classmethod
     def from_dict(cls, data: dict) -> ConformalIntervals:
-        if data.get("format") != _FORMAT:
-            raise ArtifactError(f"intervals format {data.get('format')!r} is not {_FORMAT!r}")
+        check_format(data, _FORMAT, "intervals")
         quantiles = {float(k): float(v) for k, v in data["quantiles_log"].items()}
         obj = cls(levels=tuple(quantiles))
         obj.quantiles_ = quantiles
@@ -311,33 +308,12 @@ def temporal_interval_coverage(films: pd.DataFrame, make_model: Callable[[], obj
             "coverage": coverage}
 
 
-def add_files_to_manifest(model_dir: str | Path, rel_paths: list[str]) -> dict:
-    """Record the sha256 of files just written into ``model_dir`` in its manifest.
-
-    Verifies the directory first so a tampered model is never re-blessed.
-    """
-    from ._artifact import verify
-
-    model_dir = Path(model_dir)
-    manifest = verify(model_dir)
-    files = dict(manifest.get("files", {}))
-    for rel in rel_paths:
-        path = model_dir / rel
-        if not path.is_file():
-            raise ArtifactError(f"{model_dir}: cannot add {rel!r} to the manifest, it does not exist")
-        files[rel] = file_sha256(path)
-    manifest["files"] = dict(sorted(files.items()))
-    write_json(model_dir / "manifest.json", manifest)
-    return manifest
-
-
 def save_intervals(model_dir: str | Path, intervals: ConformalIntervals,
                    info: dict | None = None) -> Path:
     """Write ``intervals.json`` into a saved model directory and list it in the manifest."""
-    path = Path(model_dir) / INTERVALS_FILE
-    write_json(path, {**intervals.to_dict(), "calibration": info or {}})
-    add_files_to_manifest(model_dir, [INTERVALS_FILE])
-    return path
+    state = {**intervals.to_dict(), "calibration": info or {}}
+    add_forecaster_files(model_dir, {INTERVALS_FILE: lambda path: write_json(path, state)})
+    return Path(model_dir) / INTERVALS_FILE
 
 
 def load_intervals(model_dir: str | Path) -> ConformalIntervals | AdaptiveIntervals | None:

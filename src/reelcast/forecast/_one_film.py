@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._artifact import read_manifest
 from .._errors import InputError
 from ..data import without_attrs
-from ._artifact import read_manifest
+from ..models.forecaster import BoxOfficeForecaster, ForecasterStack, load_any
 from ._explain import explain_film, load_comparables, nearest_comparables, save_comparables
 from ._fields import field_report, supplied_fields
-from ._forecaster import BoxOfficeForecaster
 from ._genres import load_genres, poster_vector, save_genres
 from ._hits import film_hits, load_hits, save_hits
 from ._input import films_from_records
@@ -32,7 +32,6 @@ from ._intervals import (
 )
 from ._rating import load_rating, predict_rating, save_rating
 from ._readable import grouped_explanation, sanity_notes
-from ._stacked import ForecasterStack, load_any
 
 __all__ = ["INTERVAL_COLUMNS", "FilmForecast", "ProductModel", "attach_product_files",
            "forecast_batch", "forecast_film", "interval_columns", "load_product_model",

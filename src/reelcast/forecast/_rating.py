@@ -18,9 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._artifact import format_tag
 from .._errors import ArtifactError, InputError
 from .._io import write_json
 from ..models import booster_predict
+from ..models.forecaster import add_forecaster_files
 
 __all__ = [
     "MIN_VOTES",
@@ -32,7 +34,6 @@ __all__ = [
     "rating_targets",
     "save_rating",
     "temporal_rating_score",
-    "write_listed_files",
 ]
 
 MIN_VOTES = 10
@@ -40,27 +41,6 @@ RATING_FILE = "rating_model.txt"
 RATING_INFO_FILE = "rating.json"
 _PARAMS = {"n_estimators": 400, "learning_rate": 0.03, "num_leaves": 31, "min_child_samples": 20,
            "subsample": 0.8, "colsample_bytree": 0.5, "reg_lambda": 1.0}
-
-
-def write_listed_files(model_dir: str | Path, writers: dict) -> dict:
-    """Write files into a model directory and record their sha256 in its manifest.
-
-    ``writers`` maps a relative path to a function writing that path. The directory is verified
-    *before* anything is written (a tampered model is never re-blessed), so rerunning a step
-    replaces its own earlier files instead of failing on their old hashes.
-    """
-    from .._io import file_sha256
-    from ._artifact import verify
-
-    model_dir = Path(model_dir)
-    manifest = verify(model_dir)
-    for rel, write in writers.items():
-        write(model_dir / rel)
-    files = dict(manifest.get("files", {}))
-    files |= {rel: file_sha256(model_dir / rel) for rel in writers}
-    manifest["files"] = dict(sorted(files.items()))
-    write_json(model_dir / "manifest.json", manifest)
-    return manifest
 
 
 def rating_targets(films: pd.DataFrame, min_votes: int = MIN_VOTES) -> tuple[np.ndarray, np.ndarray]:
@@ -110,12 +90,12 @@ def save_rating(model_dir: str | Path, forecaster, films: pd.DataFrame) -> dict:
     booster = fit_rating_booster(X, rating[keep], n_jobs=getattr(forecaster, "n_jobs", 1),
                                  n_estimators=rounds)
     fitted = predict_rating(booster, X)
-    info = {"format": "reelcast.rating/1", "target": "rating (0-10)", "min_votes": MIN_VOTES,
+    info = {"format": format_tag("rating", 1), "target": "rating (0-10)", "min_votes": MIN_VOTES,
             "n_train": int(keep.sum()), "params": _PARAMS | {"n_estimators": rounds},
             "train_rmse": float(np.sqrt(np.mean((fitted - rating[keep]) ** 2))),
             "features": list(X.columns)}
     text = booster.model_to_string()
-    write_listed_files(model_dir, {RATING_FILE: lambda path: _write_text(path, text),
+    add_forecaster_files(model_dir, {RATING_FILE: lambda path: _write_text(path, text),
                                    RATING_INFO_FILE: lambda path: write_json(path, info)})
     return {k: v for k, v in info.items() if k != "features"}
 
@@ -156,7 +136,7 @@ def temporal_rating_score(films: pd.DataFrame, make_forecaster, *,
     """
     from sklearn.metrics import mean_absolute_error, r2_score
 
-    from ..evaluation._split import revenue_films
+    from ..data import revenue_films
 
     dates = pd.to_datetime(films["release_date"], errors="coerce")
     past = films.loc[dates < pd.Timestamp(train_end)]

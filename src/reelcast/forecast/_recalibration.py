@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .._errors import ArtifactError, InputError, NotFittedError
+from .._artifact import check_format, format_tag
+from .._errors import InputError
+from .._estimator import check_fitted
 from ._adaptive import budget_tier, calibration_films
 
 __all__ = ["RECALIBRATION_FORMAT", "ForecastRecalibration"]
 
-RECALIBRATION_FORMAT = "reelcast.recalibration/1"
+RECALIBRATION_FORMAT = format_tag("recalibration", 1)
 
 
 class ForecastRecalibration(BaseEstimator):
@@ -63,9 +65,7 @@ class ForecastRecalibration(BaseEstimator):
 
     def predict(self, y_pred, features: pd.DataFrame) -> np.ndarray:
         """The recalibrated log forecasts (a tier unseen in calibration is left as it is)."""
-        if not hasattr(self, "shifts_"):
-            raise NotFittedError("This ForecastRecalibration is not fitted yet; call "
-                                 "fit(y, y_pred, features) first.")
+        check_fitted(self, "shifts_", "fit(y, y_pred, features)")
         y_pred = np.asarray(y_pred, float)
         if len(features) != len(y_pred):
             raise InputError(f"{len(y_pred)} forecasts but {len(features)} feature rows")
@@ -78,9 +78,7 @@ class ForecastRecalibration(BaseEstimator):
 
     @classmethod
     def from_dict(cls, data: dict) -> ForecastRecalibration:
-        if data.get("format") != RECALIBRATION_FORMAT:
-            raise ArtifactError(f"recalibration format {data.get('format')!r} is not "
-                                f"{RECALIBRATION_FORMAT!r}")
+        check_format(data, RECALIBRATION_FORMAT, "recalibration")
         obj = cls(float(data["shrinkage"]))
         obj.shifts_ = {str(k): float(v) for k, v in data["shifts_log"].items()}
         obj.counts_ = {str(k): int(v) for k, v in data["counts"].items()}

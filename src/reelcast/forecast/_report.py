@@ -20,11 +20,9 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ..data import FIELD_SETS, blank_fields, without_attrs
-from ..evaluation._baselines import BudgetOnlyBaseline, log_revenue
-from ..evaluation._metrics import regression_metrics
-from ..evaluation._split import revenue_films, temporal_split
-from ._forecaster import BoxOfficeForecaster
+from ..data import FIELD_SETS, blank_fields, log_revenue, revenue_films, without_attrs
+from ..evaluation import BudgetOnlyBaseline, regression_metrics, temporal_split
+from ..models.forecaster import BoxOfficeForecaster
 from ._intervals import calibrate_intervals, interval_coverage
 
 __all__ = ["EvaluationReport", "evaluation_report", "render_report"]

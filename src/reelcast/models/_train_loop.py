@@ -22,7 +22,7 @@ from torch import nn
 
 from .._errors import ArtifactError, InputError
 from .._io import atomic_dir, write_json
-from ..vision._progress import progress_bar
+from .._progress import progress_bar
 
 __all__ = [
     "PlateauState",

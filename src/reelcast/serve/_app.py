@@ -49,7 +49,7 @@ def poster_info(data: bytes, max_pixels: int) -> dict:
 
 def decode_poster(data: bytes, max_pixels: int):
     """Validate and decode poster bytes in memory: ``(info, RGB image)``."""
-    from ..vision._image import load_image_bytes
+    from ..vision import load_image_bytes
 
     if not data:
         raise ImageError("poster: the uploaded file is empty (0 bytes)")
@@ -71,8 +71,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
     from fastapi.responses import HTMLResponse, JSONResponse
     from starlette.concurrency import run_in_threadpool
 
-    from ..forecast._input import read_new_films
-    from ..forecast._one_film import forecast_batch, forecast_film, load_product_model
+    from ..forecast import forecast_batch, forecast_film, load_product_model, read_new_films
     from ._page import form_to_record, render_page
     from ._posters import PosterStore
     from ._schemas import FilmRequest

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from ..forecast._readable import money
+from ..forecast import money
 
 __all__ = ["explanation_svg", "interval_svg"]
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
-from ..data._certification import CERTIFICATION_LABELS
-from ..data._schema import GENRES
+from ..data import CERTIFICATION_LABELS, GENRES
 
 __all__ = ["PAGE_FIELDS", "PageField", "form_html", "form_to_record", "query_string"]
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..forecast._fields import FIELD_LABELS, describe_left_out
-from ..forecast._readable import money
+from ..forecast import FIELD_LABELS, describe_left_out, money
 from ._charts import explanation_svg, interval_svg
 from ._form import PAGE_FIELDS, form_html, form_to_record, query_string
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import ArtifactError, InputError, NotFittedError, SchemaError, require
-from ..vision._embeddings import EmbeddingCache, text_key
-from ..vision._progress import progress_bar
+from .._cache import EmbeddingCache, text_key
+from .._errors import ArtifactError, InputError, require
+from .._estimator import ColumnEncoder, store_params
+from .._progress import progress_bar
 from ._tfidf import _is_list
 
 __all__ = ["MiniLMEncoder", "load_minilm"]
@@ -52,7 +52,7 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-class MiniLMEncoder(TransformerMixin, BaseEstimator):
+class MiniLMEncoder(ColumnEncoder):
     """384-d sentence embeddings of a text (or keyword-list) column; NaN for rows without text.
 
     Parameters
@@ -82,14 +82,7 @@ class MiniLMEncoder(TransformerMixin, BaseEstimator):
 
     def __init__(self, column="overview", model_path=None, cache_dir=None, batch_size=64,
                  normalize=True, prefix=None, show_progress=False, device="cpu"):
-        self.column = column
-        self.model_path = model_path
-        self.cache_dir = cache_dir
-        self.batch_size = batch_size
-        self.normalize = normalize
-        self.prefix = prefix
-        self.show_progress = show_progress
-        self.device = device
+        store_params(self, locals())
 
     def fit(self, X=None, y=None):
         """Load the model; nothing is learned from ``X``."""
@@ -103,11 +96,6 @@ class MiniLMEncoder(TransformerMixin, BaseEstimator):
         prefix = self.prefix or f"{self.column}_minilm"
         self.feature_names_out_ = np.asarray([f"{prefix}_{i}" for i in range(dim)], dtype=object)
         return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("MiniLMEncoder is not fitted yet; call fit first")
-        return self.feature_names_out_.copy()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embeddings of raw strings (float32, ``(n, 384)``), through the cache."""
@@ -139,17 +127,10 @@ class MiniLMEncoder(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> pd.DataFrame:
         names = self.get_feature_names_out()
-        if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
-            raise SchemaError(f"MiniLMEncoder expects a DataFrame with a {self.column!r} column")
-        texts = [_text(v) for v in X[self.column].tolist()]
+        texts = [_text(v) for v in self._column(X).tolist()]
         present = np.asarray([bool(t) for t in texts])
         out = np.full((len(texts), len(names)), np.nan, dtype=np.float32)
         if present.any():
             out[present] = self.encode([t for t in texts if t])
-        return pd.DataFrame(out, index=X.index, columns=list(names))
+        return self._frame(out, X)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .._errors import InputError, NotFittedError, SchemaError
+from .._errors import InputError
+from .._estimator import ColumnEncoder, store_params
 
 __all__ = ["TfidfSvdEncoder", "column_documents"]
 
@@ -39,7 +39,7 @@ def _identity_tokens(tokens: list) -> list:
     return tokens
 
 
-class TfidfSvdEncoder(TransformerMixin, BaseEstimator):
+class TfidfSvdEncoder(ColumnEncoder):
     """TF-IDF of a text or keyword-list column, reduced by truncated SVD (LSA).
 
     A list-valued column (``keywords``, ``genres``) is treated as one token per entry; a string
@@ -74,24 +74,12 @@ class TfidfSvdEncoder(TransformerMixin, BaseEstimator):
 
     def __init__(self, column="overview", n_components=64, max_features=20000, min_df=2,
                  ngram_range=(1, 2), random_state=0, prefix=None):
-        self.column = column
-        self.n_components = n_components
-        self.max_features = max_features
-        self.min_df = min_df
-        self.ngram_range = ngram_range
-        self.random_state = random_state
-        self.prefix = prefix
-
-    def _values(self, X) -> pd.Series:
-        if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
-            got = list(X.columns)[:8] if isinstance(X, pd.DataFrame) else type(X).__name__
-            raise SchemaError(f"TfidfSvdEncoder: column {self.column!r} is missing; got {got}")
-        return X[self.column]
+        store_params(self, locals())
 
     def fit(self, X, y=None):
         if not isinstance(self.n_components, int | np.integer) or self.n_components < 1:
             raise InputError(f"The 'n_components' parameter of TfidfSvdEncoder must be a positive int, got {self.n_components!r}")
-        values = self._values(X)
+        values = self._column(X)
         self.list_mode_ = bool(values.map(_is_list).any())
         docs, present = column_documents(values, self.list_mode_)
         if not present.any():
@@ -116,22 +104,50 @@ class TfidfSvdEncoder(TransformerMixin, BaseEstimator):
         self.feature_names_out_ = np.asarray([f"{prefix}_svd{i}" for i in range(n)], dtype=object)
         return self
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "svd_"):
-            raise NotFittedError("TfidfSvdEncoder is not fitted yet; call fit first")
-        return self.feature_names_out_.copy()
-
     def transform(self, X) -> pd.DataFrame:
         names = self.get_feature_names_out()
-        docs, present = column_documents(self._values(X), self.list_mode_)
+        docs, present = column_documents(self._column(X), self.list_mode_)
         out = np.full((len(docs), len(names)), np.nan, dtype=np.float64)
         if present.any():
             rows = [d for d, p in zip(docs, present, strict=True) if p]
             out[present] = self.svd_.transform(self.vectorizer_.transform(rows))
-        return pd.DataFrame(out, index=X.index, columns=list(names))
+        return self._frame(out, X)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """``(config, arrays)``: JSON-able settings and the vocabulary, idf and SVD components as
+        arrays (for ``np.savez``; no pickle). :meth:`from_state` rebuilds the fitted encoder."""
+        self.get_feature_names_out()  # the not-fitted check
+        vocab = self.vectorizer_.vocabulary_
+        terms = np.empty(len(vocab), dtype=object)
+        for term, idx in vocab.items():
+            terms[idx] = term
+        config = {"column": self.column, "n_components": self.n_components,
+                  "ngram_range": list(self.ngram_range), "prefix": self.prefix,
+                  "list_mode": bool(self.list_mode_),
+                  "feature_names": list(self.feature_names_out_)}
+        arrays = {"terms": terms.astype(str), "idf": self.vectorizer_.idf_.astype(np.float64),
+                  "components": self.svd_.components_.astype(np.float64)}
+        return config, arrays
+
+    @classmethod
+    def from_state(cls, config: dict, arrays) -> TfidfSvdEncoder:
+        """The fitted encoder whose :meth:`state` was ``(config, arrays)``."""
+        enc = cls(column=config["column"], n_components=config["n_components"],
+                  ngram_range=tuple(config["ngram_range"]), prefix=config["prefix"])
+        vocab = {str(t): i for i, t in enumerate(arrays["terms"].tolist())}
+        kwargs = dict(sublinear_tf=True, dtype=np.float32, vocabulary=vocab)
+        if config["list_mode"]:
+            kwargs.update(analyzer=_identity_tokens)
+        else:
+            kwargs.update(ngram_range=tuple(config["ngram_range"]), strip_accents="unicode",
+                          stop_words="english")
+        vectorizer = TfidfVectorizer(**kwargs)
+        vectorizer.fit([[]] if config["list_mode"] else [""])  # a fixed vocabulary: no terms learned
+        vectorizer.idf_ = np.asarray(arrays["idf"], np.float64)
+        svd = TruncatedSVD(n_components=len(config["feature_names"]))
+        svd.components_ = np.asarray(arrays["components"], np.float64)
+        svd.n_features_in_ = svd.components_.shape[1]
+        enc.vectorizer_, enc.svd_, enc.list_mode_ = vectorizer, svd, config["list_mode"]
+        enc.feature_names_out_ = np.asarray(config["feature_names"], dtype=object)
+        return enc
+

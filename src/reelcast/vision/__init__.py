@@ -12,12 +12,13 @@ from __future__ import annotations
 import importlib
 
 # torch and cv2 take seconds to import: a name's module loads on first use, not with the package
+# (the embedding cache lives on the ground floor, reelcast._cache; it is named here too)
 _WHERE = {
     'ARCHITECTURES': '_resnet',
     'DEFAULT_MAX_BYTES': '_image',
     'DEFAULT_MAX_PIXELS': '_image',
     'EfficientNetLite': '_efficientnet',
-    'EmbeddingCache': '_embeddings',
+    'EmbeddingCache': 'reelcast._cache',
     'IMAGENET_MEAN': '_resnet',
     'IMAGENET_STD': '_resnet',
     'LITE_VARIANTS': '_efficientnet',
@@ -27,7 +28,7 @@ _WHERE = {
     'PretrainedPosterEncoder': '_pretrained',
     'ResNet': '_resnet',
     'TopBlocks': '_efficientnet',
-    'bytes_key': '_embeddings',
+    'bytes_key': 'reelcast._cache',
     'check_image_size': '_pixels',
     'default_poster_encoder': '_pretrained',
     'efficientnet_lite': '_efficientnet',
@@ -51,7 +52,7 @@ _WHERE = {
     'resnet50': '_resnet',
     'resolve_image_path': '_image',
     'state_sha256': '_cnn_embedder',
-    'text_key': '_embeddings',
+    'text_key': 'reelcast._cache',
     'to_rgb': '_image',
 }
 
@@ -101,7 +102,9 @@ __all__ = [
 
 def __getattr__(name: str):
     if name in _WHERE:
-        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        module = _WHERE[name]
+        module = module if module.startswith("reelcast.") else f".{module}"
+        value = getattr(importlib.import_module(module, __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,10 +7,10 @@ import hashlib
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import InputError, NotFittedError, SchemaError
-from ._embeddings import EmbeddingCache
+from .._cache import EmbeddingCache
+from .._errors import InputError
+from .._estimator import ColumnEncoder, store_params
 from ._pixels import (
     check_image_size,
     encoded_batches,
@@ -32,7 +32,7 @@ def state_sha256(model: torch.nn.Module) -> str:
     return h.hexdigest()
 
 
-class PosterEmbeddings(TransformerMixin, BaseEstimator):
+class PosterEmbeddings(ColumnEncoder):
     """Pooled ResNet features of each poster (512-d for ResNet-18, 2048-d for ResNet-50).
 
     Parameters
@@ -64,15 +64,7 @@ class PosterEmbeddings(TransformerMixin, BaseEstimator):
     def __init__(self, arch="resnet18", weights=None, image_size=(96, 64), root=None,
                  column="poster_file", cache_dir=None, batch_size=64, seed=0,
                  show_progress=False):
-        self.arch = arch
-        self.weights = weights
-        self.image_size = image_size
-        self.root = root
-        self.column = column
-        self.cache_dir = cache_dir
-        self.batch_size = batch_size
-        self.seed = seed
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def fit(self, X=None, y=None):
         """Build the network and load its weights; nothing is learned from ``X``."""
@@ -95,19 +87,12 @@ class PosterEmbeddings(TransformerMixin, BaseEstimator):
         )
         return self
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("PosterEmbeddings is not fitted yet; call fit first")
-        return self.feature_names_out_.copy()
-
     def transform(self, X) -> pd.DataFrame:
         """One embedding row per film (same index), NaN where the poster is unreadable."""
         names = self.get_feature_names_out()
-        if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
-            raise SchemaError(f"PosterEmbeddings expects a DataFrame with a {self.column!r} column")
         cache = EmbeddingCache(self.cache_dir, self.namespace_) if self.cache_dir else None
         out = np.full((len(X), len(names)), np.nan, dtype=np.float32)
-        paths = X[self.column].tolist()
+        paths = self._column(X).tolist()
         keys, skipped = poster_content_keys(paths, self.root)
         todo: list[int] = []
         for i, key in keys.items():
@@ -126,16 +111,10 @@ class PosterEmbeddings(TransformerMixin, BaseEstimator):
                     if cache is not None:
                         cache.put(keys[i], vec)
         self.n_skipped_ = skipped
-        return pd.DataFrame(out, index=X.index, columns=list(names))
+        return self._frame(out, X)
 
     def _forward(self, pixels: np.ndarray) -> np.ndarray:
         """The embeddings of a uint8 batch (one unit of :func:`encoded_batches`)."""
         with torch.inference_mode():
             return self.model_(normalize_pixels(pixels)).numpy()
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
 

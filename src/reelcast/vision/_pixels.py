@@ -10,11 +10,11 @@ import pandas as pd
 import torch
 from PIL import Image
 
+from .._cache import EmbeddingCache, bytes_key
 from .._errors import ImageError, InputError
 from .._executor import current_executor
-from ._embeddings import EmbeddingCache, bytes_key
+from .._progress import progress_bar
 from ._image import DEFAULT_MAX_PIXELS, load_image_bytes, read_image_file
-from ._progress import progress_bar
 from ._resnet import IMAGENET_MEAN, IMAGENET_STD
 
 __all__ = [

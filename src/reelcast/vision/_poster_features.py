@@ -24,14 +24,14 @@ import functools
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import ImageError, InputError, NotFittedError, SchemaError, require
+from .._cache import EmbeddingCache, bytes_key
+from .._errors import ImageError, InputError, require
+from .._estimator import ColumnEncoder, store_params
 from .._executor import current_executor
-from ._embeddings import EmbeddingCache, bytes_key
+from .._progress import progress_bar
 from ._image import DEFAULT_MAX_PIXELS, load_image_bytes, read_image_file
 from ._pixels import is_missing_path
-from ._progress import progress_bar
 
 __all__ = ["PosterFeatures", "poster_feature_names", "poster_features_from_array"]
 
@@ -169,7 +169,7 @@ def _features_of_part(part: list[tuple[int, object]], feats: PosterFeatures
     return vectors, errors
 
 
-class PosterFeatures(TransformerMixin, BaseEstimator):
+class PosterFeatures(ColumnEncoder):
     """Handcrafted features of each film's poster, NaN where the poster is missing or unreadable.
 
     Parameters
@@ -210,15 +210,7 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
     def __init__(self, root=None, column="poster_file", n_colors=3, faces=True, max_side=256,
                  on_error="skip", max_pixels=DEFAULT_MAX_PIXELS, cache_dir=None,
                  show_progress=False):
-        self.root = root
-        self.column = column
-        self.n_colors = n_colors
-        self.faces = faces
-        self.max_side = max_side
-        self.on_error = on_error
-        self.max_pixels = max_pixels
-        self.cache_dir = cache_dir
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def _check_params(self) -> None:
         if not isinstance(self.n_colors, int | np.integer) or not 1 <= self.n_colors <= 16:
@@ -228,32 +220,19 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
         if self.on_error not in ("skip", "raise"):
             raise InputError(f"The 'on_error' parameter of PosterFeatures must be 'skip' or 'raise', got {self.on_error!r}")
 
-    def _check_frame(self, X) -> pd.DataFrame:
-        if not isinstance(X, pd.DataFrame):
-            raise SchemaError(f"PosterFeatures expects a DataFrame with a {self.column!r} column, got {type(X).__name__}")
-        if self.column not in X.columns:
-            raise SchemaError(f"PosterFeatures: column {self.column!r} is missing; got columns {list(X.columns)[:8]}")
-        return X
-
     def fit(self, X, y=None):
         """Check the parameters and the column; nothing is learned from the posters."""
         self._check_params()
-        self._check_frame(X)
+        self._column(X)
         self.feature_names_out_ = np.asarray(poster_feature_names(self.n_colors, self.faces), dtype=object)
         return self
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "feature_names_out_"):
-            raise NotFittedError("PosterFeatures is not fitted yet; call fit first")
-        return self.feature_names_out_.copy()
 
     def transform(self, X) -> pd.DataFrame:
         """One row of features per row of ``X`` (same index), NaN for unreadable posters."""
         names = self.get_feature_names_out()
-        X = self._check_frame(X)
         out = np.full((len(X), len(names)), np.nan)
         skipped: dict = {}
-        paths = X[self.column].tolist()
+        paths = self._column(X).tolist()
         # chunks of posters are the units of the current executor (Ray tasks with --ray)
         pairs = list(enumerate(paths))
         parts = [pairs[start:start + _PART] for start in range(0, len(pairs), _PART)]
@@ -267,7 +246,7 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
                 advance(len(part))
         self.n_skipped_ = len(skipped)
         self.skipped_ = skipped
-        return pd.DataFrame(out, index=X.index, columns=list(names))
+        return self._frame(out, X)
 
     def _cache(self) -> EmbeddingCache | None:
         namespace = f"poster-features-{_VERSION}-k{self.n_colors}-s{self.max_side}-f{int(bool(self.faces))}"
@@ -287,8 +266,3 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
             cache.put(key, vector)
         return vector
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags

@@ -8,9 +8,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from .._errors import InputError, MissingDependencyError, NotFittedError, SchemaError
+from .._cache import EmbeddingCache
+from .._errors import InputError, MissingDependencyError
+from .._estimator import ColumnEncoder, store_params
 from ._efficientnet import (
     LITE_VARIANTS,
     TopBlocks,
@@ -19,7 +20,6 @@ from ._efficientnet import (
     load_lite_weights,
     packaged_lite_weights,
 )
-from ._embeddings import EmbeddingCache
 from ._pixels import (
     check_image_size,
     encoded_batches,
@@ -62,7 +62,7 @@ def default_poster_encoder(**params):
     return PosterFeatures(**keep)
 
 
-class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
+class PretrainedPosterEncoder(ColumnEncoder):
     """The pooled 1,280-d ImageNet EfficientNet-Lite embedding of each poster.
 
     Parameters
@@ -107,16 +107,7 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
     def __init__(self, variant="lite0", weights=None, image_size=224, normalization="imagenet",
                  root=None, column="poster_file", cache_dir=None, batch_size=32,
                  trunk_block=None, show_progress=False):
-        self.variant = variant
-        self.weights = weights
-        self.image_size = image_size
-        self.normalization = normalization
-        self.root = root
-        self.column = column
-        self.cache_dir = cache_dir
-        self.batch_size = batch_size
-        self.trunk_block = trunk_block
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ fit
     def fit(self, X=None, y=None):
@@ -155,17 +146,7 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
             [f"effnet_{self.variant}_{i}" for i in range(model.out_features)], dtype=object)
         return self
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "model_"):
-            raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit first")
-        return self.feature_names_out_.copy()
-
     # ------------------------------------------------------------------ transform
-    def _paths(self, X) -> list:
-        if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
-            raise SchemaError(f"{type(self).__name__} expects a DataFrame with a {self.column!r} column")
-        return X[self.column].tolist()
-
     def _caches(self):
         if not self.cache_dir:
             return None, None
@@ -186,7 +167,7 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
 
     def _encode(self, X, want_trunk: bool):
         names = self.get_feature_names_out()
-        paths = self._paths(X)
+        paths = self._column(X).tolist()
         cache, trunk_cache = self._caches()
         out = np.full((len(paths), len(names)), np.nan, dtype=np.float32)
         trunks: dict[int, np.ndarray] = {}
@@ -222,7 +203,7 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
     def transform(self, X) -> pd.DataFrame:
         """One embedding row per film (same index), NaN where the poster is unreadable."""
         out, _ = self._encode(X, want_trunk=False)
-        return pd.DataFrame(out, index=X.index, columns=list(self.get_feature_names_out()))
+        return self._frame(out, X)
 
     def trunk_activations(self, X) -> tuple[np.ndarray, np.ndarray]:
         """``(activations, valid)``: float16 ``(n, C, H, W)`` entering block ``trunk_block``
@@ -270,8 +251,3 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
         if "model_" in state:
             self._fused = fold_batchnorm(self.model_)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags

@@ -1,7 +1,7 @@
 """The multi-label genre classifier of RESEARCH §4: text and image branches with fusion operators."""
 
+from ...evaluation import multilabel_metrics  # public here before it moved to evaluation
 from ._estimator import IMAGE_BRANCHES, TEXT_BRANCHES, GenreClassifier
-from ._metrics import multilabel_metrics
 from ._model import GenreNet, LstmText, PixelResNet, SmallCnn, VectorBranch
 from ._vocab import WordVocabulary, tokenize
 

@@ -11,17 +11,23 @@ import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ..._errors import ArtifactError, InputError, NotFittedError, SchemaError
+from ..._artifact import check_format, format_tag
+from ..._errors import ArtifactError, InputError, SchemaError
+from ..._estimator import check_fitted, store_params
 from ..._io import atomic_dir, write_json
-from ...data._schema import GENRES
-from ...vision._cnn_embedder import PosterEmbeddings
-from ...vision._pixels import check_image_size, poster_pixels
-from ...vision._poster_features import PosterFeatures
-from ...vision._pretrained import PretrainedPosterEncoder
-from ...vision._resnet import find_local_weights, resnet
+from ...data import GENRES
+from ...evaluation import validation_split
+from ...vision import (
+    PosterEmbeddings,
+    PosterFeatures,
+    PretrainedPosterEncoder,
+    check_image_size,
+    find_local_weights,
+    poster_pixels,
+    resnet,
+)
 from .._fusion import FUSION_OPERATORS
 from .._train_loop import TrainConfig, train
-from ..poster_revenue._estimator import validation_split
 from ._model import GenreNet, LstmText, PixelResNet, SmallCnn, TunedTopBranch, VectorBranch
 from ._vocab import WordVocabulary
 
@@ -35,7 +41,7 @@ IMAGE_BRANCHES = ("cnn", "resnet18", "resnet18-frozen", "features", "effnet-lite
                   "effnet-lite0-top")
 _VECTOR_BRANCHES = ("resnet18-frozen", "features", "effnet-lite0")
 _TRUNK_BLOCK = 13  # Lite0 blocks 13-15 and the head convolution are tuned
-_FORMAT = 1
+_FORMAT = format_tag("genre-classifier", 1)
 
 
 class GenreClassifier(ClassifierMixin, BaseEstimator):
@@ -86,30 +92,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
                  vocab_size=20000, lr=1e-3, weight_decay=1e-4, batch_size=64, max_epochs=20,
                  patience=4, seed=0, max_seconds=None, max_steps_per_epoch=None,
                  validation_fraction=0.1, threshold=0.5, show_progress=False):
-        self.text = text
-        self.image = image
-        self.fusion = fusion
-        self.weights = weights
-        self.labels = labels
-        self.min_label_count = min_label_count
-        self.root = root
-        self.text_column = text_column
-        self.image_column = image_column
-        self.image_size = image_size
-        self.cache_dir = cache_dir
-        self.max_len = max_len
-        self.vocab_size = vocab_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.max_steps_per_epoch = max_steps_per_epoch
-        self.validation_fraction = validation_fraction
-        self.threshold = threshold
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     # ---------------------------------------------------------------- inputs
     def _check_params(self) -> None:
@@ -191,7 +174,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         if self.text == "lstm":
             self.vocab_ = WordVocabulary.fit(X[self.text_column].tolist(), max_size=int(self.vocab_size))
         elif self.text == "minilm":
-            from ...text._minilm import MiniLMEncoder
+            from ...text import MiniLMEncoder
 
             self.minilm_ = MiniLMEncoder(column=self.text_column, cache_dir=self.cache_dir,
                                          show_progress=bool(self.show_progress)).fit()
@@ -271,8 +254,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Genre probabilities ``(n, len(labels_))``; NaN rows where an input is missing."""
-        if not hasattr(self, "net_"):
-            raise NotFittedError("GenreClassifier is not fitted yet; call fit first")
+        check_fitted(self, "net_")
         X = self._check_frame(X)
         text_in, text_ok = self._text_input(X)
         image_in, image_ok = self._image_input(X)
@@ -295,8 +277,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
 
     @property
     def classes_(self) -> np.ndarray:
-        if not hasattr(self, "labels_"):
-            raise NotFittedError("GenreClassifier is not fitted yet; call fit first")
+        check_fitted(self, "labels_")
         return np.asarray(self.labels_, dtype=object)
 
     # ---------------------------------------------------------------- save / load
@@ -304,8 +285,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         """Write ``model.safetensors``, ``config.json`` (and the frozen backbone) atomically."""
         from safetensors.torch import save_file
 
-        if not hasattr(self, "net_"):
-            raise NotFittedError("GenreClassifier is not fitted yet; call fit first")
+        check_fitted(self, "net_")
         params = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.get_params().items()}
         config = {"format": _FORMAT, "params": params, "labels": self.labels_,
                   "vocab": self.vocab_.words if self.text == "lstm" else None,
@@ -333,8 +313,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
             state = load_file(str(directory / "model.safetensors"))
         except Exception as exc:  # missing files, bad JSON, a corrupt safetensors header
             raise ArtifactError(f"no readable genre model in {str(directory)!r}: {exc}") from exc
-        if config.get("format") != _FORMAT:
-            raise ArtifactError(f"genre model format {config.get('format')!r} in {str(directory)!r}; expected {_FORMAT}")
+        check_format(config, _FORMAT, directory, legacy=[1])  # 1: the tag before the convention
         params = {**config["params"], **overrides}
         if params.get("image") == "resnet18-frozen":
             params["weights"] = str(directory / "backbone.safetensors")
@@ -345,7 +324,7 @@ class GenreClassifier(ClassifierMixin, BaseEstimator):
         if clf.text == "lstm":
             clf.vocab_ = WordVocabulary(config["vocab"])
         elif clf.text == "minilm":
-            from ...text._minilm import MiniLMEncoder
+            from ...text import MiniLMEncoder
 
             clf.minilm_ = MiniLMEncoder(column=clf.text_column, cache_dir=clf.cache_dir).fit()
         clf._make_image_encoder()

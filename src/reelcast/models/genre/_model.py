@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ...vision._pixels import normalize_pixels
+from ...vision import normalize_pixels
 from .._fusion import make_fusion
 
 __all__ = ["GenreNet", "LstmText", "PixelResNet", "SmallCnn", "Standardize", "TunedTopBranch",

@@ -11,8 +11,9 @@ import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 
-from ..._errors import InputError, NotFittedError, SchemaError
-from ...evaluation._baselines import log_revenue
+from ..._errors import InputError, SchemaError
+from ..._estimator import check_fitted, store_params
+from ...data import log_revenue
 from .._train_loop import TrainConfig, TrainResult, train
 from ._grounding import KeywordGrounding
 from ._network import MODALITIES, MultimodalRevenueNet
@@ -84,29 +85,7 @@ class MultimodalRevenueRegressor(RegressorMixin, BaseEstimator):
                  min_count=5, max_cast=5, max_len=24, tabular_encoder=None, poster_encoder=None,
                  text_encoder=None, lr=3e-4, weight_decay=1e-4, batch_size=128, max_epochs=60, patience=8,
                  validation_fraction=0.15, seed=0, max_seconds=120.0, show_progress=False):
-        self.modalities = modalities
-        self.fusion = fusion
-        self.embed_dim = embed_dim
-        self.hidden = hidden
-        self.dropout = dropout
-        self.modality_dropout = modality_dropout
-        self.grounding = grounding
-        self.freeze_embeddings = freeze_embeddings
-        self.min_count = min_count
-        self.max_cast = max_cast
-        self.max_len = max_len
-        self.tabular_encoder = tabular_encoder
-        self.poster_encoder = poster_encoder
-        self.text_encoder = text_encoder
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     uses_history = True
 
@@ -265,9 +244,7 @@ class MultimodalRevenueRegressor(RegressorMixin, BaseEstimator):
 
     # -- predict ---------------------------------------------------------------------------
     def _check(self) -> None:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This MultimodalRevenueRegressor is not fitted yet; call "
-                                 "fit(films) first.")
+        check_fitted(self, "model_", "fit(films)")
 
     def _forward(self, films: pd.DataFrame, what: str) -> np.ndarray:
         self._check()

@@ -30,14 +30,17 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator, clone
 from torch import nn
 
-from ..._errors import ArtifactError, InputError, NotFittedError, SchemaError
+from ..._artifact import check_format, format_tag
+from ..._errors import ArtifactError, InputError, SchemaError
+from ..._estimator import check_fitted, store_params
 from ..._io import atomic_dir, write_json
 from .._train_loop import TrainConfig, train
 from ._vocab import BAG_FIELDS, TokenVocabulary, pooled_tokens
 
 __all__ = ["GroundingNet", "KeywordGrounding"]
 
-_FORMAT = "reelcast-keyword-grounding-v1"
+_FORMAT = format_tag("keyword-grounding", 1)
+_LEGACY_FORMATS = ("reelcast-keyword-grounding-v1",)  # the tag before the convention
 
 
 class GroundingNet(nn.Module):
@@ -107,23 +110,7 @@ class KeywordGrounding(BaseEstimator):
                  cutoff=None, poster_encoder=None, lr=3e-3, weight_decay=1e-4, batch_size=128,
                  max_epochs=60, patience=6, validation_fraction=0.2, seed=0, max_seconds=120.0,
                  show_progress=False):
-        self.dim = dim
-        self.hidden = hidden
-        self.min_count = min_count
-        self.max_size = max_size
-        self.max_cast = max_cast
-        self.max_len = max_len
-        self.cutoff = cutoff
-        self.poster_encoder = poster_encoder
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     # -- data ------------------------------------------------------------------------------
     def _visual(self, films: pd.DataFrame, visual) -> np.ndarray:
@@ -201,9 +188,7 @@ class KeywordGrounding(BaseEstimator):
 
     # -- use -------------------------------------------------------------------------------
     def _check(self) -> None:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This KeywordGrounding is not fitted yet; call fit(films, visual) "
-                                 "or KeywordGrounding.load(directory).")
+        check_fitted(self, "model_", "fit(films, visual) or KeywordGrounding.load(directory)")
 
     def predict_visual(self, films: pd.DataFrame) -> np.ndarray:
         """The standardised poster vector predicted from each film's tokens."""
@@ -273,9 +258,7 @@ class KeywordGrounding(BaseEstimator):
             raise ArtifactError(f"grounding folder {str(directory)!r} is incomplete: {exc}") from exc
         except Exception as exc:  # safetensors raises its own error type on a bad header
             raise ArtifactError(f"grounding folder {str(directory)!r} is unreadable: {exc}") from exc
-        if config.get("format") != _FORMAT:
-            raise ArtifactError(f"{str(directory)!r} is not a keyword grounding (format "
-                                f"{config.get('format')!r})")
+        check_format(config, _FORMAT, directory, legacy=_LEGACY_FORMATS)
         est = cls(**config["params"])
         est.vocabulary_ = vocab
         est.n_pretrain_ = int(config["n_pretrain"])

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from ..._errors import InputError
+from ..._estimator import ColumnEncoder
 
 __all__ = ["PrecomputedEncoder"]
 
 
-class PrecomputedEncoder(TransformerMixin, BaseEstimator):
+class PrecomputedEncoder(ColumnEncoder):
     """Rows of ``table`` looked up by ``films[key]``; films not in the table get NaN.
 
     Useful when a block (poster features, MiniLM overview embeddings, the as-of feature table) is
@@ -24,6 +24,8 @@ class PrecomputedEncoder(TransformerMixin, BaseEstimator):
         Numeric columns, indexed by the key (unique).
     key : str, default "film_id"
     """
+
+    column_param = "key"
 
     def __init__(self, table=None, key="film_id"):
         self.table = table
@@ -38,15 +40,7 @@ class PrecomputedEncoder(TransformerMixin, BaseEstimator):
         self.feature_names_out_ = np.asarray([str(c) for c in self.table.columns], dtype=object)
         return self
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "feature_names_out_"):
-            raise NotFittedError("PrecomputedEncoder is not fitted yet; call fit first")
-        return self.feature_names_out_.copy()
-
     def transform(self, X) -> pd.DataFrame:
-        names = self.get_feature_names_out()
-        if not isinstance(X, pd.DataFrame) or self.key not in X.columns:
-            raise SchemaError(f"PrecomputedEncoder expects a DataFrame with a {self.key!r} column")
-        out = self.table.reindex(X[self.key].to_numpy())
-        out = pd.DataFrame(out.to_numpy(dtype=np.float64), index=X.index, columns=list(names))
-        return out
+        self.get_feature_names_out()  # the not-fitted check
+        found = self.table.reindex(self._column(X).to_numpy())
+        return self._frame(found.to_numpy(dtype=np.float64), X)

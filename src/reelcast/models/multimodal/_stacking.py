@@ -1,6 +1,6 @@
 """Stacking the network into the tree forecaster: time-ordered out-of-fold predictions.
 
-``oof_network_predictions`` fits one network per :class:`~reelcast.models.stack._folds.TimeOrderedFolds`
+``oof_network_predictions`` fits one network per :class:`~reelcast.evaluation.TimeOrderedFolds`
 fold on every film strictly earlier than the fold's block and predicts the block, so no prediction
 comes from a model that saw its own film or any later one. The earliest ``min_train_fraction`` of
 the films never get an out-of-fold value (NaN; LightGBM routes missing values on its own).
@@ -22,9 +22,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 
-from ..._errors import InputError, NotFittedError
-from ...evaluation._baselines import log_revenue
-from ..stack._folds import TimeOrderedFolds
+from ..._errors import InputError
+from ..._estimator import check_fitted, store_params
+from ...data import log_revenue
+from ...evaluation import TimeOrderedFolds
+from ..forecaster import BoxOfficeForecaster
 from ._estimator import MultimodalRevenueRegressor
 
 __all__ = ["NetworkStackedForecaster", "oof_network_predictions"]
@@ -92,15 +94,9 @@ class NetworkStackedForecaster(RegressorMixin, BaseEstimator):
 
     def __init__(self, forecaster=None, network=None, n_folds=5, min_train_fraction=0.3,
                  embedding_components=0):
-        self.forecaster = forecaster
-        self.network = network
-        self.n_folds = n_folds
-        self.min_train_fraction = min_train_fraction
-        self.embedding_components = embedding_components
+        store_params(self, locals())
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
-        from ...forecast import BoxOfficeForecaster
-
         films = films.reset_index(drop=True)
         if y is None:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -129,13 +125,12 @@ class NetworkStackedForecaster(RegressorMixin, BaseEstimator):
             pcs[seen] = np.nan  # the embedding network trained on these films
             self.embed_seen_, self.train_pcs_ = np.asarray(seen), pcs
             X = X.assign(**{f"mm_pc{i}": pcs[:, i] for i in range(pcs.shape[1])})
-        self.model_ = self.forecaster_._lgbm().fit(X, y)
+        self.model_ = self.forecaster_.make_regressor().fit(X, y)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This NetworkStackedForecaster is not fitted yet; call fit(films).")
+        check_fitted(self, "model_", "fit(films)")
         X = self.forecaster_.transform(films).assign(mm_pred=self.network_.predict(films))
         if self.embedding_components:
             pcs = self._project(self.embed_network_.transform(films).to_numpy(float))

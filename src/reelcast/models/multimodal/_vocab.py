@@ -16,9 +16,12 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..._artifact import check_format, format_tag
 from ..._errors import ArtifactError, InputError, SchemaError
 
-__all__ = ["BAG_FIELDS", "TokenVocabulary", "film_tokens", "pooled_tokens"]
+__all__ = ["BAG_FIELDS", "VOCABULARY_FORMAT", "TokenVocabulary", "film_tokens", "pooled_tokens"]
+
+VOCABULARY_FORMAT = format_tag("token-vocabulary", 1)
 
 # field -> (canonical column, token prefix)
 BAG_FIELDS: dict[str, tuple[str, str]] = {
@@ -121,14 +124,13 @@ class TokenVocabulary:
         return known / total if total else 0.0
 
     def to_dict(self) -> dict:
-        return {"format": "reelcast-token-vocabulary-v1", "max_cast": self.max_cast,
+        return {"format": VOCABULARY_FORMAT, "max_cast": self.max_cast,
                 "tokens": self.tokens}
 
     @classmethod
     def from_dict(cls, data: dict) -> TokenVocabulary:
-        if not isinstance(data, dict) or data.get("format") != "reelcast-token-vocabulary-v1":
-            raise ArtifactError("not a reelcast token vocabulary (format "
-                                f"{data.get('format') if isinstance(data, dict) else None!r})")
+        check_format(data, VOCABULARY_FORMAT, "token vocabulary",
+                     legacy=["reelcast-token-vocabulary-v1"])  # the tag before the convention
         return cls(list(data["tokens"]), max_cast=int(data.get("max_cast", 5)))
 
     @classmethod

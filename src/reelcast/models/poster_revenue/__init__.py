@@ -1,8 +1,9 @@
 """The poster-only revenue regressor of RESEARCH §3: network, estimators, published metrics."""
 
-from ._estimator import PosterRevenueRegressor, RevenueHeadRegressor, validation_split
+# public here before they moved to evaluation
+from ...evaluation import revenue_metrics, validation_split
+from ._estimator import PosterRevenueRegressor, RevenueHeadRegressor
 from ._finetune import TopBlocksRevenueRegressor
-from ._metrics import revenue_metrics
 from ._model import PosterRevenueNet, RevenueHead
 
 __all__ = [

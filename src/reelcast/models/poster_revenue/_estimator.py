@@ -7,12 +7,21 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from ..._errors import InputError, SchemaError
+from ..._estimator import check_fitted, store_params
 from ..._io import atomic_file
-from ...vision._pixels import check_image_size, normalize_pixels, poster_pixels
-from ...vision._resnet import ARCHITECTURES, find_local_weights, load_weights, resnet
+from ...evaluation import validation_split
+from ...vision import (
+    ARCHITECTURES,
+    check_image_size,
+    find_local_weights,
+    load_weights,
+    normalize_pixels,
+    poster_pixels,
+    resnet,
+)
 from .._train_loop import TrainConfig, TrainResult, train
 from ._model import PosterRevenueNet, RevenueHead
 
@@ -24,18 +33,6 @@ _TRAIN_FIELDS = ("lr", "weight_decay", "batch_size", "max_epochs", "patience", "
 
 def _train_config(est) -> TrainConfig:
     return TrainConfig(**{k: getattr(est, k) for k in _TRAIN_FIELDS if hasattr(est, k)})
-
-
-def validation_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Seeded ``(train, validation)`` positions; with under 5 rows both are all rows."""
-    if not 0 < fraction < 1:
-        raise InputError(f"validation_fraction must be in (0, 1), got {fraction!r}")
-    if n < 5:
-        everything = np.arange(n)
-        return everything, everything
-    order = np.random.default_rng(seed).permutation(n)
-    n_val = max(1, int(round(n * fraction)))
-    return np.sort(order[n_val:]), np.sort(order[:n_val])
 
 
 def _check_revenue(y, n: int) -> np.ndarray:
@@ -94,26 +91,7 @@ class PosterRevenueRegressor(RegressorMixin, BaseEstimator):
                  patience=7, plateau_factor=0.5, plateau_patience=2, validation_fraction=0.1,
                  augment=False, seed=0, max_seconds=None, max_steps_per_epoch=None,
                  cache_dir=None, checkpoint_dir=None, show_progress=False):
-        self.arch = arch
-        self.weights = weights
-        self.image_size = image_size
-        self.root = root
-        self.column = column
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.plateau_factor = plateau_factor
-        self.plateau_patience = plateau_patience
-        self.validation_fraction = validation_fraction
-        self.augment = augment
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.max_steps_per_epoch = max_steps_per_epoch
-        self.cache_dir = cache_dir
-        self.checkpoint_dir = checkpoint_dir
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def _pixels(self, X):
         if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
@@ -168,8 +146,7 @@ class PosterRevenueRegressor(RegressorMixin, BaseEstimator):
 
     def predict_log10(self, X) -> np.ndarray:
         """Predicted log10(revenue); NaN where the poster is unreadable."""
-        if not hasattr(self, "model_"):
-            raise NotFittedError("PosterRevenueRegressor is not fitted yet; call fit first")
+        check_fitted(self, "model_")
         batch = self._pixels(X)
         out = np.full(len(X), np.nan)
         ok = np.flatnonzero(batch.valid)
@@ -188,8 +165,7 @@ class PosterRevenueRegressor(RegressorMixin, BaseEstimator):
         """Save the trained backbone with torchvision names (loads into ``PosterEmbeddings``)."""
         from safetensors.torch import save
 
-        if not hasattr(self, "model_"):
-            raise NotFittedError("PosterRevenueRegressor is not fitted yet; call fit first")
+        check_fitted(self, "model_")
         state = {k: v.contiguous() for k, v in self.model_.backbone.state_dict().items()}
         with atomic_file(path, "wb") as fh:
             fh.write(save(state, metadata={"arch": self.arch}))
@@ -218,18 +194,7 @@ class RevenueHeadRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, target="log10", lr=2e-4, weight_decay=1e-4, batch_size=32, max_epochs=30,
                  patience=7, plateau_factor=0.5, plateau_patience=2, validation_fraction=0.1,
                  seed=0, max_seconds=None, show_progress=False):
-        self.target = target
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.plateau_factor = plateau_factor
-        self.plateau_patience = plateau_patience
-        self.validation_fraction = validation_fraction
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def fit(self, X, y):
         if self.target not in ("log10", "identity"):
@@ -264,7 +229,7 @@ class RevenueHeadRegressor(RegressorMixin, BaseEstimator):
         return np.nan_to_num((X - self.mean_) / self.scale_, nan=0.0, posinf=0.0, neginf=0.0)
 
     def predict(self, X) -> np.ndarray:
-        check_is_fitted(self, "model_")
+        check_fitted(self, "model_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
         with torch.inference_mode():
             out = self.model_(torch.tensor(self._scale(X), dtype=torch.float64)).numpy()

@@ -15,9 +15,11 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from torch import nn
 
-from ..._errors import InputError, NotFittedError
+from ..._errors import InputError
+from ..._estimator import check_fitted, store_params
+from ...evaluation import validation_split
 from .._train_loop import TrainResult, train
-from ._estimator import _check_revenue, _train_config, validation_split
+from ._estimator import _check_revenue, _train_config
 from ._model import RevenueHead
 
 __all__ = ["TopBlocksRevenueRegressor"]
@@ -69,19 +71,7 @@ class TopBlocksRevenueRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, encoder=None, lr=2e-4, weight_decay=1e-4, batch_size=32, max_epochs=30,
                  patience=7, plateau_factor=0.5, plateau_patience=2, validation_fraction=0.1,
                  seed=0, max_seconds=None, max_steps_per_epoch=None, show_progress=False):
-        self.encoder = encoder
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.plateau_factor = plateau_factor
-        self.plateau_patience = plateau_patience
-        self.validation_fraction = validation_fraction
-        self.seed = seed
-        self.max_seconds = max_seconds
-        self.max_steps_per_epoch = max_steps_per_epoch
-        self.show_progress = show_progress
+        store_params(self, locals())
 
     def fit(self, X, y):
         if self.encoder is None or getattr(self.encoder, "trunk_block", None) is None:
@@ -120,8 +110,7 @@ class TopBlocksRevenueRegressor(RegressorMixin, BaseEstimator):
 
     def predict_log10(self, X) -> np.ndarray:
         """Predicted log10(revenue); NaN where the poster is unreadable."""
-        if not hasattr(self, "model_"):
-            raise NotFittedError("TopBlocksRevenueRegressor is not fitted yet; call fit first")
+        check_fitted(self, "model_")
         trunk, ok = self.encoder_.trunk_activations(X)
         out = np.full(len(X), np.nan)
         rows = np.flatnonzero(ok)

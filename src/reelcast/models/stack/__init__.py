@@ -5,10 +5,10 @@
 ['best', 'default', 'fast']
 """
 
+from ...evaluation import TimeOrderedFolds  # public here before it moved to evaluation
 from ._artifact import load_stack
 from ._caruana import EnsembleSelection
 from ._films import DIFFERENCE_COLUMNS, StackForecaster
-from ._folds import TimeOrderedFolds
 from ._presets import PRESETS, PRETRAIN_MODES
 from ._pretrain import RATING_PRIOR
 from ._stacker import StackedRegressor

@@ -12,19 +12,19 @@ Written through ``atomic_dir``: an interrupted save leaves the previous artifact
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
+from ..._artifact import check_format, format_tag, read_json
 from ..._errors import ArtifactError
 from ..._io import atomic_dir, write_json
 from ..tabular import TabularModel, load_model
 from ._caruana import EnsembleSelection
 
-__all__ = ["save_stack", "load_stack", "STACK_FORMAT_VERSION"]
+__all__ = ["save_stack", "load_stack", "STACK_FORMAT"]
 
-STACK_FORMAT_VERSION = 1
+STACK_FORMAT = format_tag("stack", 1)
 
 
 def _jsonable(value):
@@ -57,7 +57,7 @@ def save_stack(stack, path) -> Path:
         if stack.prior_model_ is not None:
             stack.prior_model_.save_into(tmp / "prior")
         write_json(tmp / "stack.json", {
-            "format_version": STACK_FORMAT_VERSION,
+            "format": STACK_FORMAT,
             "class": "StackedRegressor",
             "params": _jsonable(stack.get_params()),
             "config": _jsonable(stack.config_),
@@ -86,15 +86,8 @@ def load_stack(path):
 
     path = Path(path)
     file = path / "stack.json"
-    if not file.is_file():
-        raise ArtifactError(f"{path} is not a saved stack: stack.json is missing")
-    try:
-        state = json.loads(file.read_text())
-    except json.JSONDecodeError as exc:
-        raise ArtifactError(f"{file} is not valid JSON: {exc}") from exc
-    if state.get("format_version") != STACK_FORMAT_VERSION:
-        raise ArtifactError(f"{file} has format_version={state.get('format_version')!r}; "
-                            f"this reelcast reads {STACK_FORMAT_VERSION}")
+    state = read_json(file, "a saved stack")
+    check_format(state, STACK_FORMAT, file, legacy=[1])  # 1: "format_version" before the tags
     stack = StackedRegressor(**state["params"])
     stack.config_ = state["config"]
     stack.columns_ = list(state["columns"])

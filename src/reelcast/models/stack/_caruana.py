@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._errors import InputError, NotFittedError
+from ..._errors import InputError
+from ..._estimator import check_fitted
 
 __all__ = ["EnsembleSelection"]
 
@@ -59,6 +60,5 @@ class EnsembleSelection:
         return self
 
     def predict(self, predictions: np.ndarray) -> np.ndarray:
-        if not hasattr(self, "weights_"):
-            raise NotFittedError("This EnsembleSelection is not fitted yet; call fit first.")
+        check_fitted(self, "weights_")
         return np.asarray(predictions, dtype=np.float64) @ self.weights_

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from ..._errors import InputError, SchemaError
+from ..._estimator import check_fitted, store_params
 from ._stacker import StackedRegressor
 
 __all__ = ["StackForecaster", "DIFFERENCE_COLUMNS"]
@@ -56,12 +57,7 @@ class StackForecaster(RegressorMixin, BaseEstimator):
     def __init__(self, preset: str = "default", pretrain: bool = True,
                  differences: bool = False, min_votes: int = 10, random_state: int = 0,
                  verbose: bool = False):
-        self.preset = preset
-        self.pretrain = pretrain
-        self.differences = differences
-        self.min_votes = min_votes
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _features(self, films: pd.DataFrame) -> pd.DataFrame:
         X = self.features_.transform(films)
@@ -72,8 +68,7 @@ class StackForecaster(RegressorMixin, BaseEstimator):
         return X
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
-        from ...features import PreReleaseFeatures
-        from ...features._differences import TemporalDifferences
+        from ...features import PreReleaseFeatures, TemporalDifferences
 
         for col in ("release_date", "revenue") if y is None else ("release_date",):
             if col not in films.columns:
@@ -113,8 +108,7 @@ class StackForecaster(RegressorMixin, BaseEstimator):
 
     def predict(self, films: pd.DataFrame) -> np.ndarray:
         """Natural-log worldwide revenue forecasts."""
-        if not hasattr(self, "stack_"):
-            raise NotFittedError("This StackForecaster is not fitted yet; call fit(films) first.")
+        check_fitted(self, "stack_", "fit(films)")
         return self.stack_.predict(self._features(films))
 
     def predict_revenue(self, films: pd.DataFrame) -> np.ndarray:

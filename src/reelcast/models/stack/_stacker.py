@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_array, column_or_1d
 
 from ..._errors import InputError
-from ..tabular import TabularModel, make_model
-from ..tabular._base import ModelNotFittedError, validate_columns
+from ..._estimator import check_fitted, store_params
+from ..._progress import progress_bar
+from ...evaluation import TimeOrderedFolds, as_time_array
+from ..tabular import TabularModel, make_model, table_tags, validate_columns
 from ._caruana import EnsembleSelection
-from ._folds import TimeOrderedFolds, as_time_array
 from ._presets import PRESETS, PRETRAIN_MODES
 from ._pretrain import RATING_PRIOR, check_pretrain, fit_rating_prior
 
@@ -82,16 +85,7 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, preset: str = "default", models=None, n_layers=None, n_folds=None,
                  min_train_fraction=None, ensemble_iterations=None, pretrain_mode=None,
                  prior_model=None, random_state: int = 0, verbose: bool = False):
-        self.preset = preset
-        self.models = models
-        self.n_layers = n_layers
-        self.n_folds = n_folds
-        self.min_train_fraction = min_train_fraction
-        self.ensemble_iterations = ensemble_iterations
-        self.pretrain_mode = pretrain_mode
-        self.prior_model = prior_model
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     # -- configuration -------------------------------------------------------------------------
     def resolved_config(self) -> dict:
@@ -125,10 +119,7 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
 
     # -- input ---------------------------------------------------------------------------------
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        return tags
+        return table_tags(super().__sklearn_tags__())
 
     def _frame(self, X, reset: bool) -> pd.DataFrame:
         """Check columns like sklearn does; arrays become frames with columns ``x0, x1, …``."""
@@ -212,7 +203,8 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
         total = config["n_layers"] * len(named) * (n_folds + 1)
         if mode in ("continue", "both"):
             total += sum(isinstance(m, TabularModel) and m.supports_init_model for _, m in named)
-        with _progress(self.verbose, total) as tick:
+        with progress_bar("stack", total, bool(self.verbose), transient=True) as advance:
+            tick = functools.partial(advance, 1)  # one fit done: its label on the bar
             if mode in ("continue", "both"):
                 for name, model in named:
                     if isinstance(model, TabularModel) and model.supports_init_model:
@@ -275,9 +267,7 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
 
     # -- predict -------------------------------------------------------------------------------
     def _check_fitted(self):
-        if not hasattr(self, "ensemble_"):
-            raise ModelNotFittedError(
-                "This StackedRegressor is not fitted yet; call fit(X, y, time=...) first.")
+        check_fitted(self, "ensemble_", "fit(X, y, time=...)")
 
     def _inputs(self, X) -> pd.DataFrame:
         if isinstance(X, pd.DataFrame) and self.time_column_ in X.columns:
@@ -328,24 +318,3 @@ class StackedRegressor(RegressorMixin, BaseEstimator):
 
         return load_stack(path)
 
-
-class _progress:
-    """A rich progress bar over the fits when ``verbose``; a no-op otherwise."""
-
-    def __init__(self, verbose: bool, total: int):
-        self.verbose, self.total = verbose, total
-
-    def __enter__(self):
-        if not self.verbose:
-            return lambda label: None
-        from rich.progress import Progress
-
-        self._bar = Progress(transient=True)
-        self._bar.__enter__()
-        task = self._bar.add_task("stack", total=self.total)
-        return lambda label: self._bar.update(task, advance=1, description=label)
-
-    def __exit__(self, *exc):
-        if self.verbose:
-            self._bar.__exit__(*exc)
-        return False

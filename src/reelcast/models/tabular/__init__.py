@@ -9,7 +9,7 @@ saves itself in its library's native format (``save(dir)`` / ``load(dir)``, neve
 ['catboost', 'extra_trees', 'lgbm', 'nn', 'rf', 'xgboost']
 """
 
-from ._base import TabularModel
+from ._base import ModelNotFittedError, TabularModel, table_tags, validate_columns
 from ._registry import (
     MODEL_REGISTRY,
     load_model,
@@ -26,6 +26,7 @@ from .xgboost import XGBModel
 
 __all__ = [
     "MODEL_REGISTRY",
+    "ModelNotFittedError",
     "CatBoostModel",
     "ExtraTreesModel",
     "LGBMModel",
@@ -38,4 +39,6 @@ __all__ = [
     "model_class",
     "register_model",
     "sample_params",
+    "table_tags",
+    "validate_columns",
 ]

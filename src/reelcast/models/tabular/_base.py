@@ -14,28 +14,25 @@ z-score, and fine-tuning on box office starts from that score as a z-score of lo
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils.validation import check_array, column_or_1d, validate_data
 
-from ..._errors import ArtifactError, InputError, NotFittedError, SchemaError
+from ..._artifact import check_format, format_tag, read_json
+from ..._errors import ArtifactError, InputError, SchemaError
+from ..._estimator import ModelNotFittedError, check_fitted
 from ..._io import atomic_dir, write_json
 from ._prep import TablePrep, _as_numeric_array
 
-__all__ = ["TabularModel", "ModelNotFittedError", "FORMAT_VERSION", "validate_columns"]
+__all__ = ["TabularModel", "ModelNotFittedError", "TABULAR_FORMAT", "table_tags",
+           "validate_columns"]
 
-FORMAT_VERSION = 1
+TABULAR_FORMAT = format_tag("tabular-model", 1)
 _MIN_VALIDATION_ROWS = 10
-
-
-class ModelNotFittedError(NotFittedError, _SklearnNotFittedError):
-    """reelcast's ``NotFittedError`` that sklearn's ``check_is_fitted`` contract also accepts."""
 
 
 class TabularModel(RegressorMixin, BaseEstimator):
@@ -73,18 +70,9 @@ class TabularModel(RegressorMixin, BaseEstimator):
     def _load_native(self, path: Path, state: dict) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _store_params(self, params: dict) -> None:
-        """Keep each ``__init__`` argument as is, under its own name (sklearn's contract)."""
-        for key, value in params.items():
-            if key not in ("self", "__class__"):
-                setattr(self, key, value)
-
     # -- sklearn -------------------------------------------------------------------------------
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        return tags
+        return table_tags(super().__sklearn_tags__())
 
     def _check_y(self, y) -> np.ndarray:
         if y is None:
@@ -151,10 +139,7 @@ class TabularModel(RegressorMixin, BaseEstimator):
         return self
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise ModelNotFittedError(
-                f"This {type(self).__name__} is not fitted yet; call fit(X, y) first."
-            )
+        check_fitted(self, "model_", "fit(X, y)")
 
     def predict(self, X) -> np.ndarray:
         """Predict the target for ``X`` (same columns as in ``fit``)."""
@@ -179,7 +164,7 @@ class TabularModel(RegressorMixin, BaseEstimator):
         path.mkdir(parents=True, exist_ok=True)
         extra = self._save_native(path)
         state = {
-            "format_version": FORMAT_VERSION,
+            "format": TABULAR_FORMAT,
             "model": self.name,
             "class": type(self).__name__,
             "params": self.get_params(),
@@ -220,6 +205,13 @@ class TabularModel(RegressorMixin, BaseEstimator):
         return model
 
 
+def table_tags(tags):
+    """sklearn tags of a regressor on a table: NaNs and ``category`` columns are read as is."""
+    tags.input_tags.allow_nan = True
+    tags.input_tags.categorical = True
+    return tags
+
+
 def validate_columns(estimator, X, reset: bool) -> None:
     """sklearn's feature-count and feature-name checks, as a one-line ``SchemaError``."""
     try:
@@ -236,15 +228,6 @@ def _checked(X):
 
 def read_model_json(path: Path) -> dict:
     file = Path(path) / "model.json"
-    if not file.is_file():
-        raise ArtifactError(f"{path} is not a saved model: model.json is missing")
-    try:
-        state = json.loads(file.read_text())
-    except json.JSONDecodeError as exc:
-        raise ArtifactError(f"{file} is not valid JSON: {exc}") from exc
-    if state.get("format_version") != FORMAT_VERSION:
-        raise ArtifactError(
-            f"{file} has format_version={state.get('format_version')!r}; "
-            f"this reelcast reads {FORMAT_VERSION}"
-        )
+    state = read_json(file, "a saved model")
+    check_format(state, TABULAR_FORMAT, file, legacy=[1])  # 1: "format_version" before the tags
     return state

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...._errors import require
+from ...._estimator import store_params
 from .._base import TabularModel
 from .._registry import register_model
 from ._params import DEFAULT_PARAMS, SEARCH_SPACE
@@ -56,7 +57,7 @@ class CatBoostModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self._store_params(locals())
+        store_params(self, locals())
 
     def _pool(self, cb, X, y=None):
         cats = [j for j, c in enumerate(self.prep_.categorical) if c]

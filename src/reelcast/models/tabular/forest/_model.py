@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
 
+from ...._estimator import store_params
 from .._base import TabularModel
 from .._registry import register_model
 from ._params import DEFAULT_PARAMS, SEARCH_SPACE
@@ -56,7 +57,7 @@ class _ForestModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self._store_params(locals())
+        store_params(self, locals())
 
     def _train(self, X, y, X_val, y_val, init, n_rounds=None):
         forest = self._sklearn_class(
@@ -93,19 +94,20 @@ class _ForestModel(TabularModel):
         self.model_ = load_trees(path, state)
 
 
+def _forest_doc(summary: str) -> str:
+    """``summary`` above the shared parameter documentation of :class:`_ForestModel`."""
+    return f"{summary}\n\n{_ForestModel.__doc__.split(chr(10), 2)[2]}"
+
+
 @register_model
 class RandomForestModel(_ForestModel):
-    __doc__ = "Random forest (bootstrap rows, random feature subsets).\n\n" + (
-        _ForestModel.__doc__.split("\n", 2)[2]
-    )
+    __doc__ = _forest_doc("Random forest (bootstrap rows, random feature subsets).")
     name = "rf"
     _sklearn_class = RandomForestRegressor
 
 
 @register_model
 class ExtraTreesModel(_ForestModel):
-    __doc__ = "Extremely randomised trees (random thresholds, all rows).\n\n" + (
-        _ForestModel.__doc__.split("\n", 2)[2]
-    )
+    __doc__ = _forest_doc("Extremely randomised trees (random thresholds, all rows).")
     name = "extra_trees"
     _sklearn_class = ExtraTreesRegressor

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ...._errors import ArtifactError, require
+from ...._estimator import store_params
 from .._base import TabularModel
 from .._registry import register_model
 from ._loop import evaluate, torch_threads, train_epochs
@@ -84,7 +85,7 @@ class TabularNetModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self._store_params(locals())
+        store_params(self, locals())
 
     # -- tensors -------------------------------------------------------------------------------
     def _tensors(self, X: np.ndarray, bundle: _Bundle, y=None):

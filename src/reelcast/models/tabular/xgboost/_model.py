@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ...._errors import require
+from ...._estimator import store_params
 from .._base import TabularModel
 from .._registry import register_model
 from ._params import DEFAULT_PARAMS, SEARCH_SPACE
@@ -57,7 +58,7 @@ class XGBModel(TabularModel):
         random_state: int = 0,
         n_jobs: int = 2,
     ):
-        self._store_params(locals())
+        store_params(self, locals())
 
     def _native_params(self) -> dict:
         return {

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..._errors import InputError
-from ..._io import frame_sha256
+from .._errors import InputError
+from .._io import frame_sha256
+from ..evaluation import cutoff_date
 from ._artifact import save_anime_model
 from ._evaluation import anime_metrics, random_split, scored_titles, temporal_split
 from ._features import INPUT_COLUMNS, anime_dates
@@ -31,11 +32,8 @@ def train_anime_model(anime: pd.DataFrame, out_dir: str | Path, *, until: str | 
         ``n_train``, ``text_encoder``, ``metrics`` (empty without holdout), ``cut_year``.
     """
     scored = scored_titles(anime)
-    if until is not None:
-        try:
-            cutoff = pd.Timestamp(until)
-        except ValueError:
-            raise InputError(f"--until {until!r} is not a date (YYYY-MM-DD)") from None
+    cutoff = cutoff_date(until)
+    if cutoff is not None:
         scored = scored[(anime_dates(scored) < cutoff).fillna(False).to_numpy(bool)]
     if len(scored) < 20:
         raise InputError(f"need at least 20 scored titles to train, got {len(scored)}")

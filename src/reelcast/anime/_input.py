@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..._errors import DataFileError, InputError, SchemaError
-from ...data._schema import ANIME_COLUMNS
+from .._errors import DataFileError, InputError, SchemaError
+from ..data import ANIME_COLUMNS
 
 __all__ = ["read_anime_csv", "ANIME_CSV_COLUMNS"]
 

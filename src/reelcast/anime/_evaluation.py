@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..._errors import InputError, SchemaError
+from .._errors import InputError, SchemaError
 from ._features import anime_dates
 
 __all__ = ["SCORE_MIN", "SCORE_MAX", "scale_score", "unscale_score", "anime_metrics",

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ..._errors import InputError, NotFittedError, ReelcastError, SchemaError
-from .._fusion import FUSION_OPERATORS
+from .._errors import InputError, ReelcastError, SchemaError
+from .._estimator import check_fitted, store_params
+from ..models import FUSION_OPERATORS
 from ._evaluation import SCORE_MAX, SCORE_MIN, scale_score, unscale_score
 from ._features import INPUT_COLUMNS, AnimeFeatures, anime_dates
 from ._text_score import TextScore
@@ -47,7 +48,7 @@ class AnimePopularityModel(RegressorMixin, BaseEstimator):
     use_tabular : bool, default True
         False gives a text-only model.
     fusion : str, default "concat"
-        Fusion operator of the ``mlp`` head (see ``reelcast.models._fusion``).
+        Fusion operator of the ``mlp`` head (see ``reelcast.models.FUSION_OPERATORS``).
     text_summary : {"score", "raw", "both"}, default "score"
         How the ``lgbm`` head sees the text: one out-of-fold ridge text score (see
         ``_text_score``), the raw embedding columns, or both. The ``mlp`` head always reads the
@@ -91,25 +92,7 @@ class AnimePopularityModel(RegressorMixin, BaseEstimator):
                  hidden=128, dropout=0.2, max_epochs=60, batch_size=128, mlp_lr=1e-3,
                  weight_decay=1e-4, val_fraction=0.1, cache_dir=None, minilm_path=None,
                  random_state=0):
-        self.text = text
-        self.head = head
-        self.use_tabular = use_tabular
-        self.fusion = fusion
-        self.text_summary = text_summary
-        self.n_components = n_components
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.hidden = hidden
-        self.dropout = dropout
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.mlp_lr = mlp_lr
-        self.weight_decay = weight_decay
-        self.val_fraction = val_fraction
-        self.cache_dir = cache_dir
-        self.minilm_path = minilm_path
-        self.random_state = random_state
+        store_params(self, locals())
 
     # ---------------------------------------------------------------- checks and blocks
     def _check_params(self) -> None:
@@ -137,7 +120,7 @@ class AnimePopularityModel(RegressorMixin, BaseEstimator):
         return X[[c for c in INPUT_COLUMNS if c in X.columns]]
 
     def _make_text_encoder(self):
-        from ...text import MiniLMEncoder, TfidfSvdEncoder
+        from ..text import MiniLMEncoder, TfidfSvdEncoder
 
         tfidf = TfidfSvdEncoder(column="synopsis", n_components=int(self.n_components),
                                 random_state=self.random_state, prefix="synopsis_tfidf")
@@ -224,7 +207,7 @@ class AnimePopularityModel(RegressorMixin, BaseEstimator):
     def _fit_mlp(self, text, tab, target, dates) -> None:
         import torch
 
-        from .._train_loop import TrainConfig, train
+        from ..models import TrainConfig, train
         from ._net import AnimeNet
 
         tab_values = tab.to_numpy(np.float64)
@@ -264,8 +247,7 @@ class AnimePopularityModel(RegressorMixin, BaseEstimator):
         return torch.as_tensor(t), torch.as_tensor(np.asarray(b, np.float32))
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "train_mean_"):
-            raise NotFittedError("AnimePopularityModel is not fitted yet; call fit first")
+        check_fitted(self, "train_mean_")
 
     def predict_scaled(self, X) -> np.ndarray:
         """Predicted score on the [0, 1] scale ``(score - 1) / 9``."""

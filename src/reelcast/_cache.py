@@ -1,4 +1,4 @@
-"""An on-disk cache of vectors keyed by content hash, and the CNN poster embedder that uses it.
+"""An on-disk cache of vectors keyed by content hash (poster embeddings, text embeddings).
 
 Layout: ``<directory>/<namespace>/<key[:2]>/<key>.npy`` where ``key`` is the sha256 of the image
 bytes (or of the text) and ``namespace`` names what produced the vector (model, weights, size), so
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._io import atomic_file
+from ._io import atomic_file
 
 __all__ = ["EmbeddingCache", "bytes_key", "text_key"]
 

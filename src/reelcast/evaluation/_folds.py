@@ -1,13 +1,14 @@
-"""Time-ordered, expanding-window folds: every model is validated only on films after its data."""
+"""Validation folds: time-ordered expanding windows (a model is validated only on rows after its
+data) and a seeded random hold-out for networks' early stopping."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..._errors import InputError
+from .._errors import InputError
 
-__all__ = ["TimeOrderedFolds", "as_time_array"]
+__all__ = ["TimeOrderedFolds", "as_time_array", "validation_split"]
 
 
 def as_time_array(time, n: int) -> np.ndarray:
@@ -78,3 +79,15 @@ class TimeOrderedFolds:
                 f"{self.n_folds} time-ordered folds"
             )
         return folds
+
+
+def validation_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded ``(train, validation)`` positions; with under 5 rows both are all rows."""
+    if not 0 < fraction < 1:
+        raise InputError(f"validation_fraction must be in (0, 1), got {fraction!r}")
+    if n < 5:
+        everything = np.arange(n)
+        return everything, everything
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = max(1, int(round(n * fraction)))
+    return np.sort(order[n_val:]), np.sort(order[:n_val])

@@ -1,7 +1,7 @@
 """The text + tabular dense network (the published approach: a text embedding into an MLP).
 
 Each modality goes through its own dense adapter, the adapters meet in a selectable fusion
-operator (``reelcast.models._fusion``), and a small MLP head regresses the centred [0, 1] score.
+operator (``reelcast.models.make_fusion``), and a small MLP head regresses the centred [0, 1] score.
 With a single modality the fusion is skipped.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..._errors import InputError
-from .._fusion import make_fusion
+from .._errors import InputError
+from ..models import make_fusion
 
 __all__ = ["AnimeNet"]
 

@@ -16,69 +16,20 @@ A MiniLM text block stores nothing: the encoder is the fixed offline all-MiniLM-
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from ..._errors import ArtifactError
-from ..._io import atomic_dir, file_sha256, write_json
+from .._artifact import format_tag, library_versions, verify, write_manifest
+from .._errors import ArtifactError
+from .._io import atomic_dir, write_json
 from ._features import AnimeFeatures
 from ._model import AnimePopularityModel
 from ._text_score import TextScore
 
 __all__ = ["ANIME_FORMAT", "save_anime_model", "load_anime_model", "read_anime_manifest"]
 
-ANIME_FORMAT = "reelcast.anime/1"
-
-
-def _versions() -> dict[str, str]:
-    import torch
-
-    from ...forecast._artifact import library_versions
-
-    return {**library_versions(), "torch": torch.__version__}
-
-
-def _tfidf_state(encoder) -> tuple[dict, dict[str, np.ndarray]]:
-    vocab = encoder.vectorizer_.vocabulary_
-    terms = np.empty(len(vocab), dtype=object)
-    for term, idx in vocab.items():
-        terms[idx] = term
-    config = {"column": encoder.column, "n_components": encoder.n_components,
-              "ngram_range": list(encoder.ngram_range), "prefix": encoder.prefix,
-              "list_mode": bool(encoder.list_mode_),
-              "feature_names": list(encoder.feature_names_out_)}
-    arrays = {"terms": terms.astype(str), "idf": encoder.vectorizer_.idf_.astype(np.float64),
-              "components": encoder.svd_.components_.astype(np.float64)}
-    return config, arrays
-
-
-def _tfidf_restore(config: dict, arrays) -> object:
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from ...text import TfidfSvdEncoder
-    from ...text._tfidf import _identity_tokens
-
-    enc = TfidfSvdEncoder(column=config["column"], n_components=config["n_components"],
-                          ngram_range=tuple(config["ngram_range"]), prefix=config["prefix"])
-    vocab = {str(t): i for i, t in enumerate(arrays["terms"].tolist())}
-    kwargs = dict(sublinear_tf=True, dtype=np.float32, vocabulary=vocab)
-    if config["list_mode"]:
-        kwargs.update(analyzer=_identity_tokens)
-    else:
-        kwargs.update(ngram_range=tuple(config["ngram_range"]), strip_accents="unicode",
-                      stop_words="english")
-    vectorizer = TfidfVectorizer(**kwargs)
-    vectorizer.fit([[]] if config["list_mode"] else [""])  # fixed vocabulary: fit learns no terms
-    vectorizer.idf_ = np.asarray(arrays["idf"], np.float64)
-    svd = TruncatedSVD(n_components=len(config["feature_names"]))
-    svd.components_ = np.asarray(arrays["components"], np.float64)
-    svd.n_features_in_ = svd.components_.shape[1]
-    enc.vectorizer_, enc.svd_, enc.list_mode_ = vectorizer, svd, config["list_mode"]
-    enc.feature_names_out_ = np.asarray(config["feature_names"], dtype=object)
-    return enc
+ANIME_FORMAT = format_tag("anime", 1)
 
 
 def _json_params(model: AnimePopularityModel) -> dict:
@@ -100,7 +51,7 @@ def save_anime_model(model: AnimePopularityModel, out_dir: str | Path, *,
                   "text_used": model.text_used_, "train_mean": model.train_mean_,
                   "features": model.features_.state() if model.features_ is not None else None}
         if model.text_used_ == "tfidf":
-            config["tfidf"], arrays = _tfidf_state(model.text_encoder_)
+            config["tfidf"], arrays = model.text_encoder_.state()
             np.savez(tmp / "text_tfidf.npz", **arrays)
         if model.head == "lgbm":
             model.booster_.save_model(str(tmp / "lgbm_model.txt"))
@@ -116,33 +67,18 @@ def save_anime_model(model: AnimePopularityModel, out_dir: str | Path, *,
                              "tab_center": model.tab_center_.tolist(),
                              "tab_scale": model.tab_scale_.tolist()}
         write_json(tmp / "config.json", config)
-        files = sorted(p for p in tmp.rglob("*") if p.is_file())
-        write_json(tmp / "manifest.json", {
-            "format": ANIME_FORMAT, "domain": "anime",
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "versions": _versions(), "target": "MAL score 1-10; trained on (score - 1) / 9",
+        write_manifest(tmp, ANIME_FORMAT, {
+            "domain": "anime", "target": "MAL score 1-10; trained on (score - 1) / 9",
             "text_encoder": model.text_used_, "head": model.head,
             "features": list(model.feature_names_in_),
             "training_data_sha256": training_data_hash, "metrics": metrics or {},
-            "files": {str(p.relative_to(tmp)): file_sha256(p) for p in files}, **(extra or {})})
+            **(extra or {})}, versions=library_versions("torch"))
     return out_dir
 
 
 def read_anime_manifest(model_dir: str | Path) -> dict:
     """The manifest of an anime model directory, after checking format and every file's hash."""
-    from ...forecast._artifact import check_versions, read_manifest, verify_files
-
-    model_dir = Path(model_dir)
-    manifest = read_manifest(model_dir)
-    if manifest.get("format") != ANIME_FORMAT:
-        raise ArtifactError(f"{model_dir}: format {manifest.get('format')!r} is not "
-                            f"{ANIME_FORMAT!r}")
-    files = manifest.get("files")
-    if not isinstance(files, dict) or "config.json" not in files:
-        raise ArtifactError(f"{model_dir}: manifest lists no config.json")
-    check_versions(model_dir, manifest.get("versions", {}))
-    verify_files(model_dir, files)
-    return manifest
+    return verify(model_dir, ANIME_FORMAT, required=["config.json"])
 
 
 def load_anime_model(model_dir: str | Path, *, cache_dir=None) -> AnimePopularityModel:
@@ -165,12 +101,14 @@ def load_anime_model(model_dir: str | Path, *, cache_dir=None) -> AnimePopularit
         model.n_features_in_ = len(model.feature_names_in_)
         model.text_encoder_ = None
         if model.text_used_ == "tfidf":
+            from ..text import TfidfSvdEncoder
+
             with np.load(model_dir / "text_tfidf.npz", allow_pickle=False) as arrays:
-                model.text_encoder_ = _tfidf_restore(config["tfidf"], arrays)
+                model.text_encoder_ = TfidfSvdEncoder.from_state(config["tfidf"], arrays)
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise ArtifactError(f"{model_dir}: config.json is incomplete or inconsistent: {exc}") from exc
     if model.text_used_ == "minilm":
-        from ...text import MiniLMEncoder
+        from ..text import MiniLMEncoder
 
         model.text_encoder_ = MiniLMEncoder(column="synopsis", cache_dir=params["cache_dir"],
                                             model_path=params["minilm_path"]).fit()

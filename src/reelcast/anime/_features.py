@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..._errors import InputError, NotFittedError, SchemaError
+from .._errors import InputError, SchemaError
+from .._estimator import check_fitted, store_params
 
 __all__ = ["AnimeFeatures", "INPUT_COLUMNS", "POST_RELEASE", "anime_dates"]
 
@@ -76,10 +77,7 @@ class AnimeFeatures(TransformerMixin, BaseEstimator):
 
     def __init__(self, top_studios=40, top_producers=20, min_genre_count=5,
                  min_category_count=10):
-        self.top_studios = top_studios
-        self.top_producers = top_producers
-        self.min_genre_count = min_genre_count
-        self.min_category_count = min_category_count
+        store_params(self, locals())
 
     @staticmethod
     def _check_frame(X) -> None:
@@ -117,13 +115,11 @@ class AnimeFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        if not hasattr(self, "feature_names_out_"):
-            raise NotFittedError("AnimeFeatures is not fitted yet; call fit first")
+        check_fitted(self, "feature_names_out_")
         return np.asarray(self.feature_names_out_, dtype=object)
 
     def transform(self, X) -> pd.DataFrame:
-        if not hasattr(self, "genres_"):
-            raise NotFittedError("AnimeFeatures is not fitted yet; call fit first")
+        check_fitted(self, "genres_")
         self._check_frame(X)
         n = len(X)
         cols: dict[str, np.ndarray] = {}

@@ -1,4 +1,4 @@
-"""The P-EL stack as a product model: the forecaster's features → the stack, saved beside it.
+"""The P-EL stack on the forecaster's features, saved in the forecaster's own directory.
 
 ``reelcast train --model stack`` trains a :class:`ForecasterStack`: the LightGBM
 :class:`BoxOfficeForecaster` (its pre-release features, its as-of history, and itself as the
@@ -22,9 +22,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._errors import ArtifactError, InputError, NotFittedError
-from ._artifact import load_forecaster, read_manifest, save_forecaster
-from ._forecaster import BoxOfficeForecaster
+from ..._artifact import read_manifest
+from ..._errors import ArtifactError, InputError
+from ..._estimator import check_fitted, store_params
+from ...data import log_revenue
+from ._artifact import add_forecaster_files, load_forecaster, save_forecaster
+from ._estimator import BoxOfficeForecaster
 
 __all__ = ["MODEL_KINDS", "ForecasterStack", "load_any", "model_kind", "save_any"]
 
@@ -52,17 +55,11 @@ class ForecasterStack(RegressorMixin, BaseEstimator):
     def __init__(self, preset: str = "fast", n_estimators: int = 1500, random_state: int = 0,
                  n_jobs: int = 2, pretrain: bool = True, min_votes: int = 10,
                  stack_params: dict | None = None):
-        self.preset = preset
-        self.n_estimators = n_estimators
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.pretrain = pretrain
-        self.min_votes = min_votes
-        self.stack_params = stack_params
+        store_params(self, locals())
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
-        from ..evaluation._baselines import log_revenue
-        from ..models.stack import PRESETS, StackedRegressor
+        # the stack's families (XGBoost, CatBoost, torch) take seconds to import: only on use
+        from ..stack import PRESETS, StackedRegressor
 
         if self.preset not in PRESETS:
             raise InputError(f"The 'preset' parameter of ForecasterStack must be one of "
@@ -101,9 +98,7 @@ class ForecasterStack(RegressorMixin, BaseEstimator):
         return X, rated["rating"].to_numpy(float)
 
     def _check(self):
-        if not hasattr(self, "stack_"):
-            raise NotFittedError("This ForecasterStack is not fitted yet; call fit(films) or "
-                                 "load a model directory.")
+        check_fitted(self, "stack_", "fit(films) or load a model directory")
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
         """The feature table (the inner forecaster's)."""
@@ -153,17 +148,13 @@ def save_any(model, out_dir: str | Path, **kwargs) -> Path:
              "stack": {"params": model.get_params(), "weights": model.stack_.weights}}
     out = save_forecaster(model.forecaster_, out_dir, extra=extra, **kwargs)
     # the stack's files go into the verified directory and are hashed in its manifest
-    from ._intervals import add_files_to_manifest
-
-    model.stack_.save(out / STACK_DIR)
-    files = sorted(str(p.relative_to(out)) for p in (out / STACK_DIR).rglob("*") if p.is_file())
-    add_files_to_manifest(out, files)
+    add_forecaster_files(out, {STACK_DIR: model.stack_.save})
     return out
 
 
 def load_any(model_dir: str | Path):
     """Load either kind, verifying every hash (the stack's files are in the same manifest)."""
-    from ..models.stack import load_stack
+    from ..stack import load_stack
 
     forecaster = load_forecaster(model_dir)  # verifies every file the manifest lists
     if model_kind(model_dir) == "forecaster":

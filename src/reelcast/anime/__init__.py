@@ -1,7 +1,10 @@
-"""The anime popularity model (RESEARCH §5): MAL score from synopsis + pre-release metadata.
+"""The anime domain (RESEARCH §5): MAL score from synopsis + pre-release metadata.
+
+A domain of its own beside the films: its input (``read_anime_csv``), features, model, training
+and evaluation, and model directories; the CLI's ``reelcast anime`` command group drives it.
 
 >>> from reelcast.data import make_anime_market
->>> from reelcast.models.anime import AnimePopularityModel, anime_metrics, temporal_split
+>>> from reelcast.anime import AnimePopularityModel, anime_metrics, temporal_split
 >>> anime = make_anime_market(400, seed=0)
 >>> train, test = temporal_split(anime, cut_year=2012)
 >>> model = AnimePopularityModel(text="tfidf", n_estimators=50).fit(anime[train])

@@ -6,19 +6,20 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._errors import InputError, NotFittedError
-from ..data import (
+from ..._errors import InputError
+from ..._estimator import check_fitted, store_params
+from ...data import (
     FIELD_SETS,
     OPTIONAL_FIELDS,
     blank_fields,
     field_set_copies,
     fields_present,
     has_label_flags,
+    log_revenue,
     without_attrs,
 )
-from ..evaluation._baselines import log_revenue
-from ..features import PreReleaseFeatures
-from ..models import booster_predict
+from ...features import PreReleaseFeatures
+from .._lgbm_input import booster_predict
 
 __all__ = ["BoxOfficeForecaster"]
 
@@ -54,6 +55,12 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         audit flagged (``label_flags``); the as-of history still counts them.
     dropout_rate : float
         The per-field probability of ``field_dropout="random"``.
+    extra_features : list of (name, transformer) or None
+        Further feature blocks (poster features, text embeddings) appended to the pre-release
+        table: each is fit on the films the history learns from (never on the target) and must
+        return a frame aligned with the films it transforms; its columns are prefixed with
+        ``name``. A forecaster with extra blocks is not saved as a model directory (their state
+        has no file format there).
     set_models : tuple of str
         Named field sets (``"form"``, ``"core"``, ``"minimal"``) that get a regressor of their own,
         trained on every film blanked down to that set (with the same ``field_dropout`` copies
@@ -88,28 +95,16 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                  horizon: str = "greenlight",
                  field_dropout: str = "field_sets", max_copies: int | None = 4,
                  flagged_labels: str = "keep",
-                 dropout_rate: float = 0.5,
+                 dropout_rate: float = 0.5, extra_features: list | None = None,
                  set_models: tuple[str, ...] = ("form", "core", "minimal"),
                  random_state: int = 0, n_jobs: int = 2):
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.min_child_samples = min_child_samples
-        self.subsample = subsample
-        self.colsample_bytree = colsample_bytree
-        self.reg_lambda = reg_lambda
-        self.objective = objective
-        self.keyword_topics = keyword_topics
-        self.horizon = horizon
-        self.field_dropout = field_dropout
-        self.flagged_labels = flagged_labels
-        self.max_copies = max_copies
-        self.dropout_rate = dropout_rate
-        self.set_models = set_models
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
-    def _lgbm(self):
+    def make_regressor(self):
+        """An unfitted LightGBM regressor with this forecaster's settings.
+
+        A stacker that adds its own columns to :meth:`transform`'s table refits this on them.
+        """
         import lightgbm as lgb
 
         return lgb.LGBMRegressor(
@@ -133,7 +128,8 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         if keep.sum() < 10:
             raise InputError(f"need at least 10 films with revenue > 0 to train, got {keep.sum()}")
         self.features_ = PreReleaseFeatures(keyword_topics=self.keyword_topics,
-                                            horizon=self.horizon).fit(
+                                            horizon=self.horizon,
+                                            extra=self.extra_features).fit(
             films if history is None else history, topic_films=films)
         # one attrs-free frame for every copy below (a market's truth is deep-copied per slice)
         films = without_attrs(films)
@@ -143,7 +139,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                              f"named field sets other than 'full', got {unknown[0]!r} instead.")
         rows, y_rows, weight = self._training_rows(films.loc[keep], y[keep])
         X = self.features_.transform(rows)
-        self.model_ = self._lgbm().fit(X, y_rows, sample_weight=weight)
+        self.model_ = self.make_regressor().fit(X, y_rows, sample_weight=weight)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.n_features_in_ = X.shape[1]
         self.fields_read_ = self._fields_read(films.loc[keep])
@@ -152,7 +148,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
             rows, y_rows, weight = self._training_rows(
                 blank_fields(films.loc[keep], FIELD_SETS[name]), y[keep])
             X = self.features_.transform(rows)[list(self.feature_names_in_)]
-            self.set_models_[name] = self._lgbm().fit(X, y_rows, sample_weight=weight)
+            self.set_models_[name] = self.make_regressor().fit(X, y_rows, sample_weight=weight)
         self.train_median_ = float(np.median(y[keep]))
         self.field_effects_ = self._field_effects(films.loc[keep])
         return self
@@ -244,9 +240,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                          f"'field_sets', 'random', 'none', got {self.field_dropout!r} instead.")
 
     def _check(self):
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This BoxOfficeForecaster is not fitted yet; call fit(films) "
-                                 "or load a model directory.")
+        check_fitted(self, "model_", "fit(films) or load a model directory")
 
     def transform(self, films: pd.DataFrame) -> pd.DataFrame:
         """The feature table the regressor sees for these films."""
