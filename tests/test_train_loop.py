@@ -127,3 +127,20 @@ def test_config_round_trip_and_unknown_fields():
 def test_missing_checkpoint(tmp_path):
     with pytest.raises(ArtifactError, match="model.safetensors missing"):
         load_checkpoint(tmp_path)
+
+
+def test_without_validation_every_epoch_runs_and_the_last_weights_stay():
+    # a refit on every row for a number of epochs chosen earlier: nothing to stop on
+    x, y = _data()
+    config = TrainConfig(lr=1e-2, max_epochs=5, patience=1, schedule="plateau", seed=3)
+    model = _model()
+    result = train(model, _loss, (x, y), None, config)
+    assert (result.epochs_run, result.best_epoch, result.stopped) == (5, 4, "max_epochs")
+    assert [h["lr"] for h in result.history] == [1e-2] * 5  # no loss, so no plateau step
+    again = _model()
+    train(again, _loss, (x, y), None, config)
+    for a, b in zip(model.state_dict().values(), again.state_dict().values(), strict=True):
+        assert torch.equal(a, b)  # seeded: the same run twice gives the same weights
+    fewer = _model()
+    train(fewer, _loss, (x, y), None, TrainConfig(lr=1e-2, max_epochs=4, seed=3))
+    assert not torch.equal(fewer[0].weight, model[0].weight)  # the fifth epoch counts

@@ -5,10 +5,13 @@
 inside the safetensors metadata) whenever it improves, adapts the learning rate with a pure
 schedule, and stops early after ``patience`` epochs without improvement. The model returned holds
 the best weights. Fine-tuning is the same loop started from a checkpoint with a lower ``lr``.
+Without validation data (a refit on every row for a number of epochs found earlier) all
+``max_epochs`` run and the model keeps the last epoch's weights.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -34,10 +37,22 @@ __all__ = [
     "load_checkpoint",
     "plateau_step",
     "save_checkpoint",
+    "torch_threads",
     "train",
 ]
 
 LossFn = Callable[[nn.Module, tuple], torch.Tensor]
+
+
+@contextlib.contextmanager
+def torch_threads(n: int):
+    """Cap torch's intra-op threads while training (the machine is shared); restore after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, int(n)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,10 +186,14 @@ class TrainResult:
 
 
 def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
-          val_data: Sequence[torch.Tensor], config: TrainConfig, *,
+          val_data: Sequence[torch.Tensor] | None, config: TrainConfig, *,
           checkpoint_dir: str | os.PathLike | None = None, extra_config: dict | None = None,
           show_progress: bool = False, description: str = "train") -> TrainResult:
-    """Train ``model`` in place; on return it holds the weights of the best validation epoch."""
+    """Train ``model`` in place; on return it holds the weights of the best validation epoch.
+
+    With ``val_data=None`` every epoch runs, the weights are the last epoch's and the plateau
+    schedule keeps its learning rate (there is no loss to watch).
+    """
     start = time.perf_counter()
     steps = math.ceil(len(train_data[0]) / config.batch_size)
     steps = min(steps, config.max_steps_per_epoch or steps)
@@ -207,6 +226,15 @@ def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
                         running += float(loss.detach()) * len(batch[0])
                         seen += len(batch[0])
                         advance(loss=running / seen, val=best)
+                    if val_data is None:
+                        history.append({"epoch": epoch, "train_loss": running / max(seen, 1),
+                                        "val_loss": None, "lr": lr,
+                                        "seconds": time.perf_counter() - start})
+                        best_epoch = epoch
+                        if _out_of_time(config, start):
+                            stopped = "time_budget"
+                            break
+                        continue
                     val = estimate_loss(model, loss_fn, val_data)
                     history.append({"epoch": epoch, "train_loss": running / max(seen, 1),
                                     "val_loss": val, "lr": lr,
@@ -225,7 +253,7 @@ def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
                     if bad >= config.patience:
                         stopped = "early_stopping"
                         break
-                    if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
+                    if _out_of_time(config, start):
                         stopped = "time_budget"
                         break
         finally:
@@ -234,3 +262,7 @@ def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
         model.load_state_dict(best_state)
     model.eval()
     return TrainResult(best, best_epoch, len(history), stopped, time.perf_counter() - start, history)
+
+
+def _out_of_time(config: TrainConfig, start: float) -> bool:
+    return config.max_seconds is not None and time.perf_counter() - start > config.max_seconds

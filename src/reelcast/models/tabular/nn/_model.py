@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +11,9 @@ import numpy as np
 
 from ...._errors import ArtifactError, require
 from ...._estimator import store_params
+from ..._train_loop import TrainConfig, torch_threads, train
 from .._base import TabularModel
 from .._registry import register_model
-from ._loop import evaluate, torch_threads, train_epochs
 from ._params import DEFAULT_PARAMS, SEARCH_SPACE
 
 __all__ = ["TabularNetModel"]
@@ -144,20 +145,17 @@ class TabularNetModel(TabularModel):
                 bundle.net.load_state_dict(src.net.state_dict())
                 lr = self.learning_rate * self.finetune_lr_factor
             valid = None if X_val is None else self._tensors(X_val, bundle, y_val)
-            epochs = train_epochs(
-                bundle.net, self._tensors(X, bundle, y), valid,
-                learning_rate=lr, weight_decay=self.weight_decay,
-                batch_size=int(self.batch_size),
-                epochs=int(self.max_epochs if n_rounds is None else max(1, n_rounds)),
-                patience=self.early_stopping_rounds, seed=self.random_state,
-            )
-            bundle.net.eval()
-        return bundle, epochs
+            epochs = int(self.max_epochs if n_rounds is None else max(1, n_rounds))
+            config = TrainConfig(
+                lr=lr, weight_decay=self.weight_decay, batch_size=int(self.batch_size),
+                max_epochs=epochs, patience=int(self.early_stopping_rounds or epochs),
+                schedule="constant", seed=int(self.random_state))
+            result = train(bundle.net, _mse, self._tensors(X, bundle, y), valid, config)
+        return bundle, result.best_epoch + 1  # epochs whose weights the net ends with
 
     def _predict_native(self, X: np.ndarray) -> np.ndarray:
         with torch_threads(self.n_jobs):
-            numeric, codes = self._tensors(X, self.model_)
-            return evaluate(self.model_.net, numeric, codes).numpy().astype(np.float64)
+            return _predict(self.model_.net, *self._tensors(X, self.model_))
 
     def _save_native(self, path: Path) -> dict:
         torch = require("torch", "ensemble")
@@ -183,3 +181,20 @@ class TabularNetModel(TabularModel):
         net.eval()
         self.model_ = _Bundle(net, tensors["num_mean"].numpy(), tensors["num_std"].numpy(),
                               list(meta["nan_cols"]), meta["config"])
+
+
+def _mse(net, batch) -> object:
+    numeric, codes, y = batch
+    return ((net(numeric, codes) - y) ** 2).mean()
+
+
+def _predict(net, numeric, codes, batch_size: int = 4096) -> np.ndarray:
+    # in float64: float32 matmuls round differently with the batch's size, and a film's
+    # forecast must not depend on which other films were forecast with it
+    torch = require("torch", "ensemble")
+    net = copy.deepcopy(net).double().eval()
+    numeric = numeric.double()
+    with torch.no_grad():
+        parts = [net(numeric[i:i + batch_size], codes[i:i + batch_size]).numpy()
+                 for i in range(0, len(numeric), batch_size)]
+    return np.concatenate(parts).astype(np.float64) if parts else np.zeros(0)
