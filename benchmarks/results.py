@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 ORDER = ("forecaster", "report", "intervals", "stack", "posters", "multimodal", "anime",
-         "copycat", "serve", "latency", "load", "fuzz")
+         "copycat", "serve", "latency", "load", "scaling", "fuzz")
 
 HEADER = """# reelcast results
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real data folder (``realdata`` tests skip with a reason without it)."""
+"""Shared fixtures: the real data folder (``realdata`` tests skip with a reason without it) and
+the Ray cluster of the backend tests (``ray`` tests skip with a reason without one)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,23 @@ if os.environ.get("CI"):
 
 _DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
+# the commands under test run serially unless a test asks for Ray: a user's REELCAST_RAY_ADDRESS
+# must not send the whole suite to a cluster. The backend tests read their own variable.
+os.environ.pop("REELCAST_RAY_ADDRESS", None)
+RAY_TEST_ENV = "REELCAST_TEST_RAY_ADDRESS"
+
+
+def ray_skip_reason() -> str | None:
+    """Why the ``ray`` tests cannot run here, or None."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        return "ray: not installed (pip install 'reelcast[ray]')"
+    if not os.environ.get(RAY_TEST_ENV):
+        return (f"ray: set {RAY_TEST_ENV} to a running cluster (ray start --head; .ci/run starts "
+                "one)")
+    return None
+
 
 def real_data_dir() -> Path | None:
     path = Path(os.environ.get("REELCAST_DATA") or _DEFAULT)
@@ -23,14 +41,14 @@ def real_data_dir() -> Path | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    if real_data_dir() is not None:
-        return
-    skip = pytest.mark.skip(
-        reason="realdata: set REELCAST_DATA to the public tables (../shared/data); not found"
-    )
+    skips = {"ray": ray_skip_reason()}
+    if real_data_dir() is None:
+        skips["realdata"] = ("realdata: set REELCAST_DATA to the public tables (../shared/data); "
+                             "not found")
     for item in items:
-        if "realdata" in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in skips.items():
+            if reason is not None and item.get_closest_marker(marker) is not None:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")

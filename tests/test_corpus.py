@@ -234,7 +234,8 @@ def test_real_corpus_match_rates_and_report(real_corpus):
     for name in ("movie_industry", "the_numbers", "box_office_mojo"):
         assert report["matching"][name]["match_rate"] > 0.75, name
     assert report["posters"]["corrupt"] == [] and report["posters"]["missing"] == []
-    assert sum(report["timings_s"].values()) < 120
+    # the build times are reported, not asserted: tests never assert timings
+    assert all(seconds >= 0 for seconds in report["timings_s"].values())
 
 
 @pytest.mark.realdata

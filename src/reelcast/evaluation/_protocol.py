@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from .._executor import cap_threads, current_executor
 from ..data import FIELD_SETS, blank_fields
 from ._baselines import BudgetOnlyBaseline, MeanBaseline, log_revenue
 from ._metrics import regression_metrics
@@ -49,19 +50,21 @@ class EvaluationResult:
 
 
 def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, timings=None,
-           scenarios: tuple[str, ...] = (), by_scenario: dict | None = None):
+           scenarios: tuple[str, ...] = (), by_scenario: dict | None = None,
+           threads: int | None = None):
     """Fit each model on ``train``; score it on ``test`` as it is and under each field set.
 
     ``by_scenario`` (filled when given) gets, per field set, each model's metrics on the test
     films with the fields outside the set left out, plus ``mean_shift``/``median_shift``: the
-    change of the log forecast against the same films with every field they have.
+    change of the log forecast against the same films with every field they have. ``threads``
+    caps each model's ``n_jobs`` (a Ray task owns that many cores).
     """
     y_train, y_test = log_revenue(train), log_revenue(test)
     median = float(np.median(y_train))
     blanked = {s: blank_fields(test, s) for s in scenarios if s != "full"}
     scores, preds = {}, {}
     for name, factory in models.items():
-        model = factory()
+        model = cap_threads(factory(), threads)
         start = time.perf_counter()
         if getattr(model, "uses_history", False):
             model.fit(train, history=history)
@@ -87,10 +90,36 @@ def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, 
     return scores
 
 
+def _score_unit(unit: tuple[str, int | None], models: dict[str, ModelFactory],
+                scored: pd.DataFrame, history: pd.DataFrame, options: dict) -> tuple:
+    """One independent unit of :func:`evaluate` (the temporal test, one rolling-origin year or the
+    random split): its split made, every model fitted and scored. Runs here or as a Ray task.
+
+    Returns ``(scores, scores by field set, kept predictions, fit seconds)``; the last two only for
+    the temporal test, the second not for the random split.
+    """
+    kind, arg = unit
+    scenarios, threads = options["scenarios"], options["threads"]
+    if kind == "random":
+        train, test = random_split(scored, seed=arg)
+        return _score(models, train, test, history, threads=threads), None, None, None
+    per_set: dict = {}
+    if kind == "rolling":
+        _, train, test = next(rolling_origin_splits(scored, (arg,)))
+        return (_score(models, train, test, history, scenarios=scenarios, by_scenario=per_set,
+                       threads=threads), per_set, None, None)
+    train, test = temporal_split(scored, options["train_end"], options["test_end"])
+    preds: dict[str, np.ndarray] = {}
+    timings: dict[str, float] = {}
+    scores = _score(models, train, test, history, keep=preds, timings=timings,
+                    scenarios=scenarios, by_scenario=per_set, threads=threads)
+    return scores, per_set, preds, timings
+
+
 def evaluate(films: pd.DataFrame, models: dict[str, ModelFactory], *, train_end="2014-01-01",
              test_end="2018-01-01", rolling_years=(2012, 2013, 2014, 2015, 2016, 2017),
              random: bool = False, seed: int = 0,
-             scenarios: tuple[str, ...] = SCENARIOS) -> EvaluationResult:
+             scenarios: tuple[str, ...] = SCENARIOS, executor=None) -> EvaluationResult:
     """Score each model (plus the mean and budget-only baselines) on films with budget and revenue.
 
     Models that declare ``uses_history = True`` are fit with ``history=films`` (every film of the
@@ -101,6 +130,10 @@ def evaluate(films: pd.DataFrame, models: dict[str, ModelFactory], *, train_end=
     ``scenarios`` (``full``, ``form``, ``core``, ``minimal``): the test films keep only those
     fields, as a user who leaves the others out would give them (``result.scenarios``,
     ``result.rolling_scenarios``).
+
+    The temporal test, each rolling-origin year and the random split are independent units:
+    ``executor`` (default: :func:`reelcast._executor.current_executor`, serial unless ``--ray``)
+    runs them, on a Ray cluster several at once; the scores are the same either way.
     """
     for scenario in scenarios:
         if scenario not in FIELD_SETS:
@@ -109,26 +142,31 @@ def evaluate(films: pd.DataFrame, models: dict[str, ModelFactory], *, train_end=
     all_models = {"mean baseline": MeanBaseline, "budget-only baseline": BudgetOnlyBaseline,
                   **models}
     train, test = temporal_split(scored, train_end, test_end)
-    preds: dict[str, np.ndarray] = {}
-    timings: dict[str, float] = {}
     result = EvaluationResult(train_end=str(train_end), test_end=str(test_end),
                               n_train=len(train), n_test=len(test))
-    result.temporal = _score(all_models, train, test, films, keep=preds, timings=timings,
-                             scenarios=scenarios, by_scenario=result.scenarios)
-    result.fit_seconds = timings
+    units = [(("temporal", None), len(train))]
+    units += [(("rolling", year), len(tr))
+              for year, tr, _ in rolling_origin_splits(scored, rolling_years)]
+    if random:
+        units.append((("random", seed), len(random_split(scored, seed=seed)[0])))
+    # the largest training sets first: the last unit to start on a free worker is then a short one
+    order = [unit for unit, _ in sorted(units, key=lambda u: -u[1])]
+    executor = executor if executor is not None else current_executor()
+    options = {"train_end": train_end, "test_end": test_end, "scenarios": tuple(scenarios),
+               "threads": executor.threads_per_task}
+    done = dict(zip(order, executor.map(_score_unit, order, all_models, scored, films, options),
+                    strict=True))
+    result.temporal, result.scenarios, preds, result.fit_seconds = done[("temporal", None)]
     frame = test[["film_id", "title", "release_date"]].copy() if "film_id" in test else test.copy()
     frame["actual_log_revenue"] = log_revenue(test)
     for name, p in preds.items():
         frame[f"pred:{name}"] = p
     result.predictions = frame.reset_index(drop=True)
-    for year, tr, te in rolling_origin_splits(scored, rolling_years):
-        per_set: dict = {}
-        result.rolling[str(year)] = _score(all_models, tr, te, films, scenarios=scenarios,
-                                           by_scenario=per_set)
-        result.rolling_scenarios[str(year)] = per_set
+    for (kind, year), _ in units:
+        if kind == "rolling":
+            result.rolling[str(year)], result.rolling_scenarios[str(year)], _, _ = done[(kind, year)]
     if random:
-        tr, te = random_split(scored, seed=seed)
-        result.random = _score(all_models, tr, te, films)
+        result.random = done[("random", seed)][0]
     return result
 
 

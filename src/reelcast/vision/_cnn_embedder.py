@@ -13,9 +13,9 @@ from .._errors import InputError, NotFittedError, SchemaError
 from ._embeddings import EmbeddingCache
 from ._pixels import (
     check_image_size,
+    encoded_batches,
     normalize_pixels,
     poster_content_keys,
-    readable_pixel_batches,
 )
 from ._resnet import ARCHITECTURES, find_local_weights, load_weights, resnet
 
@@ -116,20 +116,22 @@ class PosterEmbeddings(TransformerMixin, BaseEstimator):
                 out[i] = hit
             else:
                 todo.append(i)
-        for done, pixels, unreadable in readable_pixel_batches(
-                paths, todo, root=self.root, image_size=self.image_size_,
-                batch_size=self.batch_size, label=f"{self.arch} embeddings",
+        for done, emb, unreadable in encoded_batches(
+                self, paths, todo, batch_size=self.batch_size, label=f"{self.arch} embeddings",
                 show_progress=bool(self.show_progress)):
             skipped += unreadable
             if done:
-                with torch.inference_mode():
-                    emb = self.model_(normalize_pixels(pixels)).numpy()
                 for i, vec in zip(done, emb, strict=True):
                     out[i] = vec
                     if cache is not None:
                         cache.put(keys[i], vec)
         self.n_skipped_ = skipped
         return pd.DataFrame(out, index=X.index, columns=list(names))
+
+    def _forward(self, pixels: np.ndarray) -> np.ndarray:
+        """The embeddings of a uint8 batch (one unit of :func:`encoded_batches`)."""
+        with torch.inference_mode():
+            return self.model_(normalize_pixels(pixels)).numpy()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

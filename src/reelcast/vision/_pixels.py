@@ -11,6 +11,7 @@ import torch
 from PIL import Image
 
 from .._errors import ImageError, InputError
+from .._executor import current_executor
 from ._embeddings import EmbeddingCache, bytes_key
 from ._image import DEFAULT_MAX_PIXELS, load_image_bytes, read_image_file
 from ._progress import progress_bar
@@ -23,7 +24,7 @@ __all__ = [
     "normalize_pixels",
     "poster_content_keys",
     "poster_pixels",
-    "readable_pixel_batches",
+    "encoded_batches",
 ]
 
 
@@ -114,20 +115,43 @@ def poster_content_keys(paths: Sequence, root: str | os.PathLike | None = None
     return keys, skipped
 
 
-def readable_pixel_batches(paths: Sequence, rows: Sequence[int], *, root, image_size,
-                           batch_size: int, label: str, show_progress: bool = False
-                           ) -> Iterator[tuple[list[int], np.ndarray, int]]:
-    """Decode the posters of ``paths`` at positions ``rows``, ``batch_size`` at a time, under a
-    progress bar: yields ``(readable_rows, pixels, n_unreadable)`` per batch, where ``pixels``
-    holds the uint8 images of ``readable_rows`` (possibly none) in order."""
-    n_batches = (len(rows) + batch_size - 1) // batch_size
-    with progress_bar(label, n_batches, show_progress) as advance:
-        for start in range(0, len(rows), batch_size):
-            part = rows[start:start + batch_size]
-            batch = poster_pixels([paths[i] for i in part], root=root, image_size=image_size)
-            ok = np.flatnonzero(batch.valid)
-            yield [part[j] for j in ok], batch.pixels[ok], len(part) - len(ok)
-            advance()
+def _decode_and_forward(unit: list[list[tuple[int, object]]], encoder
+                        ) -> list[tuple[list[int], object, int]]:
+    """One unit of :func:`encoded_batches` (here or in a Ray task): for each batch of ``(row,
+    path)`` pairs, decode the posters and run ``encoder._forward`` on the readable ones."""
+    out = []
+    for part in unit:
+        batch = poster_pixels([path for _, path in part], root=encoder.root,
+                              image_size=encoder.image_size_)
+        ok = np.flatnonzero(batch.valid)
+        forward = encoder._forward(batch.pixels[ok]) if len(ok) else None
+        out.append(([part[j][0] for j in ok], forward, len(part) - len(ok)))
+    return out
+
+
+def encoded_batches(encoder, paths: Sequence, rows: Sequence[int], *, batch_size: int,
+                    label: str, show_progress: bool = False
+                    ) -> Iterator[tuple[list[int], object, int]]:
+    """Decode and encode the posters of ``paths`` at positions ``rows``, ``batch_size`` at a time,
+    under a progress bar: yields ``(readable_rows, encoder._forward(pixels), n_unreadable)`` per
+    batch in order (``None`` in the middle when no poster of the batch was readable).
+
+    Runs of consecutive batches are the units of the current executor (:mod:`reelcast._executor`):
+    with ``--ray`` they are Ray tasks, the fitted ``encoder`` (its weights) sent once. A batch holds
+    the same posters whatever the backend, so the embeddings do not depend on it.
+    """
+    batches = [[(i, paths[i]) for i in rows[start:start + batch_size]]
+               for start in range(0, len(rows), batch_size)]
+    executor = current_executor()
+    # a task unpickles the network (~0.1 s for Lite0): up to 4 batches share that cost, while a
+    # cluster still gets at least 4 units per worker to balance
+    per_unit = max(1, min(4, len(batches) // (4 * executor.workers)))
+    units = [batches[k:k + per_unit] for k in range(0, len(batches), per_unit)]
+    with progress_bar(label, len(batches), show_progress) as advance:
+        for results in executor.map(_decode_and_forward, units, encoder):
+            for result in results:
+                yield result
+                advance()
 
 
 def is_missing_path(value) -> bool:

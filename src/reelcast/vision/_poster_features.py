@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._errors import ImageError, InputError, NotFittedError, SchemaError, require
+from .._executor import current_executor
 from ._embeddings import EmbeddingCache, bytes_key
 from ._image import DEFAULT_MAX_PIXELS, load_image_bytes, read_image_file
 from ._pixels import is_missing_path
@@ -35,6 +36,7 @@ from ._progress import progress_bar
 __all__ = ["PosterFeatures", "poster_feature_names", "poster_features_from_array"]
 
 _VERSION = "v1"
+_PART = 32  # posters per unit of work: ~1 s each, so a Ray task's overhead stays negligible
 
 
 def poster_feature_names(n_colors: int = 3, faces: bool = True) -> list[str]:
@@ -147,6 +149,26 @@ def _text_area(gray: np.ndarray) -> list[float]:
     return [min(area / (h * w), 1.0), float(len(lines))]
 
 
+def _features_of_part(part: list[tuple[int, object]], feats: PosterFeatures
+                      ) -> tuple[dict[int, np.ndarray], dict[int, str]]:
+    """The features of a chunk of ``(row, path)`` pairs, here or in a Ray task: vectors and
+    the reasons of the unreadable rows, by row position."""
+    cache = feats._cache()
+    vectors: dict[int, np.ndarray] = {}
+    errors: dict[int, str] = {}
+    for i, path in part:
+        if is_missing_path(path):
+            errors[i] = "no poster"
+            continue
+        try:
+            vectors[i] = feats._one(path, cache)
+        except ImageError as exc:
+            if feats.on_error == "raise":
+                raise
+            errors[i] = str(exc)
+    return vectors, errors
+
+
 class PosterFeatures(TransformerMixin, BaseEstimator):
     """Handcrafted features of each film's poster, NaN where the poster is missing or unreadable.
 
@@ -229,26 +251,27 @@ class PosterFeatures(TransformerMixin, BaseEstimator):
         """One row of features per row of ``X`` (same index), NaN for unreadable posters."""
         names = self.get_feature_names_out()
         X = self._check_frame(X)
-        namespace = f"poster-features-{_VERSION}-k{self.n_colors}-s{self.max_side}-f{int(bool(self.faces))}"
-        cache = EmbeddingCache(self.cache_dir, namespace) if self.cache_dir else None
         out = np.full((len(X), len(names)), np.nan)
         skipped: dict = {}
         paths = X[self.column].tolist()
+        # chunks of posters are the units of the current executor (Ray tasks with --ray)
+        pairs = list(enumerate(paths))
+        parts = [pairs[start:start + _PART] for start in range(0, len(pairs), _PART)]
         with progress_bar("poster features", len(paths), bool(self.show_progress)) as advance:
-            for i, path in enumerate(paths):
-                advance()
-                if is_missing_path(path):
-                    skipped[X.index[i]] = "no poster"
-                    continue
-                try:
-                    out[i] = self._one(path, cache)
-                except ImageError as exc:
-                    if self.on_error == "raise":
-                        raise
-                    skipped[X.index[i]] = str(exc)
+            for part, (vectors, errors) in zip(
+                    parts, current_executor().map(_features_of_part, parts, self), strict=True):
+                for i, vector in vectors.items():
+                    out[i] = vector
+                for i, reason in errors.items():
+                    skipped[X.index[i]] = reason
+                advance(len(part))
         self.n_skipped_ = len(skipped)
         self.skipped_ = skipped
         return pd.DataFrame(out, index=X.index, columns=list(names))
+
+    def _cache(self) -> EmbeddingCache | None:
+        namespace = f"poster-features-{_VERSION}-k{self.n_colors}-s{self.max_side}-f{int(bool(self.faces))}"
+        return EmbeddingCache(self.cache_dir, namespace) if self.cache_dir else None
 
     def _one(self, path, cache: EmbeddingCache | None) -> np.ndarray:
         data = read_image_file(str(path), root=self.root)

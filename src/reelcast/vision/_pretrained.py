@@ -22,9 +22,9 @@ from ._efficientnet import (
 from ._embeddings import EmbeddingCache
 from ._pixels import (
     check_image_size,
+    encoded_batches,
     normalize_pixels,
     poster_content_keys,
-    readable_pixel_batches,
 )
 
 __all__ = ["PretrainedPosterEncoder", "default_poster_encoder", "pretrained_weights_available"]
@@ -201,13 +201,13 @@ class PretrainedPosterEncoder(TransformerMixin, BaseEstimator):
                     trunks[i] = trunk
             else:
                 todo.append(i)
-        for done, pixels, unreadable in readable_pixel_batches(
-                paths, todo, root=self.root, image_size=self.image_size_,
-                batch_size=self.batch_size, label=f"EfficientNet-{self.variant} embeddings",
+        for done, forward, unreadable in encoded_batches(
+                self, paths, todo, batch_size=self.batch_size,
+                label=f"EfficientNet-{self.variant} embeddings",
                 show_progress=bool(self.show_progress)):
             skipped += unreadable
             if done:
-                pooled, trunk = self._forward(pixels)
+                pooled, trunk = forward
                 for j, i in enumerate(done):
                     out[i] = pooled[j]
                     if cache is not None:
