@@ -224,11 +224,13 @@ def write_results(out: dict, out_dir: Path = RESULTS) -> str:
 `{cmd}` — every part of `forecast_film` called on its own, {out['reps']} calls per part per
 run, median per call of the wall time and of the process's CPU time (all its threads; on a
 shared machine CPU time moves less with the load than wall time); the table shows the median
-of {out['runs']} runs, each a fresh process (`OMP_NUM_THREADS=1`); {out['source']}. The film is `benchmarks.serve`'s (budget, genres, cast,
-director, a keyword, an overview); "poster" parts use a decoded 500×750 JPEG. Parts are timed
-single-threaded; the totals are the whole call, where TreeSHAP runs on a second thread beside
-the other parts, so they are less than the sum of the parts.
-{"" if base is None else f'''"before" is git revision `{out['baseline_rev']}` timed in the same
+of {out['runs']} runs, each a fresh process (`OMP_NUM_THREADS=1`); {out['source']}. The film
+is `benchmarks.serve`'s (budget, genres, cast, director, a keyword, an overview); "poster"
+parts use a decoded 500×750 JPEG. Parts are timed on their own; in the whole call
+(`total`) TreeSHAP runs on a second thread beside comparables, rating, genres and hits, and
+poster features on a third from the start, so a total's wall time is less than the sum of
+its parts (on an idle machine: parse + features + TreeSHAP + what follows it).
+{"" if base is None else f'''"Before" is git revision `{out['baseline_rev']}` timed in the same
 command, its runs alternating with this tree's on the same model.
 '''}Machine: {out['cpu_count']} CPUs; load average before `{out['load_before']}`, after
 `{out['load_after']}` (other jobs share the machine: an idle one is faster).

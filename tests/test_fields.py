@@ -118,3 +118,13 @@ def test_fields_present_reads_blanks_as_left_out():
     assert got["collection"].tolist() == [True, True, True, False, False, True]
     assert got["budget"].tolist() == [True, False, True, False, True, False]
     assert not got["cast"].any() and got.dtypes.eq(bool).all()
+
+
+@pytest.mark.parametrize("n_films", [1, 9, 200])  # a few films: per value; many: vectorised
+def test_fields_present_of_odd_values_in_a_text_column(n_films):
+    odd = np.array([["a", "b"], None, np.nan, pd.NA, pd.NaT, "x", "  ", 3.5,
+                    np.datetime64("NaT")], dtype=object)
+    expected = [True, False, False, False, False, True, False, True, False]
+    values = np.resize(odd, n_films)
+    got = fields_present(pd.DataFrame({"distributor": values}))["distributor"].tolist()
+    assert got == np.resize(np.array(expected), n_films).tolist()

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_scalar
 
 from .._errors import InputError
 from ._schema import LIST_COLUMNS
@@ -109,7 +110,11 @@ def _has(values: pd.Series, column: str) -> np.ndarray:
     if column in LIST_COLUMNS:
         return np.fromiter((hasattr(v, "__len__") and not isinstance(v, str) and len(v) > 0
                             for v in items), dtype=bool, count=len(items))
-    present = values.notna().to_numpy(bool)
+    if len(items) <= 64:  # a film or a few: pandas' missing test per value, no Series built
+        present = np.fromiter((not (is_scalar(v) and pd.isna(v)) for v in items), dtype=bool,
+                              count=len(items))
+    else:
+        present = values.notna().to_numpy(bool)
     if values.dtype == object or str(values.dtype) == "string":
         # what ``astype("string").str.strip() != ""`` said: a string of blanks is no value
         present &= np.fromiter((ok and str(v).strip() != "" for v, ok in zip(items, present,
