@@ -19,6 +19,12 @@ CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17", "NR")
 _REQUIRED = ("release_date",)
 
 
+def _positive_or_nan(values: pd.Series) -> np.ndarray:
+    # a new array, never written in place: under Ray the input frame is zero-copy and read-only
+    numbers = values.to_numpy(float)
+    return np.where(numbers > 0, numbers, np.nan)
+
+
 def _list_len(values: pd.Series) -> np.ndarray:  # NaN when the list is missing or empty
     return np.array([len(v) if isinstance(v, list | tuple | np.ndarray) and len(v) else np.nan
                      for v in values.tolist()], dtype=float)
@@ -182,8 +188,7 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             "is_holiday": ((months == 12) | ((months == 11) & (calendar["day"] >= 15))
                            ).astype(float),
             "is_dump_month": np.isin(months, [1, 2, 9]).astype(float),
-            # a copy: under Ray the frame arrives zero-copy and its arrays are read-only
-            "runtime": pd.to_numeric(col("runtime"), errors="coerce").to_numpy(float, copy=True),
+            "runtime": _positive_or_nan(pd.to_numeric(col("runtime"), errors="coerce")),
             "n_genres": _list_len(col("genres")),
             # "Toy Story 3", "Rocky IV": the title itself says sequel, and every user gives it
             "title_sequel_marker": sequel_markers(col("title")),
@@ -193,7 +198,6 @@ class MetadataFeatures(TransformerMixin, BaseEstimator):
             "is_sequel": sequel.to_numpy(dtype="float64", na_value=np.nan),
             "min_age": _min_age(col("min_age"), col("certification")),
         }
-        out["runtime"][out["runtime"] <= 0] = np.nan
         genre_sets = [set(v) if isinstance(v, list | tuple | np.ndarray) else set()
                       for v in col("genres").tolist()]
         # every column goes into the dict before one frame is built: inserting the 22 genre,

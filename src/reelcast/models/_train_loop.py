@@ -226,20 +226,13 @@ def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
                         running += float(loss.detach()) * len(batch[0])
                         seen += len(batch[0])
                         advance(loss=running / seen, val=best)
-                    if val_data is None:
-                        history.append({"epoch": epoch, "train_loss": running / max(seen, 1),
-                                        "val_loss": None, "lr": lr,
-                                        "seconds": time.perf_counter() - start})
-                        best_epoch = epoch
-                        if _out_of_time(config, start):
-                            stopped = "time_budget"
-                            break
-                        continue
-                    val = estimate_loss(model, loss_fn, val_data)
+                    val = None if val_data is None else estimate_loss(model, loss_fn, val_data)
                     history.append({"epoch": epoch, "train_loss": running / max(seen, 1),
                                     "val_loss": val, "lr": lr,
                                     "seconds": time.perf_counter() - start})
-                    if val < best:
+                    if val is None:  # nothing to watch: the last epoch's weights stay
+                        best_epoch = epoch
+                    elif val < best:
                         best, best_epoch, bad = val, epoch, 0
                         best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                         if checkpoint_dir is not None:
@@ -247,13 +240,13 @@ def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
                                                                     "val_loss": val})
                     else:
                         bad += 1
-                    if config.schedule == "plateau":
+                    if val is not None and config.schedule == "plateau":
                         plateau = plateau_step(plateau, val, config.plateau_factor,
                                                config.plateau_patience, config.min_lr)
                     if bad >= config.patience:
                         stopped = "early_stopping"
                         break
-                    if _out_of_time(config, start):
+                    if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
                         stopped = "time_budget"
                         break
         finally:
@@ -262,7 +255,3 @@ def train(model: nn.Module, loss_fn: LossFn, train_data: Sequence[torch.Tensor],
         model.load_state_dict(best_state)
     model.eval()
     return TrainResult(best, best_epoch, len(history), stopped, time.perf_counter() - start, history)
-
-
-def _out_of_time(config: TrainConfig, start: float) -> bool:
-    return config.max_seconds is not None and time.perf_counter() - start > config.max_seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,12 @@ class _Bundle:
     num_std: np.ndarray
     nan_cols: list[int]  # numeric columns (positions in the numeric block) with an indicator
     config: dict
+
+    @functools.cached_property
+    def net64(self):
+        """The net in float64 for predictions, made once: float32 matmuls round differently
+        with the batch's size, and a film's forecast must not depend on the films beside it."""
+        return copy.deepcopy(self.net).double().eval()
 
 
 @register_model
@@ -155,7 +162,7 @@ class TabularNetModel(TabularModel):
 
     def _predict_native(self, X: np.ndarray) -> np.ndarray:
         with torch_threads(self.n_jobs):
-            return _predict(self.model_.net, *self._tensors(X, self.model_))
+            return _predict(self.model_.net64, *self._tensors(X, self.model_))
 
     def _save_native(self, path: Path) -> dict:
         torch = require("torch", "ensemble")
@@ -188,13 +195,10 @@ def _mse(net, batch) -> object:
     return ((net(numeric, codes) - y) ** 2).mean()
 
 
-def _predict(net, numeric, codes, batch_size: int = 4096) -> np.ndarray:
-    # in float64: float32 matmuls round differently with the batch's size, and a film's
-    # forecast must not depend on which other films were forecast with it
+def _predict(net64, numeric, codes, batch_size: int = 4096) -> np.ndarray:
     torch = require("torch", "ensemble")
-    net = copy.deepcopy(net).double().eval()
     numeric = numeric.double()
     with torch.no_grad():
-        parts = [net(numeric[i:i + batch_size], codes[i:i + batch_size]).numpy()
+        parts = [net64(numeric[i:i + batch_size], codes[i:i + batch_size]).numpy()
                  for i in range(0, len(numeric), batch_size)]
-    return np.concatenate(parts).astype(np.float64) if parts else np.zeros(0)
+    return np.concatenate(parts) if parts else np.zeros(0)
