@@ -28,6 +28,8 @@ from reelcast.forecast._intervals import (
 )
 
 WINDOWS = (("calib", "2012-01-01", "2014-01-01"), ("test", "2014-01-01", "2018-01-01"))
+# four years earlier: does what the calibration years teach carry to the test years there too?
+EARLY_WINDOWS = (("calib", "2008-01-01", "2010-01-01"), ("test", "2010-01-01", "2014-01-01"))
 QUANTILES = (0.025, 0.1, 0.9, 0.975)
 
 
@@ -72,8 +74,9 @@ def window_frame(films: pd.DataFrame, tag: str, start: str, end: str, params: di
     return pd.concat(out, ignore_index=True)
 
 
-def build_frames(films: pd.DataFrame, params: dict, log=print) -> pd.DataFrame:
-    return pd.concat([window_frame(films, *w, params, log=log) for w in WINDOWS],
+def build_frames(films: pd.DataFrame, params: dict, log=print,
+                 windows: tuple = WINDOWS) -> pd.DataFrame:
+    return pd.concat([window_frame(films, *w, params, log=log) for w in windows],
                      ignore_index=True)
 
 

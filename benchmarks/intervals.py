@@ -9,6 +9,9 @@ overall and per year, budget tier, language and field set, the Winkler score and
 ×-width ``exp(upper − lower)``. It also shows the mean residual by budget tier before and after
 the post-hoc recalibration (``reelcast.forecast._recalibration``), with R² and log-RMSE.
 ``--frames`` caches the forecasts (the slow part) as parquet: a second run only rescores.
+The same forecasts four years earlier (``--early-frames``; built with the main ones) show whether
+a recalibration design carries from calibration to test years on a second window pair
+(``benchmarks/_interval_transfer.py``).
 Writes ``benchmarks/results/intervals.{json,md}``.
 """
 
@@ -24,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import load_or_build_corpus
-from benchmarks._interval_frames import build_frames, features_of
+from benchmarks._interval_frames import EARLY_WINDOWS, WINDOWS, build_frames, features_of
 from benchmarks._interval_report import markdown
+from benchmarks._interval_transfer import transfer_table
 from reelcast.evaluation import regression_metrics
 from reelcast.forecast._adaptive import budget_tier, conformal_quantile
 from reelcast.forecast._interval_scores import interval_table
@@ -154,6 +158,24 @@ def run(frames: pd.DataFrame, *, shrinkage: float = 0.0, log=print) -> dict:
     return result
 
 
+def _frames(path: Path | None, films: pd.DataFrame | None, params: dict,
+            windows: tuple) -> pd.DataFrame:
+    """The forecasts of ``windows``: read from ``path`` if it exists, else built (and saved)."""
+    if path is not None and path.is_file():
+        return pd.read_parquet(path)
+    frames = build_frames(films, params, windows=windows)
+    if path is not None:
+        frames.to_parquet(path)
+    return frames
+
+
+def _years(windows: tuple) -> str:
+    """"2012–13 / 2014–17" for the calibration and test windows (end dates exclusive)."""
+    def span(start: str, end: str) -> str:
+        return f"{start[:4]}–{int(end[:4]) - 1 - 2000:02d}"
+    return " / ".join(span(start, end) for _, start, end in windows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("REELCAST_DATA", "../shared/data"))
@@ -162,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the forecaster's field_dropout (default: its own default)")
     parser.add_argument("--frames", type=Path, default=None,
                         help="parquet cache of the forecasts: read if present, else written")
+    parser.add_argument("--early-frames", type=Path, default=None,
+                        help="parquet cache of the 2008-2013 forecasts (the transfer table); "
+                             "read if present, else written when the forecasts are built")
     parser.add_argument("--n-jobs", type=int, default=1,
                         help="LightGBM threads (2 on a loaded 2-core machine spin-waits: slower)")
     parser.add_argument("--shrinkage", type=float, default=0.0)
@@ -172,13 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.field_dropout is not None:
         params["field_dropout"] = args.field_dropout
     cached = args.frames is not None and args.frames.is_file()
-    if cached:
-        frames = pd.read_parquet(args.frames)
-    else:
-        frames = build_frames(load_or_build_corpus(args.corpus, args.data), params)
-        if args.frames is not None:
-            frames.to_parquet(args.frames)
+    films = None if cached else load_or_build_corpus(args.corpus, args.data)
+    frames = _frames(args.frames, films, params, WINDOWS)
+    # a cached run without cached early forecasts rescores only: no corpus, no transfer table
+    early = None if cached and not (args.early_frames and args.early_frames.is_file()) else (
+        _frames(args.early_frames, films, params, EARLY_WINDOWS))
     result = run(frames, shrinkage=args.shrinkage)
+    result["transfer"] = None if early is None else transfer_table({
+        _years(WINDOWS): (frames, WINDOWS[0][1], WINDOWS[1][1]),
+        _years(EARLY_WINDOWS): (early, EARLY_WINDOWS[0][1], EARLY_WINDOWS[1][1])})
     result["setup"] = {"corpus": str(args.corpus), "forecaster_params": params,
                        "shrinkage": args.shrinkage, "default_method": DEFAULT_METHOD,
                        "calibration_field_sets": list(DEFAULT_FIELD_SETS),
