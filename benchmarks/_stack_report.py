@@ -40,6 +40,8 @@ def markdown(report: dict) -> str:
     if report.get("quick"):
         lines += ["**Smoke run (`--quick`): subsampled data, not the reference numbers.**", ""]
     lines += [report["protocol"].replace("\n", " "), ""]
+    if report.get("corpus"):
+        lines += [f"Corpus: `{report['corpus']}`.", ""]
     flags = f" --ablation {report['ablation_preset']}" + (
         " --best-differences" if report.get("best_differences") else "")
     lines += [f"Reproduce: `make bench-env`, then `python -m benchmarks.stack{flags}` (about 2 h on "
@@ -78,9 +80,11 @@ def markdown(report: dict) -> str:
         lines.append("")
     machine = report.get("machine", {})
     if machine:
-        lines += [f"Machine: {machine['cpus']} CPUs shared with other jobs; load average "
+        lines += [f"Machine: {machine['cpus']} CPUs; load average "
                   f"{machine['loadavg_start'][0]:.1f} at start, {machine['loadavg_end'][0]:.1f} at "
                   f"end; total run {machine['total_seconds'] / 60:.0f} min.", ""]
+    if report.get("note"):
+        lines += [report["note"], ""]
     retimed = report.get("retimed")
     if retimed:
         lines += [f"The {' and '.join(retimed['presets'])} rows of the preset table were re-timed "
@@ -93,6 +97,8 @@ def markdown(report: dict) -> str:
                   " from the full run above, on the loaded machine.", ""]
     if report.get("best_rerun") or report.get("autogluon_rerun"):
         lines += _rerun_lines(report)
+    if "temporal" in report["splits"]:
+        lines += _autogluon_lines(report)
     return "\n".join(lines) + "\n"
 
 
@@ -122,16 +128,36 @@ def _rerun_lines(report: dict) -> list[str]:
     if report.get("autogluon_rerun") and ag.get("fit_args"):
         lines += [f"AutoGluon fit arguments: `{ag['fit_args']}`; its row shows the run with the "
                   "median log-RMSE.", ""]
+    return lines
+
+
+def _board_line(board: list[dict], fit_seconds: float) -> str:
+    """Which model families and stack levels AutoGluon fit in its budget, and the slowest model
+    of the first level (a second-level model's leaderboard time includes its inputs')."""
+    names = [m["model"] for m in board]
+    families = sorted({n.split("_BAG")[0] for n in names})
+    levels = sorted({n.rsplit("_L", 1)[-1] for n in names})
+    first = [m for m in board if m["model"].endswith("_L1")] or board
+    slowest = max(first, key=lambda m: m["fit_time"])
+    return (f"On the raw columns AutoGluon fit {len(board)} base models ({', '.join(names)}) on "
+            f"{len(levels)} stack level(s), from {len(families)} families "
+            f"({', '.join(families)}); the slowest first-level model, {slowest['model']}, took "
+            f"{slowest['fit_time']:.0f} s of the {fit_seconds:.0f} s fit, and no other family "
+            "fit in the budget.")
+
+
+def _autogluon_lines(report: dict) -> list[str]:
+    """Best's margin over AutoGluon, what AutoGluon fit in its budget, and AutoGluon on
+    reelcast's features, whenever the temporal split has an AutoGluon score."""
+    best = report["splits"]["temporal"]["rows"]["reelcast best preset"]
+    ag = report.get("autogluon", {})
+    lines = []
     if "rmse" in ag:
         margin = 100 * (ag["rmse"] - best["rmse"]) / ag["rmse"]
         lines += [f"Margin of best over AutoGluon: {margin:.1f}% log-RMSE (goal: 3%).", ""]
     board = [m for m in ag.get("leaderboard", []) if not m["model"].startswith("Weighted")]
     if board:
-        slowest = max(board, key=lambda m: m["fit_time"])
-        lines += [f"On the raw columns AutoGluon fit {len(board)} base models "
-                  f"({', '.join(m['model'] for m in board)}); {slowest['model']} alone took "
-                  f"{slowest['fit_time']:.0f} s of the {ag['fit_seconds']:.0f} s fit, so the "
-                  "budget ran out before any other model family or a second stack level.", ""]
+        lines += [_board_line(board, ag["fit_seconds"]), ""]
     on_features = report.get("autogluon_on_features", {})
     if "rmse" in on_features:
         margin = 100 * (on_features["rmse"] - best["rmse"]) / on_features["rmse"]

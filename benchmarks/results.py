@@ -20,8 +20,8 @@ Every table below was produced by the command named in its section, on the publi
 metrics are on natural-log worldwide revenue with a temporal split (train < 2014, test 2014–2017)
 unless a section says otherwise; random-split numbers appear only beside temporal ones.
 
-Corpus versions: the forecaster, evaluation-report and interval sections were run on corpus v2
-(the seven added tables, people as entities, the label audit: issue #16); the stack, poster,
+Corpus versions: the forecaster, evaluation-report, interval and P-EL stack sections were run on
+corpus v2 (the seven added tables, people as entities, the label audit: issue #16); the poster,
 multimodal, copycat and anime sections still hold their corpus v1 runs until they are rerun.
 
 Published reference points (from `../shared/RESEARCH.md`):

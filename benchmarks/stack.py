@@ -392,9 +392,19 @@ def main(argv=None) -> int:
                         help="refit the best preset (--best-repeats runs) and AutoGluon "
                              "(--autogluon-repeats runs) into the saved stack.json")
     parser.add_argument("--autogluon-repeats", type=int, default=1)
+    parser.add_argument("--render", action="store_true",
+                        help="rewrite stack.md from the saved stack.json (no fitting)")
+    parser.add_argument("--note", default=None,
+                        help="with --render: a sentence on how the saved run was made, kept in "
+                             "stack.json and printed under the tables")
     parser.add_argument("--autogluon-on-features", action="store_true",
                         help="with --best-only: also fit AutoGluon once on reelcast's features")
     args = parser.parse_args(argv)
+    if args.render:
+        report = json.loads((Path(args.out) / "stack.json").read_text())
+        if args.note:
+            report["note"] = args.note
+        return _save(Path(args.out), report)
     log = lambda msg: print(msg, flush=True)  # noqa: E731
     started = time.perf_counter()
     load_start = os.getloadavg()
@@ -408,7 +418,7 @@ def main(argv=None) -> int:
         return _retime(splits["temporal"], args, log)
     if args.best_only:
         return _rerun_best(splits["temporal"], args, log)
-    report = {"protocol": __doc__.split("\n\n")[2], "quick": args.quick,
+    report = {"protocol": __doc__.split("\n\n")[2], "quick": args.quick, "corpus": args.corpus,
               "ablation_preset": args.ablation, "best_differences": args.best_differences,
               "presets": PRESETS, "published": PUBLISHED, "splits": {}}
     for name in args.splits.split(","):

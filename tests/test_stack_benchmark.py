@@ -6,6 +6,7 @@ build); the real runs are in ``benchmarks/results/stack.md``.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -71,3 +72,30 @@ def test_autogluon_row_is_the_median_run_with_median_timings(monkeypatch):
                                  "total_seconds": 600.0}
     # best 1.8 against AutoGluon 1.85: (1.85 - 1.8) / 1.85 = 2.7%
     assert "Margin of best over AutoGluon: 2.7% log-RMSE" in markdown(report)
+
+
+def test_a_first_run_shows_the_margin_the_corpus_and_the_note(tmp_path):
+    report = {**_report(), "corpus": "artifacts/corpus-v2"}
+    assert "Margin of best over AutoGluon: 5.3% log-RMSE" in markdown(report)  # (1.9-1.8)/1.9
+    assert "Corpus: `artifacts/corpus-v2`." in markdown(report)
+    (tmp_path / "stack.json").write_text(json.dumps(report))
+    assert stack.main(["--render", "--out", str(tmp_path), "--note", "Ran beside a job."]) == 0
+    text = (tmp_path / "stack.md").read_text()
+    assert "Ran beside a job." in text and "Margin of best" in text
+    assert "Ran beside a job." in markdown(json.loads(
+        (tmp_path / "stack.json").read_text()))
+
+
+def test_the_margin_is_not_shown_without_an_autogluon_score():
+    report = {**_report(), "autogluon": {"skipped": "--skip-autogluon"}}
+    assert "Margin of best" not in markdown(report)
+
+
+def test_the_board_line_counts_levels_and_families_and_times_the_first_level():
+    board = [{"model": "LightGBM_BAG_L1", "fit_time": 40.0},
+             {"model": "RandomForestMSE_BAG_L1", "fit_time": 900.0},
+             {"model": "RandomForestMSE_BAG_L2", "fit_time": 2000.0}]  # includes its inputs
+    report = {**_report(), "autogluon": {**SAVED_AG, "leaderboard": board}}
+    text = markdown(report)
+    assert "on 2 stack level(s), from 2 families (LightGBM, RandomForestMSE)" in text
+    assert "the slowest first-level model, RandomForestMSE_BAG_L1, took 900 s" in text
