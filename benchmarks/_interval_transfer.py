@@ -45,11 +45,11 @@ def corrected(design: str, calib: pd.DataFrame, test: pd.DataFrame, calib_start:
     pred = test["pred"].to_numpy(float)
     if design == "none":
         return pred
-    residual = calib["y"].to_numpy(float) - calib["pred"].to_numpy(float)
     if design == "tier shifts":
         rc = ForecastRecalibration().fit(calib["y"].to_numpy(), calib["pred"].to_numpy(),
                                          features_of(calib))
         return rc.predict(pred, features_of(test))
+    residual = calib["y"].to_numpy(float) - calib["pred"].to_numpy(float)
     coef, *_ = np.linalg.lstsq(_columns(design, calib, calib_start), residual, rcond=None)
     return pred + _columns(design, test, test_start) @ coef
 

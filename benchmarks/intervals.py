@@ -172,7 +172,7 @@ def _frames(path: Path | None, films: pd.DataFrame | None, params: dict,
 def _years(windows: tuple) -> str:
     """"2012–13 / 2014–17" for the calibration and test windows (end dates exclusive)."""
     def span(start: str, end: str) -> str:
-        return f"{start[:4]}–{int(end[:4]) - 1 - 2000:02d}"
+        return f"{start[:4]}–{str(int(end[:4]) - 1)[-2:]}"  # end is exclusive
     return " / ".join(span(start, end) for _, start, end in windows)
 
 
