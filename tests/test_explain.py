@@ -19,6 +19,7 @@ from reelcast.forecast._explain import (
     nearest_comparables,
     reference_table,
     save_comparables,
+    start_contributions,
 )
 from reelcast.forecast._input import films_from_records
 
@@ -64,6 +65,46 @@ def test_explain_film_orders_and_converts(model):
     assert out["forecast_log"] == pytest.approx(model.predict(film)[0], abs=1e-6)
     assert out["baseline_usd"] == pytest.approx(np.exp(out["baseline_log"]))
     json.dumps(out)  # JSON-ready
+
+
+def test_contributions_in_two_parts_match_one_pass(model, films):
+    """The first trees on another thread plus the rest here: the one-pass TreeSHAP row, the same
+    explanation, and the other thread really gets a part (not the whole film)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    film = films.tail(1)
+    X = model.transform(film)
+    calls = []
+    with ThreadPoolExecutor(1) as pool:
+        def submit(fn, *args, **kwargs):
+            calls.append(kwargs)
+            return pool.submit(fn, *args, **kwargs)
+
+        row = start_contributions(model, film, X, submit)()
+    booster = model.regressor(model.routes(film)[0]).booster_
+    assert 0 < calls[0]["num_iteration"] < booster.current_iteration()
+    whole = feature_contributions(model, film).to_numpy()[0]
+    np.testing.assert_allclose(row, whole, rtol=0, atol=1e-10)
+    split = explain_film(model, film, top=5, features=X, contrib=row)
+    plain = explain_film(model, film, top=5, features=X)
+    assert [c["feature"] for c in split["contributions"]] == [c["feature"] for c in plain["contributions"]]
+    assert split["forecast_log"] == pytest.approx(plain["forecast_log"], abs=1e-10)
+
+
+def test_contributions_of_a_one_tree_model_are_not_split():
+    """One tree cannot be split in two; LightGBM would read a 0-tree part as every tree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reelcast.data import make_market
+    from reelcast.forecast import BoxOfficeForecaster
+
+    market = make_market(300, seed=1)
+    one = BoxOfficeForecaster(n_estimators=1, keyword_topics=0, set_models=(), n_jobs=1).fit(market)
+    film = market.tail(1)
+    with ThreadPoolExecutor(1) as pool:
+        row = start_contributions(one, film, one.transform(film), pool.submit)()
+    np.testing.assert_allclose(row, feature_contributions(one, film).to_numpy()[0], atol=1e-12)
+    assert row.sum() == pytest.approx(one.predict(film)[0], abs=1e-9)
 
 
 def test_explain_film_takes_one_row(model, films):

@@ -3,6 +3,9 @@
 * :func:`feature_contributions` — LightGBM's ``pred_contrib=True`` returns exact TreeSHAP values
   in log-revenue units; they sum with the baseline (the ``bias`` column, the model's expected
   log revenue) to the forecast.
+* :func:`start_contributions` — the same values for one film in two parts: the first trees on
+  another thread while the caller works, the rest on the caller's thread (LightGBM releases the
+  GIL, so both cores work; the parts add up to the one-pass values, to rounding).
 * :func:`explain_film` — the top contributions for one film, each also expressed in dollars
   relative to the baseline: ``exp(baseline + φ) − exp(baseline)``, i.e. what that feature alone
   would move a baseline film's gross by (dollar effects do not add up, log effects do), and as a
@@ -15,13 +18,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .._errors import ArtifactError, InputError
-from ..models import booster_predict
+from ..models import booster_input, booster_predict
 
 __all__ = [
     "COMPARABLES_FILE",
@@ -33,6 +37,7 @@ __all__ = [
     "nearest_comparables",
     "reference_table",
     "save_comparables",
+    "start_contributions",
 ]
 
 COMPARABLES_FILE = "comparables.parquet"
@@ -72,8 +77,42 @@ def feature_contributions(model, films: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(contrib, columns=[*X.columns, "bias"], index=films.index)
 
 
+# Share of the trees the other thread takes in start_contributions: the caller first spends about
+# as long as ~0.6 of TreeSHAP on comparables, rating, genres and hits (measured part by part in
+# benchmarks/results/latency.md), so ~3/4 of the trees there and ~1/4 here finish together.
+_HEAD_SHARE = 0.75
+
+
+def start_contributions(model, film: pd.DataFrame, features: pd.DataFrame, submit
+                        ) -> Callable[[], np.ndarray]:
+    """Start one film's exact TreeSHAP row on another thread; returns ``finish()``.
+
+    ``submit`` is an executor's ``submit``: it gets the first trees' share. ``finish()`` computes
+    the remaining trees on the calling thread, waits for the first part and returns their sum,
+    the row :func:`explain_film` takes as ``contrib`` (TreeSHAP values add over trees, and so do
+    the per-tree expected values that make up the ``bias`` column).
+    """
+    booster = model.regressor(model.routes(film)[0]).booster_
+    x = booster_input(features, booster)
+    # what booster.predict uses by default: the early-stopping best iteration when there is one
+    n = booster.best_iteration if booster.best_iteration > 0 else booster.current_iteration()
+    cut = round(n * _HEAD_SHARE)
+    if not 0 < cut < n:  # LightGBM reads num_iteration <= 0 as "every tree": never ask for none
+        whole = submit(booster_predict, booster, x, pred_contrib=True, num_iteration=n)
+        return lambda: whole.result()[0]
+    head = submit(booster_predict, booster, x, pred_contrib=True, num_iteration=cut)
+
+    def finish() -> np.ndarray:
+        tail = booster_predict(booster, x, pred_contrib=True, start_iteration=cut,
+                               num_iteration=n - cut)
+        return head.result()[0] + tail[0]
+
+    return finish
+
+
 def explain_film(model, film: pd.DataFrame, top: int = 10,
-                 features: pd.DataFrame | None = None) -> dict:
+                 features: pd.DataFrame | None = None,
+                 contrib: np.ndarray | None = None) -> dict:
     """The ``top`` largest contributions (by absolute log effect) for a one-row frame.
 
     Returns ``{"baseline_log", "baseline_usd", "contributions": [...]}``; each contribution has
@@ -81,13 +120,16 @@ def explain_film(model, film: pd.DataFrame, top: int = 10,
     ``factor`` (``exp(log)``) and ``usd`` (dollar effect relative to the baseline);
     ``forecast_log`` is the baseline plus every contribution, i.e. the model's forecast;
     ``phi`` and ``columns`` are every feature's contribution (for grouping by input field).
-    ``features`` is ``model.transform(film)`` when the caller already has it.
+    ``features`` is ``model.transform(film)`` when the caller already has it, ``contrib`` the
+    film's TreeSHAP row (with ``bias`` last) when it was computed already
+    (:func:`start_contributions`).
     """
     if len(film) != 1:
         raise InputError(f"explain_film explains one film at a time, got {len(film)} rows")
     X = model.transform(film) if features is None else features
-    booster = model.regressor(model.routes(film)[0]).booster_
-    contrib = booster_predict(booster, X, pred_contrib=True)[0]
+    if contrib is None:
+        booster = model.regressor(model.routes(film)[0]).booster_
+        contrib = booster_predict(booster, X, pred_contrib=True)[0]
     base, phi = float(contrib[-1]), contrib[:-1]
     order = np.argsort(-np.abs(phi), kind="stable")[:top]
     rows = []

@@ -16,7 +16,13 @@ from .._artifact import read_manifest
 from .._errors import InputError
 from ..data import without_attrs
 from ..models.forecaster import BoxOfficeForecaster, ForecasterStack, load_any
-from ._explain import explain_film, load_comparables, nearest_comparables, save_comparables
+from ._explain import (
+    explain_film,
+    load_comparables,
+    nearest_comparables,
+    save_comparables,
+    start_contributions,
+)
 from ._fields import field_report, supplied_fields
 from ._genres import load_genres, poster_vector, save_genres
 from ._hits import film_hits, load_hits, save_hits
@@ -235,9 +241,10 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
               else _executor().submit(poster_vector, poster_image))
     # the feature table is the slow part: build it once for every output below
     X = forecaster.transform(frame)
-    # TreeSHAP is the costliest step and LightGBM releases the GIL while it runs: compute it on
-    # the other core while this thread does comparables, rating, genres and hits
-    shap = _executor().submit(explain_film, forecaster, frame, top=top, features=X)
+    # TreeSHAP is the costliest step and LightGBM releases the GIL while it runs: most of its
+    # trees go to the other core while this thread does comparables, rating, genres and hits,
+    # and this thread takes the rest after them
+    shap = start_contributions(forecaster, frame, X, _executor().submit)
     comparables = ([] if product.comparables is None else
                    nearest_comparables(product.comparables, forecaster, frame, k=k, features=X))
     warnings = []
@@ -250,7 +257,7 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
               else float(predict_rating(product.rating, X)[0]))
     genres, sources = _genres(product, row, poster_image, warnings, poster)
     hits = None if product.hits is None else film_hits(product.hits, frame, n=n_hits)
-    explanation = shap.result()
+    explanation = explain_film(forecaster, frame, top=top, features=X, contrib=shap())
     log_pred = np.array([explanation["forecast_log"]])  # TreeSHAP sums exactly to the forecast
     adjustment = None
     if product.predictor is not None:  # a stack: its forecast, explained by the forecaster's
