@@ -33,6 +33,11 @@ def _ci(cell: dict | None) -> str:
     return f"{cell['coef']:+.3f} [{cell['ci_low']:+.3f}, {cell['ci_high']:+.3f}]"
 
 
+def _corpus(result: dict) -> str:
+    """The corpus the study read (results saved before it was recorded read corpus v1)."""
+    return f"`{result['corpus']}`" if "corpus" in result else "corpus v1 (before issue #16)"
+
+
 def markdown(result: dict, seconds: float) -> str:
     data, idx = result["data"], result["index_params"]
     lines = [
@@ -42,7 +47,7 @@ def markdown(result: dict, seconds: float) -> str:
         f"verdict regressions on {data['n_verdict']:,} films with revenue. Index: W = "
         f"{idx['window_days']} days, hits = top {100 * (1 - idx['hit_quantile']):.0f}% of their "
         f"year, τ = {idx['threshold']}, k = {idx['top_k']}, embedding = {idx['embedding']}. "
-        f"Wall time {seconds / 60:.1f} min.", "",
+        f"Corpus: {_corpus(result)}. Wall time {seconds / 60:.1f} min.", "",
         "**Verdict** (coefficients on log revenue with 95% CIs; the paper reports a positive "
         "copycat effect that shrinks with the number of similar films and the similarity):", "",
     ]
@@ -173,6 +178,9 @@ def main(argv=None) -> int:
     else:
         result = run_study(films, StudyConfig(index={"embedding": args.embedding}))
         seconds = time.perf_counter() - started
+    partial = args.robustness_only or args.pretrained_poster_only
+    if not partial or "corpus" not in result:  # a partial re-run keeps the saved study's
+        result["corpus"] = str(args.corpus)
     rob_start = time.perf_counter()
     if args.pretrained_poster_only:  # the TF-IDF reference sets τ's copycat share, as before
         new = _robustness(films, args, (("tfidf", "keywords"), ("tfidf", "poster", "effnet-lite0"),

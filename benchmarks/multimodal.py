@@ -249,7 +249,8 @@ def main(argv=None) -> int:
     result = {"protocol": {"train_end": TRAIN_END, "test_end": TEST_END, **coverage,
                            "seeds": seeds, "max_epochs": max_epochs, "quick": args.quick,
                            "stack_folds": 3 if args.quick else 5,
-                           "text": "MiniLM-L6-v2 (384-d)", "poster": "PosterFeatures (35-d)"},
+                           "text": "MiniLM-L6-v2 (384-d)", "poster": "PosterFeatures (35-d)",
+                           "corpus": str(args.corpus)},
               "block_seconds": timings, "grounding": grounding_rows, "runs": runs,
               "grounding_effect_pct": effects, "stacking": stack,
               "wall_seconds": time.perf_counter() - wall}
@@ -275,7 +276,8 @@ def _markdown(result) -> str:
         f"[{p['train_end']}, {p['test_end']}) ({p['test']:,} films with budget and revenue; "
         f"{p['test_with_poster']:,} with a poster, {p['test_with_overview']:,} with an overview). "
         f"Natural-log worldwide revenue; seeds {p['seeds']}; mean ± std over seeds. Poster: "
-        f"{p['poster']}; overview: {p['text']}; tabular: PreReleaseFeatures + NaN indicators.",
+        f"{p['poster']}; overview: {p['text']}; tabular: PreReleaseFeatures + NaN indicators. "
+        f"Corpus: {_corpus(p)}.",
         "",
         "### Grounding pretraining (keyword/cast/director bag → poster features)",
     ]
@@ -297,6 +299,11 @@ def _markdown(result) -> str:
     if "pretrained_visual" in result:
         lines += _pretrained_markdown(result["pretrained_visual"])
     return "\n".join(lines) + "\n"
+
+
+def _corpus(protocol: dict) -> str:
+    """The corpus a run read (runs saved before it was recorded read corpus v1)."""
+    return f"`{protocol['corpus']}`" if "corpus" in protocol else "corpus v1 (before issue #16)"
 
 
 def _grounding_tables(result) -> list[str]:
@@ -345,7 +352,7 @@ def _pretrained_markdown(section) -> list[str]:
             "", "`python -m benchmarks.multimodal --visual effnet-lite0`: the same split, seeds "
             f"{p['seeds']} and networks as above, with the poster vector = the 1,280-d ImageNet "
             "EfficientNet-Lite0 embedding (224 px, cached) as the grounding target **and** as the "
-            "network's poster block; no stacking. Measured on a shared, loaded 2-core machine.",
+            f"network's poster block; no stacking. Corpus: {_corpus(p)}.",
             "", "### Grounding pretraining (keyword/cast/director bag → Lite0 embedding)",
             *_grounding_tables(section), "", "**Verdict:** " + _verdict(section["grounding_effect_pct"]),
             "", f"Wall time {section['wall_seconds'] / 60:.1f} min (1 thread)."]

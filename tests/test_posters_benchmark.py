@@ -1,4 +1,4 @@
-"""The poster benchmark's report says which corpus each separately re-run part read."""
+"""The poster, copycat and multimodal reports say which corpus each (separately re-run) part read."""
 
 from __future__ import annotations
 
@@ -30,3 +30,12 @@ def test_forecaster_section_names_its_corpus_and_the_refit_reference():
     assert "| forecaster's table, no poster PCs (refit on the films) | 0.7000 |" in md
     del p["forecaster"]["corpus"]
     assert "corpus v1 (before issue #16)" in "\n".join(pretrained.markdown({"pretrained": p}))
+
+
+def test_copycat_and_multimodal_sections_name_their_corpus():
+    from benchmarks.copycat import _corpus as copycat_corpus
+    from benchmarks.multimodal import _corpus as multimodal_corpus
+
+    for corpus in (copycat_corpus, multimodal_corpus):
+        assert corpus({"corpus": "/corpus-v2"}) == "`/corpus-v2`"
+        assert corpus({}) == "corpus v1 (before issue #16)"
