@@ -91,6 +91,25 @@ def test_contributions_in_two_parts_match_one_pass(model, films):
     assert split["forecast_log"] == pytest.approx(plain["forecast_log"], abs=1e-10)
 
 
+def test_contributions_stay_whole_when_asked(model, films):
+    """head_share=1: the whole row on the other thread (a forecast with a poster keeps that core
+    busy anyway), nothing left for the caller."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    film = films.tail(1)
+    X = model.transform(film)
+    calls = []
+    with ThreadPoolExecutor(1) as pool:
+        def submit(fn, *args, **kwargs):
+            calls.append(kwargs)
+            return pool.submit(fn, *args, **kwargs)
+
+        row = start_contributions(model, film, X, submit, head_share=1.0)()
+    booster = model.regressor(model.routes(film)[0]).booster_
+    assert [c["num_iteration"] for c in calls] == [booster.current_iteration()]
+    np.testing.assert_allclose(row, feature_contributions(model, film).to_numpy()[0], atol=1e-12)
+
+
 def test_contributions_of_a_one_tree_model_are_not_split():
     """One tree cannot be split in two; LightGBM would read a 0-tree part as every tree."""
     from concurrent.futures import ThreadPoolExecutor

@@ -83,11 +83,12 @@ def feature_contributions(model, films: pd.DataFrame) -> pd.DataFrame:
 _HEAD_SHARE = 0.75
 
 
-def start_contributions(model, film: pd.DataFrame, features: pd.DataFrame, submit
-                        ) -> Callable[[], np.ndarray]:
+def start_contributions(model, film: pd.DataFrame, features: pd.DataFrame, submit,
+                        head_share: float | None = None) -> Callable[[], np.ndarray]:
     """Start one film's exact TreeSHAP row on another thread; returns ``finish()``.
 
-    ``submit`` is an executor's ``submit``: it gets the first trees' share. ``finish()`` computes
+    ``submit`` is an executor's ``submit``: it gets the first ``head_share`` of the trees (default
+    3/4; 1: all of them, for a caller whose other core is busy already). ``finish()`` computes
     the remaining trees on the calling thread, waits for the first part and returns their sum,
     the row :func:`explain_film` takes as ``contrib`` (TreeSHAP values add over trees, and so do
     the per-tree expected values that make up the ``bias`` column).
@@ -96,7 +97,7 @@ def start_contributions(model, film: pd.DataFrame, features: pd.DataFrame, submi
     x = booster_input(features, booster)
     # what booster.predict uses by default: the early-stopping best iteration when there is one
     n = booster.best_iteration if booster.best_iteration > 0 else booster.current_iteration()
-    cut = round(n * _HEAD_SHARE)
+    cut = round(n * (_HEAD_SHARE if head_share is None else head_share))
     if not 0 < cut < n:  # LightGBM reads num_iteration <= 0 as "every tree": never ask for none
         whole = submit(booster_predict, booster, x, pred_contrib=True, num_iteration=n)
         return lambda: whole.result()[0]
