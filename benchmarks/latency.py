@@ -227,9 +227,10 @@ shared machine CPU time moves less with the load than wall time); the table show
 of {out['runs']} runs, each a fresh process (`OMP_NUM_THREADS=1`); {out['source']}. The film
 is `benchmarks.serve`'s (budget, genres, cast, director, a keyword, an overview); "poster"
 parts use a decoded 500×750 JPEG. Parts are timed on their own; in the whole call
-(`total`) TreeSHAP runs on a second thread beside comparables, rating, genres and hits, and
-poster features on a third from the start, so a total's wall time is less than the sum of
-its parts (on an idle machine: parse + features + TreeSHAP + what follows it).
+(`total`) three quarters of TreeSHAP's trees run on a second thread beside comparables,
+rating, genres and hits, and the last quarter after them on the first; with a poster, its
+features run on a third thread from the start and TreeSHAP stays whole on the second. So a
+total's wall time is less than the sum of its parts.
 {"" if base is None else f'''"Before" is git revision `{out['baseline_rev']}` timed in the same
 command, its runs alternating with this tree's on the same model.
 '''}Machine: {out['cpu_count']} CPUs; load average before `{out['load_before']}`, after
