@@ -147,7 +147,8 @@ def test_check_workers(value, workers):
 
 def test_worker_app_reads_the_model_from_the_environment(model_dir, monkeypatch):
     monkeypatch.delenv("TMDB_API_KEY", raising=False)
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+    for name in (MODEL_ENV, WORKERS_ENV):  # the N-process branch sets them: restored after
+        monkeypatch.setenv(name, "")
     with pytest.raises(InputError, match=MODEL_ENV):
         app_from_env()
     monkeypatch.setenv(MODEL_ENV, str(model_dir))
@@ -155,3 +156,19 @@ def test_worker_app_reads_the_model_from_the_environment(model_dir, monkeypatch)
     client = TestClient(app_from_env())
     assert client.get("/health").json()["pid"] == os.getpid()
     assert client.post("/forecast", json=FILMS[0]).status_code == 200
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_keeps_idle_connections_longer_than_a_queued_request_waits(monkeypatch, workers):
+    """uvicorn's default 5 s keep-alive reset connections that clients reused under load: both
+    the one-process and the N-process server are started with the longer timeout."""
+    import uvicorn
+
+    from reelcast.cli._serve import KEEP_ALIVE_S
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    for name in (MODEL_ENV, WORKERS_ENV):  # the N-process branch sets them: restored after
+        monkeypatch.setenv(name, "")
+    assert main(["serve", "--model", str(tiny_model_dir()), "--workers", workers]) in (0, None)
+    assert calls and calls[0]["timeout_keep_alive"] == KEEP_ALIVE_S >= 30
