@@ -67,20 +67,26 @@ def test_explain_film_orders_and_converts(model):
     json.dumps(out)  # JSON-ready
 
 
+def _contributions_on_a_thread(model, film, X, **kwargs) -> tuple[np.ndarray, list[dict]]:
+    """``start_contributions`` with a one-thread pool; the row and the keyword arguments of
+    every part submitted to the pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls = []
+    with ThreadPoolExecutor(1) as pool:
+        def submit(fn, *args, **params):
+            calls.append(params)
+            return pool.submit(fn, *args, **params)
+
+        return start_contributions(model, film, X, submit, **kwargs)(), calls
+
+
 def test_contributions_in_two_parts_match_one_pass(model, films):
     """The first trees on another thread plus the rest here: the one-pass TreeSHAP row, the same
     explanation, and the other thread really gets a part (not the whole film)."""
-    from concurrent.futures import ThreadPoolExecutor
-
     film = films.tail(1)
     X = model.transform(film)
-    calls = []
-    with ThreadPoolExecutor(1) as pool:
-        def submit(fn, *args, **kwargs):
-            calls.append(kwargs)
-            return pool.submit(fn, *args, **kwargs)
-
-        row = start_contributions(model, film, X, submit)()
+    row, calls = _contributions_on_a_thread(model, film, X)
     booster = model.regressor(model.routes(film)[0]).booster_
     assert 0 < calls[0]["num_iteration"] < booster.current_iteration()
     whole = feature_contributions(model, film).to_numpy()[0]
@@ -94,17 +100,8 @@ def test_contributions_in_two_parts_match_one_pass(model, films):
 def test_contributions_stay_whole_when_asked(model, films):
     """head_share=1: the whole row on the other thread (a forecast with a poster keeps that core
     busy anyway), nothing left for the caller."""
-    from concurrent.futures import ThreadPoolExecutor
-
     film = films.tail(1)
-    X = model.transform(film)
-    calls = []
-    with ThreadPoolExecutor(1) as pool:
-        def submit(fn, *args, **kwargs):
-            calls.append(kwargs)
-            return pool.submit(fn, *args, **kwargs)
-
-        row = start_contributions(model, film, X, submit, head_share=1.0)()
+    row, calls = _contributions_on_a_thread(model, film, model.transform(film), head_share=1.0)
     booster = model.regressor(model.routes(film)[0]).booster_
     assert [c["num_iteration"] for c in calls] == [booster.current_iteration()]
     np.testing.assert_allclose(row, feature_contributions(model, film).to_numpy()[0], atol=1e-12)
