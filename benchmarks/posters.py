@@ -363,6 +363,8 @@ def main(argv=None) -> int:
             result["genre"], result["genre_per_label"], result["genre_films"] = genre_benchmark(
                 films, root, args, args.cache)
         seconds[part] = time.perf_counter() - t0
+        if part in ("pretrained-revenue", "pretrained-genre"):  # their budgets are wall clock
+            extra.setdefault("load_at_end", {})[part.split("-")[1]] = pretrained.loadavg()
         if part not in ("embed", "pretrained-throughput"):  # the parts that read the corpus
             result.setdefault("part_corpus", {})[part] = str(args.corpus)
     result["total_seconds"] = sum(v for k, v in seconds.items() if k in ("throughput", "revenue", "genre"))
@@ -377,7 +379,7 @@ def main(argv=None) -> int:
         if "pretrained-genre" in parts:
             computed.add("genre_per_label")
         if parts & {"pretrained-revenue", "pretrained-genre"}:
-            computed.add("budgets")
+            computed |= {"budgets", "load_at_end"}
         for key, value in saved.get("pretrained", {}).items():
             if key not in computed:
                 extra[key] = value

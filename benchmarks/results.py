@@ -20,12 +20,10 @@ Every table below was produced by the command named in its section, on the publi
 metrics are on natural-log worldwide revenue with a temporal split (train < 2014, test 2014–2017)
 unless a section says otherwise; random-split numbers appear only beside temporal ones.
 
-Corpus versions: the forecaster, evaluation-report, interval, P-EL stack, copycat and multimodal
-sections, and the poster section's revenue, genre and Lite0-forecaster tables, were run on corpus
-v2 (the seven added tables, people as entities, the label audit: issue #16); each of those
-sections names its corpus. The poster throughput table and the Lite0 revenue and genre rows
-(issue #19) still hold corpus v1 runs, labelled as such. The anime table is the same in both
-corpora (`anime.parquet` compared equal), so the anime section stands for v2 too.
+Corpus versions: every section that reads the corpus was run on corpus v2 (the seven added tables,
+people as entities, the label audit: issue #16) and names it. The poster throughput tables and
+the Lite0 embedding pass read posters only and hold earlier runs. The anime table is the same in
+both corpora (`anime.parquet` compared equal), so the anime section stands for v2 too.
 
 Published reference points (from `../shared/RESEARCH.md`):
 

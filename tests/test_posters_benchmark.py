@@ -39,3 +39,17 @@ def test_copycat_and_multimodal_sections_name_their_corpus():
     for corpus in (copycat_corpus, multimodal_corpus):
         assert corpus({"corpus": "/corpus-v2"}) == "`/corpus-v2`"
         assert corpus({}) == "corpus v1 (before issue #16)"
+
+
+def test_pretrained_section_reads_its_baseline_epochs_and_loads_from_the_results():
+    p = {"revenue": [{"model": "published head on frozen Lite0", "epochs": 8},
+                     {"model": "Lite0 blocks 13–15 fine-tuned", "epochs": 11}],
+         "genre": [{"note": "Lite0 top blocks fine-tuned", "epochs": "4 (budget)"}],
+         "load_at_end": {"genre": "1.00 1.00 1.08"}}
+    assert pretrained._finetune_epochs(p) == "4–11"
+    assert pretrained._loads(p) == "revenue: not recorded; genre: `1.00 1.00 1.08`"
+    result = {"revenue": [{"split": "random (published protocol)", "model": "mean of training",
+                           "mse_log10": 0.2224},
+                          {"split": "temporal", "model": "mean of training", "mse_log10": 0.37}]}
+    assert pretrained._mean_baseline(result) == "0.2224"
+    assert pretrained._mean_baseline({}) == "not run"
