@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from benchmarks import corpus_label
 from reelcast.models.genre import GenreClassifier, multilabel_metrics
 from reelcast.models.poster_revenue import (
     RevenueHeadRegressor,
@@ -218,7 +219,7 @@ def markdown(result: dict) -> list[str]:
                   "posters; NaN for films without one), same LightGBM settings. Train < 2014 "
                   f"({f['n_train']:,} films), test 2014–2017 ({f['n_test']:,} films, "
                   f"{f['n_test_with_poster']:,} with a poster). Corpus: "
-                  f"`{f.get('corpus', 'corpus v1 (before issue #16)')}`. Natural-log revenue. "
+                  f"{corpus_label(f.get('corpus'))}. Natural-log revenue. "
                   "The shipped forecaster trains on field-set copies of every film (issue #15); "
                   "the PC rows refit its regressor on the films as they are, so compare them with "
                   "the refit without PCs. Load average "

@@ -22,7 +22,7 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks import load_or_build_corpus
+from benchmarks import corpus_label, load_or_build_corpus
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -31,11 +31,6 @@ def _ci(cell: dict | None) -> str:
     if not cell:
         return "n/a"
     return f"{cell['coef']:+.3f} [{cell['ci_low']:+.3f}, {cell['ci_high']:+.3f}]"
-
-
-def _corpus(result: dict) -> str:
-    """The corpus the study read (results saved before it was recorded read corpus v1)."""
-    return f"`{result['corpus']}`" if "corpus" in result else "corpus v1 (before issue #16)"
 
 
 def markdown(result: dict, seconds: float) -> str:
@@ -47,7 +42,7 @@ def markdown(result: dict, seconds: float) -> str:
         f"verdict regressions on {data['n_verdict']:,} films with revenue. Index: W = "
         f"{idx['window_days']} days, hits = top {100 * (1 - idx['hit_quantile']):.0f}% of their "
         f"year, τ = {idx['threshold']}, k = {idx['top_k']}, embedding = {idx['embedding']}. "
-        f"Corpus: {_corpus(result)}. Wall time {seconds / 60:.1f} min.", "",
+        f"Corpus: {corpus_label(result.get('corpus'))}. Wall time {seconds / 60:.1f} min.", "",
         "**Verdict** (coefficients on log revenue with 95% CIs; the paper reports a positive "
         "copycat effect that shrinks with the number of similar films and the similarity):", "",
     ]

@@ -37,6 +37,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
+from benchmarks import corpus_label  # noqa: E402
 from reelcast.data import log_revenue  # noqa: E402
 from reelcast.evaluation import regression_metrics, revenue_films, temporal_split  # noqa: E402
 from reelcast.models.multimodal import (  # noqa: E402
@@ -277,7 +278,7 @@ def _markdown(result) -> str:
         f"{p['test_with_poster']:,} with a poster, {p['test_with_overview']:,} with an overview). "
         f"Natural-log worldwide revenue; seeds {p['seeds']}; mean ± std over seeds. Poster: "
         f"{p['poster']}; overview: {p['text']}; tabular: PreReleaseFeatures + NaN indicators. "
-        f"Corpus: {_corpus(p)}.",
+        f"Corpus: {corpus_label(p.get('corpus'))}.",
         "",
         "### Grounding pretraining (keyword/cast/director bag → poster features)",
     ]
@@ -299,11 +300,6 @@ def _markdown(result) -> str:
     if "pretrained_visual" in result:
         lines += _pretrained_markdown(result["pretrained_visual"])
     return "\n".join(lines) + "\n"
-
-
-def _corpus(protocol: dict) -> str:
-    """The corpus a run read (runs saved before it was recorded read corpus v1)."""
-    return f"`{protocol['corpus']}`" if "corpus" in protocol else "corpus v1 (before issue #16)"
 
 
 def _grounding_tables(result) -> list[str]:
@@ -352,7 +348,7 @@ def _pretrained_markdown(section) -> list[str]:
             "", "`python -m benchmarks.multimodal --visual effnet-lite0`: the same split, seeds "
             f"{p['seeds']} and networks as above, with the poster vector = the 1,280-d ImageNet "
             "EfficientNet-Lite0 embedding (224 px, cached) as the grounding target **and** as the "
-            f"network's poster block; no stacking. Corpus: {_corpus(p)}.",
+            f"network's poster block; no stacking. Corpus: {corpus_label(p.get('corpus'))}.",
             "", "### Grounding pretraining (keyword/cast/director bag → Lite0 embedding)",
             *_grounding_tables(section), "", "**Verdict:** " + _verdict(section["grounding_effect_pct"]),
             "", f"Wall time {section['wall_seconds'] / 60:.1f} min (1 thread)."]

@@ -38,7 +38,7 @@ import pandas as pd
 import torch
 
 from benchmarks import _posters_pretrained as pretrained
-from benchmarks import load_or_build_corpus
+from benchmarks import corpus_label, load_or_build_corpus
 from reelcast.models.genre import GenreClassifier, multilabel_metrics
 from reelcast.models.poster_revenue import (
     PosterRevenueRegressor,
@@ -208,13 +208,15 @@ def genre_benchmark(films, root, args, cache) -> tuple[list[dict], dict, int]:
     return rows, per_label, len(films)
 
 
+# parts that read the poster files only, never the corpus
+_POSTERS_ONLY = ("embed", "pretrained-throughput")
+
+
 def _corpus_lines(result: dict) -> list[str]:
     """Which corpus each part read: parts are re-run one at a time, so they can differ."""
-    parts = ("throughput", "revenue", "genre", "pretrained-revenue", "pretrained-genre",
-             "pretrained-forecaster")
     known = result.get("part_corpus", {})
-    cells = [f"{p}: `{known[p]}`" if p in known else f"{p}: corpus v1 (run before issue #16)"
-             for p in parts if p in result.get("part_seconds", {})]
+    cells = [f"{p}: {corpus_label(known.get(p))}" for p in result.get("part_seconds", {})
+             if p not in _POSTERS_ONLY]
     return [f"Corpus read by each part — {'; '.join(cells)}.", ""] if cells else []
 
 
@@ -365,7 +367,7 @@ def main(argv=None) -> int:
         seconds[part] = time.perf_counter() - t0
         if part in ("pretrained-revenue", "pretrained-genre"):  # their budgets are wall clock
             extra.setdefault("load_at_end", {})[part.split("-")[1]] = pretrained.loadavg()
-        if part not in ("embed", "pretrained-throughput"):  # the parts that read the corpus
+        if part not in _POSTERS_ONLY:
             result.setdefault("part_corpus", {})[part] = str(args.corpus)
     result["total_seconds"] = sum(v for k, v in seconds.items() if k in ("throughput", "revenue", "genre"))
     out = RESULTS if not args.quick else Path(args.cache) / "quick"

@@ -15,7 +15,7 @@ def test_each_part_names_its_corpus_and_older_parts_say_v1():
               "part_corpus": {"revenue": "/corpus-v2"}}
     line = _corpus_lines(result)[0]
     assert "revenue: `/corpus-v2`" in line
-    assert "genre: corpus v1 (run before issue #16)" in line
+    assert "genre: corpus v1 (before issue #16)" in line
     assert "embed" not in line  # reads posters only, never the corpus
     assert _corpus_lines({"part_seconds": {"embed": 1.0}}) == []
 
@@ -32,13 +32,12 @@ def test_forecaster_section_names_its_corpus_and_the_refit_reference():
     assert "corpus v1 (before issue #16)" in "\n".join(pretrained.markdown({"pretrained": p}))
 
 
-def test_copycat_and_multimodal_sections_name_their_corpus():
-    from benchmarks.copycat import _corpus as copycat_corpus
-    from benchmarks.multimodal import _corpus as multimodal_corpus
+def test_every_section_labels_its_corpus_the_same_way():
+    """Copycat, multimodal, the Lite0 forecaster table and the poster parts share one label."""
+    from benchmarks import corpus_label
 
-    for corpus in (copycat_corpus, multimodal_corpus):
-        assert corpus({"corpus": "/corpus-v2"}) == "`/corpus-v2`"
-        assert corpus({}) == "corpus v1 (before issue #16)"
+    assert corpus_label("/corpus-v2") == "`/corpus-v2`"
+    assert corpus_label(None) == "corpus v1 (before issue #16)"
 
 
 def test_pretrained_section_reads_its_baseline_epochs_and_loads_from_the_results():
