@@ -1,5 +1,7 @@
 """CLI round trip on the synthetic market: train → predict, and clean errors."""
 
+import json
+
 import pandas as pd
 
 from reelcast.cli import main
@@ -43,6 +45,17 @@ def test_missing_model_dir(tmp_path, capsys):
 def test_evaluate_writes_json(tmp_path, capsys):
     out = tmp_path / "eval.json"
     assert main(["evaluate", "--market", "800", "--n-estimators", "40", "--no-rolling",
-                 "--out", str(out), "--train-end", "2013-01-01"]) == 0
+                 "--out", str(out), "--train-end", "2013-01-01", "--fields", "core+cast"]) == 0
     text = capsys.readouterr().out
     assert "budget-only baseline" in text and out.exists()
+    # the named sets, then the one asked for, each with its shift against full
+    assert [line.split()[0] for line in text.splitlines() if " shift " in line] == [
+        "full", "form", "core", "minimal", "core+cast"]
+    assert set(json.loads(out.read_text())["scenarios"]) == {"full", "form", "core", "minimal",
+                                                             "core+cast"}
+
+
+def test_evaluate_refuses_an_unknown_field_before_reading_anything(tmp_path, capsys):
+    code = main(["evaluate", "--corpus", str(tmp_path / "none"), "--fields", "core+castt"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "field 'castt'" in err

@@ -9,8 +9,10 @@ from reelcast.data import (
     FIELD_COLUMNS,
     FIELD_SETS,
     LIST_COLUMNS,
+    NEAR_FIELD_SETS,
     OPTIONAL_FIELDS,
     blank_fields,
+    field_set,
     field_set_copies,
     fields_present,
     make_market,
@@ -58,6 +60,28 @@ def test_unknown_set_or_field_is_a_one_line_error(market):
         blank_fields(market, ["castt"])
 
 
+def test_a_set_with_fields_added_keeps_those_fields_too(market):
+    assert field_set("core+cast+directors") == (*FIELD_SETS["core"], "cast", "directors")
+    assert field_set("minimal+budget") == FIELD_SETS["minimal"]  # a field already in it: once
+    out = blank_fields(market, "minimal+cast")
+    assert (out["cast"].map(len) > 0).sum() == (market["cast"].map(len) > 0).sum()
+    assert (out["keywords"].map(len) == 0).all()
+    with pytest.raises(InputError, match="field 'castt' in field set 'core\\+castt' is not one"):
+        field_set("core+castt")
+    with pytest.raises(InputError, match="field set 'nope' is not one of"):
+        field_set("nope+cast")
+
+
+def test_near_field_sets_are_every_named_set_but_full_with_one_more_field():
+    for name, kept in FIELD_SETS.items():
+        extra = [f for f in OPTIONAL_FIELDS if f not in kept]
+        for field in extra:
+            assert NEAR_FIELD_SETS.get(f"{name}+{field}") == (None if name == "full"
+                                                                else (*kept, field))
+    assert len(NEAR_FIELD_SETS) == sum(len(OPTIONAL_FIELDS) - len(kept)
+                                       for name, kept in FIELD_SETS.items() if name != "full")
+
+
 def test_fields_present_reads_lists_and_scalars():
     films = pd.DataFrame({"cast": [["A"], [], None], "budget": [1.0, np.nan, 2.0],
                           "overview": ["x", "  ", pd.NA]})
@@ -87,6 +111,20 @@ def test_each_film_appears_once_among_copies_showing_the_same_fields(market):
         shown = {o for o, p in zip(origin, pattern, strict=True)
                  if p == tuple(a and b for a, b in zip(want, films_present.iloc[o], strict=True))}
         assert set(np.flatnonzero(has_all)) <= shown, name
+
+
+def test_one_more_field_adds_a_copy_per_near_set_and_own_weight_weighs_the_film(market):
+    named, origin_named, _ = field_set_copies(market)
+    more, origin, weight = field_set_copies(market, one_more=True, own_weight=3.0)
+    assert len(more) > len(named)
+    # among the copies, each film shows "core + cast" once when it has those fields
+    present = fields_present(more)
+    want = [f in NEAR_FIELD_SETS["core+cast"] for f in OPTIONAL_FIELDS]
+    has = fields_present(market)[list(NEAR_FIELD_SETS["core+cast"])].all(axis=1).to_numpy()
+    shown = origin[(present.to_numpy() == want).all(axis=1)]
+    assert sorted(shown) == sorted(np.flatnonzero(has))
+    # the films themselves first, weighted 3; every copy 1
+    assert (weight[: len(market)] == 3.0).all() and (weight[len(market):] == 1.0).all()
 
 
 def test_capped_copies_keep_the_total_weight_of_each_film(market):

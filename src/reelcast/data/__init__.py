@@ -15,6 +15,7 @@ from ._cpi import load_cpi, to_2017_dollars
 from ._fields import (
     FIELD_COLUMNS,
     FIELD_SETS,
+    NEAR_FIELD_SETS,
     OPTIONAL_FIELDS,
     blank_fields,
     field_set,
@@ -69,6 +70,7 @@ __all__ = [
     "revenue_films",
     "FIELD_COLUMNS",
     "FIELD_SETS",
+    "NEAR_FIELD_SETS",
     "OPTIONAL_FIELDS",
     "blank_fields",
     "field_set_copies",

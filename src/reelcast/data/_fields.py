@@ -29,8 +29,8 @@ from pandas.api.types import is_scalar
 from .._errors import InputError
 from ._schema import LIST_COLUMNS
 
-__all__ = ["OPTIONAL_FIELDS", "FIELD_COLUMNS", "FIELD_SETS", "field_set", "blank_fields",
-           "fields_present", "field_set_copies"]
+__all__ = ["OPTIONAL_FIELDS", "FIELD_COLUMNS", "FIELD_SETS", "NEAR_FIELD_SETS", "field_set",
+           "blank_fields", "fields_present", "field_set_copies"]
 
 # user-facing field -> corpus columns it fills (title and release_date are always required)
 FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -62,14 +62,29 @@ FIELD_SETS: dict[str, tuple[str, ...]] = {
     "minimal": ("budget", "genres"),
 }
 
+# one field beyond a named set ("form+original_language"): what a user who knows a little more than
+# a named set gives. A model must not read the extra field's neighbours, still blank, as "small".
+NEAR_FIELD_SETS: dict[str, tuple[str, ...]] = {
+    f"{name}+{extra}": (*kept, extra)
+    for name, kept in FIELD_SETS.items() if name != "full"
+    for extra in OPTIONAL_FIELDS if extra not in kept
+}
+
 
 def field_set(name_or_fields: str | Iterable[str]) -> tuple[str, ...]:
-    """The fields a named set keeps, or the given fields checked against :data:`OPTIONAL_FIELDS`."""
+    """The fields a named set keeps, or the given fields checked against :data:`OPTIONAL_FIELDS`.
+
+    A name may add fields to a set with ``+``: ``"core+cast+directors"``.
+    """
     if isinstance(name_or_fields, str):
-        if name_or_fields not in FIELD_SETS:
-            raise InputError(f"field set {name_or_fields!r} is not one of "
-                             f"{', '.join(FIELD_SETS)}")
-        return FIELD_SETS[name_or_fields]
+        name, *extra = name_or_fields.split("+")
+        if name not in FIELD_SETS:
+            raise InputError(f"field set {name!r} is not one of {', '.join(FIELD_SETS)}")
+        unknown = [f for f in extra if f not in FIELD_COLUMNS]
+        if unknown:
+            raise InputError(f"field {unknown[0]!r} in field set {name_or_fields!r} is not one "
+                             f"of {', '.join(OPTIONAL_FIELDS)}")
+        return tuple(dict.fromkeys((*FIELD_SETS[name], *extra)))
     fields = tuple(name_or_fields)
     unknown = [f for f in fields if f not in FIELD_COLUMNS]
     if unknown:
@@ -139,13 +154,15 @@ def fields_present(films: pd.DataFrame) -> pd.DataFrame:
 
 
 def field_set_copies(films: pd.DataFrame, sets: Iterable[str] = tuple(FIELD_SETS), *,
-                     leave_one_out: bool = True, max_copies: int | None = None,
+                     leave_one_out: bool = True, one_more: bool = False,
+                     max_copies: int | None = None, own_weight: float = 1.0,
                      random_state: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Copies of each film as users would give it: under each field set, each copy once.
 
     For every film, one copy per distinct set of fields it would show under the named field
-    ``sets`` (and, with ``leave_one_out``, under every pre-release field set with one field left
-    out). Copies that would show the same fields are made once, so among all copies that show
+    ``sets`` (with ``leave_one_out``, also under every pre-release field set with one field left
+    out; with ``one_more``, under every named set but ``full`` with one more field,
+    :data:`NEAR_FIELD_SETS`). Copies that would show the same fields are made once, so among all copies that show
     exactly the fields ``S``, every film that has all of ``S`` appears exactly once. A model
     trained on them reads a missing field as "unknown" (the average over the films that have
     it), not as "a film the sources did not cover".
@@ -153,11 +170,15 @@ def field_set_copies(films: pd.DataFrame, sets: Iterable[str] = tuple(FIELD_SETS
     ``max_copies`` bounds the copies of one film besides itself: a film with more distinct
     copies keeps a random ``max_copies`` of them, each weighted by how many it stands for, so
     every (film, field set) still counts once in expectation at a fraction of the training time.
+    ``own_weight`` multiplies the weight of each film as it is (its first row): the more field sets
+    are copied, the smaller the share of the rows that show a film with every field it has.
 
     Returns the copies (the films themselves first, with every field they have), for each copy
     the position of its film in ``films``, and each copy's sample weight.
     """
     patterns = [field_set(s) for s in sets]
+    if one_more:
+        patterns += list(NEAR_FIELD_SETS.values())
     if leave_one_out:
         patterns += [tuple(f for f in OPTIONAL_FIELDS if f != left) for left in OPTIONAL_FIELDS]
     patterns = [OPTIONAL_FIELDS, *[p for p in patterns if set(p) != set(OPTIONAL_FIELDS)]]
@@ -181,6 +202,7 @@ def field_set_copies(films: pd.DataFrame, sets: Iterable[str] = tuple(FIELD_SETS
     if max_copies is not None:
         keep, weight = _subsample(origin, len(films), max_copies, random_state)
         origin, pattern = origin[keep], pattern[keep]
+    weight = np.where(pattern == 0, weight * own_weight, weight)  # pattern 0: every field
     parts = [blank_fields(films.iloc[origin[pattern == p]], kept)
              for p, kept in enumerate(patterns) if (pattern == p).any()]
     return pd.concat(parts, ignore_index=True), origin, weight

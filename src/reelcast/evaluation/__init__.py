@@ -6,6 +6,7 @@ from ._baselines import BudgetOnlyBaseline, MeanBaseline
 from ._folds import TimeOrderedFolds, as_time_array, validation_split
 from ._metrics import METRIC_NAMES, multilabel_metrics, regression_metrics, revenue_metrics
 from ._protocol import (
+    NEAR_SCENARIOS,
     SCENARIOS,
     EvaluationResult,
     evaluate,
@@ -16,6 +17,7 @@ from ._protocol import (
 from ._split import cutoff_date, random_split, rolling_origin_splits, temporal_split
 
 __all__ = [
+    "NEAR_SCENARIOS",
     "SCENARIOS",
     "TimeOrderedFolds",
     "as_time_array",

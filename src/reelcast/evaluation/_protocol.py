@@ -9,19 +9,27 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError
 from .._executor import cap_threads, current_executor
-from ..data import FIELD_SETS, blank_fields, log_revenue, revenue_films
+from ..data import (
+    FIELD_SETS,
+    NEAR_FIELD_SETS,
+    blank_fields,
+    field_set,
+    log_revenue,
+    revenue_films,
+)
 from ._baselines import BudgetOnlyBaseline, MeanBaseline
 from ._metrics import regression_metrics
 from ._split import random_split, rolling_origin_splits, temporal_split
 
 __all__ = ["EvaluationResult", "evaluate", "format_table", "markdown_table", "scenario_table",
-           "SCENARIOS"]
+           "SCENARIOS", "NEAR_SCENARIOS"]
 
 ModelFactory = Callable[[], object]
 # the field sets users supply (``reelcast.data.FIELD_SETS``), scored beside every model
 SCENARIOS: tuple[str, ...] = tuple(FIELD_SETS)
+# one field beyond form, core or minimal ("form+original_language"): giving more must not hurt
+NEAR_SCENARIOS: tuple[str, ...] = tuple(NEAR_FIELD_SETS)
 
 
 @dataclass
@@ -129,15 +137,15 @@ def evaluate(films: pd.DataFrame, models: dict[str, ModelFactory], *, train_end=
     Every temporal and rolling-origin score is also given under each named field set of
     ``scenarios`` (``full``, ``form``, ``core``, ``minimal``): the test films keep only those
     fields, as a user who leaves the others out would give them (``result.scenarios``,
-    ``result.rolling_scenarios``).
+    ``result.rolling_scenarios``). A scenario may add fields to a set (``"core+cast"``;
+    :data:`NEAR_SCENARIOS` lists every set with one more field).
 
     The temporal test, each rolling-origin year and the random split are independent units:
     ``executor`` (default: :func:`reelcast._executor.current_executor`, serial unless ``--ray``)
     runs them, on a Ray cluster several at once; the scores are the same either way.
     """
     for scenario in scenarios:
-        if scenario not in FIELD_SETS:
-            raise InputError(f"scenario {scenario!r} is not one of {', '.join(FIELD_SETS)}")
+        field_set(scenario)  # a named set, or one with fields added ("core+cast"): else one line
     scored = revenue_films(films)
     all_models = {"mean baseline": MeanBaseline, "budget-only baseline": BudgetOnlyBaseline,
                   **models}

@@ -210,8 +210,8 @@ def calibration_rows(model, films: pd.DataFrame, field_sets: tuple[str, ...] = (
         X = model.transform(rows)
         ys.append(log_revenue(films))
         # the all-fields regressor's errors under each field set, also for the rows a set
-        # regressor would forecast: its errors there are larger (form/core R² 0.636/0.606
-        # against 0.648/0.630 on 2014–2017), so a routed film's band errs wide, not narrow
+        # regressor would forecast: its errors there are larger (form/core R² 0.644/0.623
+        # against 0.650/0.634 on 2014–2017), so a routed film's band errs wide, not narrow
         preds.append(np.asarray(model.predict_features(X), float))
         feats.append(X)
     return np.concatenate(ys), np.concatenate(preds), pd.concat(feats, ignore_index=True)
