@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reelcast.data import FIELD_SETS, blank_fields
-from reelcast.evaluation import NEAR_SCENARIOS, log_revenue, regression_metrics
+from reelcast.evaluation import NEAR_SCENARIOS, field_set_scores, log_revenue
 
 __all__ = ["near_set_scores", "near_set_markdown"]
 
@@ -24,16 +24,15 @@ BOUND = 0.10  # the issue's bound on |mean shift| of the log forecast against fu
 def near_set_scores(models: dict, test: pd.DataFrame, train_median: float) -> dict:
     """Per model: R² and mean shift against ``full`` under every named and near field set."""
     y = log_revenue(test)
+    scenarios = (*(s for s in FIELD_SETS if s != "full"), *NEAR_SCENARIOS)
+    blanked = {s: blank_fields(test, s) for s in scenarios}  # the same rows for every model
     out = {}
     for name, model in models.items():
-        full = np.asarray(model.predict(test), float)
-        per_set = {}
-        for scenario in (*(s for s in FIELD_SETS if s != "full"), *NEAR_SCENARIOS):
-            pred = np.asarray(model.predict(blank_fields(test, scenario)), float)
-            m = regression_metrics(y, pred, train_median=train_median)
-            per_set[scenario] = {"r2": m["r2"], "rmse": m["rmse"],
-                                 "mean_shift": float(np.mean(pred - full))}
-        out[name] = per_set
+        preds = {s: np.asarray(model.predict(rows), float) for s, rows in blanked.items()}
+        scores = field_set_scores(y, np.asarray(model.predict(test), float), preds,
+                                  train_median=train_median)
+        out[name] = {s: {k: m[k] for k in ("r2", "rmse", "mean_shift")}
+                     for s, m in scores.items()}
     return out
 
 

@@ -88,7 +88,6 @@ def test_with_budget_and_genres_only_the_forecast_barely_moves(shifts, design):
     assert abs(shifts[design]["minimal"]) < 1.5 * BOUND, shifts[design]
 
 
-
 # One field beyond a named set. When each field's presence tracks revenue on its own (the real
 # tables: a film may list a cast but no writers, companies or certification), the regressor of
 # every field that serves such a film read the fields still blank as "small" unless it was also

@@ -162,8 +162,9 @@ def field_set_copies(films: pd.DataFrame, sets: Iterable[str] = tuple(FIELD_SETS
     For every film, one copy per distinct set of fields it would show under the named field
     ``sets`` (with ``leave_one_out``, also under every pre-release field set with one field left
     out; with ``one_more``, under every named set but ``full`` with one more field,
-    :data:`NEAR_FIELD_SETS`). Copies that would show the same fields are made once, so among all copies that show
-    exactly the fields ``S``, every film that has all of ``S`` appears exactly once. A model
+    :data:`NEAR_FIELD_SETS`). Copies that would show the same fields are made once, so among all
+    copies that show exactly the fields ``S``, every film that has all of ``S`` appears exactly
+    once. A model
     trained on them reads a missing field as "unknown" (the average over the films that have
     it), not as "a film the sources did not cover".
 

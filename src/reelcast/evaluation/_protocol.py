@@ -22,8 +22,8 @@ from ._baselines import BudgetOnlyBaseline, MeanBaseline
 from ._metrics import regression_metrics
 from ._split import random_split, rolling_origin_splits, temporal_split
 
-__all__ = ["EvaluationResult", "evaluate", "format_table", "markdown_table", "scenario_table",
-           "SCENARIOS", "NEAR_SCENARIOS"]
+__all__ = ["EvaluationResult", "evaluate", "field_set_scores", "format_table", "markdown_table",
+           "scenario_table", "SCENARIOS", "NEAR_SCENARIOS"]
 
 ModelFactory = Callable[[], object]
 # the field sets users supply (``reelcast.data.FIELD_SETS``), scored beside every model
@@ -57,6 +57,19 @@ class EvaluationResult:
         return out
 
 
+def field_set_scores(y: np.ndarray, full: np.ndarray, preds: dict[str, np.ndarray], *,
+                     train_median: float) -> dict[str, dict[str, float]]:
+    """Per field set: the metrics of its forecasts ``preds[set]`` of the same films, plus
+    ``mean_shift``/``median_shift``, their change against ``full`` (every field given)."""
+    out = {}
+    for scenario, pred in preds.items():
+        shift = pred - full
+        out[scenario] = {**regression_metrics(y, pred, train_median=train_median),
+                         "mean_shift": float(np.mean(shift)),
+                         "median_shift": float(np.median(shift))}
+    return out
+
+
 def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, timings=None,
            scenarios: tuple[str, ...] = (), by_scenario: dict | None = None,
            threads: int | None = None):
@@ -85,14 +98,12 @@ def _score(models: dict[str, ModelFactory], train, test, history, *, keep=None, 
         scores[name] = regression_metrics(y_test, pred, train_median=median)
         if by_scenario is None:
             continue
-        for scenario in scenarios:
-            p = pred if scenario == "full" else np.asarray(model.predict(blanked[scenario]), float)
-            shift = p - pred
-            by_scenario.setdefault(scenario, {})[name] = {
-                **regression_metrics(y_test, p, train_median=median),
-                "mean_shift": float(np.mean(shift)), "median_shift": float(np.median(shift))}
+        by_set = {s: pred if s == "full" else np.asarray(model.predict(blanked[s]), float)
+                  for s in scenarios}
+        for scenario, m in field_set_scores(y_test, pred, by_set, train_median=median).items():
+            by_scenario.setdefault(scenario, {})[name] = m
             if keep is not None and scenario != "full":
-                keep[f"{name}@{scenario}"] = p
+                keep[f"{name}@{scenario}"] = by_set[scenario]
     if keep is not None:
         keep.update(preds)
     return scores

@@ -21,7 +21,12 @@ import pandas as pd
 
 from .._errors import InputError
 from ..data import FIELD_SETS, blank_fields, log_revenue, revenue_films, without_attrs
-from ..evaluation import BudgetOnlyBaseline, regression_metrics, temporal_split
+from ..evaluation import (
+    BudgetOnlyBaseline,
+    field_set_scores,
+    regression_metrics,
+    temporal_split,
+)
 from ..models.forecaster import BoxOfficeForecaster
 from ._intervals import calibrate_intervals, interval_coverage
 
@@ -135,14 +140,11 @@ def evaluation_report(films: pd.DataFrame, params: dict | None = None, *,
 
 def _field_sets(model, test: pd.DataFrame, y: np.ndarray, pred: np.ndarray) -> pd.DataFrame:
     """Accuracy when the test films keep only the fields of each named set, and the shift."""
-    rows = []
-    for name in FIELD_SETS:
-        p = pred if name == "full" else model.predict(blank_fields(test, name))
-        m = regression_metrics(y, p, train_median=model.train_median_)
-        rows.append({"field set": name, "r2": m["r2"], "rmse": m["rmse"],
-                     "within_2x": m["within_2x"], "mean_shift": float(np.mean(p - pred)),
-                     "median_shift": float(np.median(p - pred))})
-    return pd.DataFrame(rows)
+    preds = {name: pred if name == "full" else model.predict(blank_fields(test, name))
+             for name in FIELD_SETS}
+    scores = field_set_scores(y, pred, preds, train_median=model.train_median_)
+    return pd.DataFrame([{"field set": name, **{k: m[k] for k in (
+        "r2", "rmse", "within_2x", "mean_shift", "median_shift")}} for name, m in scores.items()])
 
 
 def _png(fig) -> str:
