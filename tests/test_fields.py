@@ -1,5 +1,7 @@
 """Field sets: blanking keeps exactly the named fields, and the field-set copies count each film once."""
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from reelcast.data import (
     field_set_copies,
     fields_present,
     make_market,
+    more_fields_copies,
 )
 
 
@@ -166,3 +169,42 @@ def test_fields_present_of_odd_values_in_a_text_column(n_films):
     values = np.resize(odd, n_films)
     got = fields_present(pd.DataFrame({"distributor": values}))["distributor"].tolist()
     assert got == np.resize(np.array(expected), n_films).tolist()
+
+
+def test_more_fields_copies_show_the_set_and_each_further_field_a_film_has_once(market):
+    copies, origin, weight = more_fields_copies(market, "core")
+    assert (weight == 1).all()
+    given = fields_present(market)
+    shown = fields_present(copies)
+    extras = [f for f in OPTIONAL_FIELDS if f not in FIELD_SETS["core"]]
+    # each copy shows the film's core fields and exactly one field beyond them
+    beyond = shown[extras].to_numpy()
+    assert (beyond.sum(axis=1) == 1).all()
+    for field in FIELD_SETS["core"]:
+        np.testing.assert_array_equal(shown[field].to_numpy(), given[field].to_numpy()[origin])
+    # one copy per (film, further field it has), none for a field it lacks
+    pairs = {(o, extras[i]) for o, i in zip(origin, beyond.argmax(axis=1), strict=True)}
+    want = {(o, f) for f in extras for o in np.flatnonzero(given[f].to_numpy())}
+    assert pairs == want and len(pairs) == len(copies)
+
+
+def test_capped_more_fields_copies_keep_each_films_weight(market):
+    _, origin_all, _ = more_fields_copies(market, "minimal", ("cast", "directors", "keywords"))
+    capped, origin, weight = more_fields_copies(market, "minimal", ("cast", "directors", "keywords"),
+                                             max_copies=1, random_state=2)
+    assert np.bincount(origin).max() == 1 and len(capped) < len(origin_all)
+    np.testing.assert_allclose(np.bincount(origin, weights=weight, minlength=len(market)),
+                               np.bincount(origin_all, minlength=len(market)))
+    empty, origin_none, _ = more_fields_copies(market, "full")
+    assert len(empty) == 0 and len(origin_none) == 0
+
+
+def test_up_to_n_more_fields_give_every_combination_a_film_has_once(market):
+    extras = ("cast", "directors", "keywords")
+    copies, origin, _ = more_fields_copies(market, "minimal", extras, n_more=2)
+    shown = fields_present(copies)[list(extras)].to_numpy()
+    got = sorted((o, tuple(np.flatnonzero(s))) for o, s in zip(origin, shown, strict=True))
+    has = fields_present(market)[list(extras)].to_numpy()
+    want = sorted((o, c) for o in range(len(market)) for k in (1, 2)
+                  for c in combinations(range(3), k) if has[o, list(c)].all())
+    assert got == want

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from reelcast import InputError
-from reelcast.data import blank_fields, make_market
+from reelcast.data import blank_fields, fields_present, make_market
 from reelcast.forecast import (
     BoxOfficeForecaster,
     explain_film,
@@ -39,11 +39,32 @@ def test_each_named_set_gets_a_regressor_and_reads_no_unread_field(fitted):
     (("budget", "genres", "runtime"), "core"),  # in core and form: the smaller set wins
     ("form", "form"),
     (("budget", "cast", "overview"), "form"),
-    (("budget", "genres", "original_language", "cast"), "full"),  # in no set but all fields
+    # one or two fields beyond a set: that set's regressor, which also learned them
+    ("core+cast", "core"),
+    (("budget", "genres", "original_language", "cast"), "minimal"),  # the smallest set wins
+    (("budget", "genres", "collection"), "minimal"),
+    ("form+collection", "form"),
+    ("form+collection+certification", "form"),
+    (("budget", "original_language", "cast", "companies"), "core"),
+    # three fields beyond every set: the regressor of all fields
+    ("form+collection+certification+companies", "full"),
+    (("budget", "original_language", "cast", "companies", "writers"), "full"),
 ])
 def test_a_film_goes_to_the_smallest_set_holding_its_fields(fitted, market, kept, route):
-    film = blank_fields(market.head(1), kept)
+    has_all = fields_present(market).drop(columns=["poster"]).all(axis=1).to_numpy()
+    film = blank_fields(market.iloc[np.flatnonzero(has_all)[:1]], kept)
     assert fitted.routes(film)[0] == route
+
+
+def test_without_set_models_near_one_field_more_goes_to_the_full_regressor(market):
+    model = BoxOfficeForecaster(n_estimators=30, set_models_near=0).fit(market)
+    films = blank_fields(market.head(5), "core+cast")
+    assert set(model.routes(films)) == {"full"}
+    near = BoxOfficeForecaster(n_estimators=30).fit(market)
+    assert set(near.routes(films)) == {"core"}
+    # the core regressor learned from the copies with fields beyond core: another regressor
+    X = near.transform(films)
+    assert not np.allclose(near.set_models_["core"].predict(X), model.set_models_["core"].predict(X))
 
 
 def test_predict_uses_each_films_regressor(fitted, market):
@@ -76,6 +97,12 @@ def test_one_regressor_when_asked(market):
     films = blank_fields(market.head(10), "minimal")
     assert set(model.routes(films)) == {"full"}
     np.testing.assert_allclose(model.predict(films), model.predict_features(model.transform(films)))
+
+
+@pytest.mark.parametrize("near", [-1, 1.5, True])
+def test_set_models_near_must_be_a_count(market, near):
+    with pytest.raises(InputError, match=f"set_models_near.*{near!r}"):
+        BoxOfficeForecaster(n_estimators=10, set_models_near=near).fit(market)
 
 
 def test_unknown_set_is_refused(market):

@@ -21,6 +21,7 @@ from ._fields import (
     field_set,
     field_set_copies,
     fields_present,
+    more_fields_copies,
 )
 from ._market import MarketTruth, make_anime_market, make_market
 from ._schema import (
@@ -74,6 +75,7 @@ __all__ = [
     "OPTIONAL_FIELDS",
     "blank_fields",
     "field_set_copies",
+    "more_fields_copies",
     "field_set",
     "fields_present",
     "ANIME_COLUMNS",

@@ -21,6 +21,7 @@ column's own "missing" value: an empty list for list columns, ``NA`` for the res
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from .._errors import InputError
 from ._schema import LIST_COLUMNS
 
 __all__ = ["OPTIONAL_FIELDS", "FIELD_COLUMNS", "FIELD_SETS", "NEAR_FIELD_SETS", "field_set",
-           "blank_fields", "fields_present", "field_set_copies"]
+           "blank_fields", "fields_present", "field_set_copies", "more_fields_copies"]
 
 # user-facing field -> corpus columns it fills (title and release_date are always required)
 FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -209,11 +210,49 @@ def field_set_copies(films: pd.DataFrame, sets: Iterable[str] = tuple(FIELD_SETS
     return pd.concat(parts, ignore_index=True), origin, weight
 
 
-def _subsample(origin: np.ndarray, n_films: int, max_copies: int, random_state: int):
-    """Keep each film's first row and ``max_copies`` of its other rows, reweighted."""
+def more_fields_copies(films: pd.DataFrame, kept: str | Iterable[str],
+                       extras: Iterable[str] = OPTIONAL_FIELDS, *, n_more: int = 1,
+                       max_copies: int | None = None,
+                       random_state: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Copies of each film showing the fields of ``kept`` plus up to ``n_more`` more it has.
+
+    A film with a cast and a distributor, for ``kept="core"`` and ``n_more=2``, gives
+    ``core+cast``, ``core+distributor`` and ``core+cast+distributor``: one copy per combination
+    of one to ``n_more`` of the ``extras`` outside ``kept`` that it has; a film with none of them
+    gives no copy. ``max_copies`` keeps a random ``max_copies`` of a film's copies, each weighted
+    by how many it stands for, so every (film, combination) still counts once in expectation.
+
+    Returns the copies, for each copy the position of its film in ``films``, and its weight.
+    """
+    kept = field_set(kept)
+    extras = [f for f in field_set(tuple(extras)) if f not in kept]
+    has = fields_present(films)[extras].to_numpy(bool) if extras else np.zeros((len(films), 0))
+    combos = [c for k in range(1, n_more + 1) for c in combinations(range(len(extras)), k)]
+    # which films give each combination: bookkeeping first, so only kept copies are blanked
+    at = [np.flatnonzero(has[:, list(c)].all(axis=1)) for c in combos]
+    origin = np.concatenate([*at, np.array([], np.int64)])
+    combo = np.concatenate([*(np.full(len(a), i) for i, a in enumerate(at)), np.array([], int)])
+    weight = np.ones(len(origin))
+    if max_copies is not None:
+        keep, weight = _subsample(origin, len(films), max_copies, random_state, keep_first=False)
+        origin, combo = origin[keep], combo[keep]
+    parts = [(blank_fields(films.iloc[origin[combo == i]], (*kept, *(extras[j] for j in c))),
+              np.flatnonzero(combo == i)) for i, c in enumerate(combos) if (combo == i).any()]
+    if not parts:
+        return films.iloc[:0], origin[:0], weight[:0]
+    order = np.concatenate([rows for _, rows in parts])
+    return (pd.concat([copies for copies, _ in parts], ignore_index=True), origin[order],
+            weight[order])
+
+
+def _subsample(origin: np.ndarray, n_films: int, max_copies: int, random_state: int, *,
+               keep_first: bool = True):
+    """Keep each film's first row and ``max_copies`` of its other rows, reweighted (without
+    ``keep_first``: a random ``max_copies`` of all its rows)."""
     rng = np.random.default_rng(random_state)
     first = np.zeros(len(origin), bool)
-    first[np.unique(origin, return_index=True)[1]] = True
+    if keep_first:
+        first[np.unique(origin, return_index=True)[1]] = True
     extra = np.bincount(origin[~first], minlength=n_films)  # copies besides the film itself
     # a random rank within each film's copies: keep the copies ranked below max_copies
     noise = rng.random(len(origin))
@@ -222,7 +261,7 @@ def _subsample(origin: np.ndarray, n_films: int, max_copies: int, random_state: 
     starts = np.r_[0, np.flatnonzero(np.diff(origin[order])) + 1]
     counts = np.diff(np.r_[starts, len(origin)])
     rank[order] = np.arange(len(origin)) - np.repeat(starts, counts)
-    keep = first | (rank <= max_copies)
+    keep = first | (rank < max_copies + int(keep_first))  # with keep_first, rank 0 is the film
     weight = np.where(first, 1.0, extra[origin] / np.maximum(np.minimum(extra[origin],
                                                                         max_copies), 1))
     return np.flatnonzero(keep), weight[keep]

@@ -16,6 +16,7 @@ from ...data import (
     fields_present,
     has_label_flags,
     log_revenue,
+    more_fields_copies,
     without_attrs,
 )
 from ...features import PreReleaseFeatures
@@ -80,6 +81,16 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         regressor serving every field pattern shares its trees between them; on the 2014–2017
         test this moved R² from 0.636 to 0.649 (form) and 0.606 to 0.631 (core). ``()`` for one
         regressor.
+    set_models_near : int
+        How many fields beyond its set each set regressor also learns and serves. The regressor
+        trains on copies of every film under its set plus one to ``set_models_near`` more fields
+        the film has (``form+collection``, ``core+cast+directors``;
+        :func:`reelcast.data.more_fields_copies`) and forecasts the films that give that many read
+        fields beyond the set (the smallest such set; a film inside a set still goes to that
+        set's regressor). Films beyond that go to the regressor of all fields, where the training
+        films with all their fields (weight ``own_weight``) teach a field still blank to mean
+        "small": on the 2014–2017 test, with 0, ``form+collection`` moved forecasts by −0.29 log
+        against −0.03 for the form alone. ``0`` for none.
     random_state, n_jobs : int
 
     Notes
@@ -109,7 +120,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                  flagged_labels: str = "keep",
                  dropout_rate: float = 0.5, extra_features: list | None = None,
                  set_models: tuple[str, ...] = ("form", "core", "minimal"),
-                 random_state: int = 0, n_jobs: int = 2):
+                 set_models_near: int = 2, random_state: int = 0, n_jobs: int = 2):
         store_params(self, locals())
 
     def make_regressor(self):
@@ -149,6 +160,10 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         if unknown:
             raise InputError(f"The 'set_models' parameter of BoxOfficeForecaster must list "
                              f"named field sets other than 'full', got {unknown[0]!r} instead.")
+        near = self.set_models_near
+        if isinstance(near, bool) or not isinstance(near, int | np.integer) or near < 0:
+            raise InputError(f"The 'set_models_near' parameter of BoxOfficeForecaster must be an "
+                             f"integer >= 0, got {near!r} instead.")
         rows, y_rows, weight = self._training_rows(films.loc[keep], y[keep])
         X = self.features_.transform(rows)
         self.model_ = self.make_regressor().fit(X, y_rows, sample_weight=weight)
@@ -157,8 +172,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         self.fields_read_ = self._fields_read(films.loc[keep])
         self.set_models_ = {}
         for name in self.set_models:
-            rows, y_rows, weight = self._training_rows(
-                blank_fields(films.loc[keep], FIELD_SETS[name]), y[keep])
+            rows, y_rows, weight = self._set_training_rows(films.loc[keep], y[keep], name)
             X = self.features_.transform(rows)[list(self.feature_names_in_)]
             self.set_models_[name] = self.make_regressor().fit(X, y_rows, sample_weight=weight)
         self.train_median_ = float(np.median(y[keep]))
@@ -205,11 +219,26 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                 read.append(field)
         return read
 
+    def _set_training_rows(self, films: pd.DataFrame, y: np.ndarray, name: str):
+        """The training rows of one set regressor: the films blanked down to the set (with
+        their field-set copies inside it), and the set plus up to ``set_models_near`` more fields
+        that this model reads."""
+        rows, y_rows, weight = self._training_rows(blank_fields(films, FIELD_SETS[name]), y)
+        if self.set_models_near <= 0:
+            return rows, y_rows, weight
+        more, origin, more_weight = more_fields_copies(
+            films, name, self.fields_read_, n_more=self.set_models_near,
+            max_copies=self.max_copies, random_state=self.random_state)
+        weight = np.ones(len(rows)) if weight is None else weight
+        return (pd.concat([rows, more], ignore_index=True), np.concatenate([y_rows, y[origin]]),
+                np.concatenate([weight, more_weight]))
+
     def routes(self, films: pd.DataFrame) -> np.ndarray:
         """For each film, the field set whose regressor forecasts it (``"full"``: all fields).
 
         The smallest set among ``set_models`` that holds every field the film gives and this
-        model reads; a film that gives a field outside all of them goes to the full regressor.
+        model reads; else the smallest set that holds all but ``set_models_near`` of them at
+        most; a film beyond that goes to the full regressor.
         """
         self._check()
         sets = getattr(self, "set_models_", {})
@@ -218,11 +247,13 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
             return route
         read = getattr(self, "fields_read_", OPTIONAL_FIELDS)
         given = fields_present(films)[list(read)].to_numpy(bool)
+        near = route.copy()
         # largest set first, so that a smaller set that also holds the film overrides it
         for name in sorted(sets, key=lambda s: -len(FIELD_SETS[s])):
-            outside = np.array([f not in FIELD_SETS[name] for f in read])
-            route[~given[:, outside].any(axis=1)] = name
-        return route
+            outside = given[:, np.array([f not in FIELD_SETS[name] for f in read])].sum(axis=1)
+            route[outside == 0] = name
+            near[(outside >= 1) & (outside <= self.set_models_near)] = name
+        return np.where(route == "full", near, route)
 
     def regressor(self, route: str = "full"):
         """The fitted LightGBM regressor of one route (see :meth:`routes`)."""
