@@ -13,11 +13,10 @@ up), with a regressor per named set besides, which serves the films inside its s
 design before) or also those that give up to two fields beyond it, learnt from copies of every
 film under the set plus those fields (the default). Every score is given under the field sets
 users supply (``full``, ``form``, ``core``, ``minimal``) with the shift of the forecast against
-``full``. Temporal split
-train < 2014, test 2014–2017; rolling-origin by year; a random split shown beside for comparison
-only. Fit times are medians of ``--repeats`` runs. A last section scores the same models on the
-population the issue quotes its reference from, the ilias1111 table alone
-(see ``_forecaster_reference``); another scores every design, and two more fitted for it alone,
+``full``. Temporal split train < 2014, test 2014–2017; rolling-origin by year; a random split
+shown beside for comparison only. Fit times are medians of ``--repeats`` runs. A last section
+scores the same models on the population the issue quotes its reference from, the ilias1111
+table alone (see ``_forecaster_reference``); another scores every design, and two more fitted for it alone,
 with one or two fields more than a named set (see ``_forecaster_near``).
 """
 

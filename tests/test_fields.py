@@ -190,8 +190,9 @@ def test_more_fields_copies_show_the_set_and_each_further_field_a_film_has_once(
 
 def test_capped_more_fields_copies_keep_each_films_weight(market):
     _, origin_all, _ = more_fields_copies(market, "minimal", ("cast", "directors", "keywords"))
-    capped, origin, weight = more_fields_copies(market, "minimal", ("cast", "directors", "keywords"),
-                                             max_copies=1, random_state=2)
+    capped, origin, weight = more_fields_copies(market, "minimal",
+                                                ("cast", "directors", "keywords"),
+                                                max_copies=1, random_state=2)
     assert np.bincount(origin).max() == 1 and len(capped) < len(origin_all)
     np.testing.assert_allclose(np.bincount(origin, weights=weight, minlength=len(market)),
                                np.bincount(origin_all, minlength=len(market)))

@@ -253,7 +253,7 @@ def _subsample(origin: np.ndarray, n_films: int, max_copies: int, random_state: 
     first = np.zeros(len(origin), bool)
     if keep_first:
         first[np.unique(origin, return_index=True)[1]] = True
-    extra = np.bincount(origin[~first], minlength=n_films)  # copies besides the film itself
+    extra = np.bincount(origin[~first], minlength=n_films)  # rows besides a kept first one
     # a random rank within each film's copies: keep the copies ranked below max_copies
     noise = rng.random(len(origin))
     order = np.lexsort((noise, ~first, origin))

@@ -100,14 +100,15 @@ def start_contributions(model, film: pd.DataFrame, features: pd.DataFrame, submi
     """
     booster = model.regressor(model.routes(film)[0]).booster_
     x = booster_input(features, booster)
-    twin = _twin(booster)
     # what booster.predict uses by default: the early-stopping best iteration when there is one
     n = booster.best_iteration if booster.best_iteration > 0 else booster.current_iteration()
     cut = round(n * (_HEAD_SHARE if head_share is None else head_share))
     if not 0 < cut < n:  # LightGBM reads num_iteration <= 0 as "every tree": never ask for none
         whole = submit(booster_predict, booster, x, pred_contrib=True, num_iteration=n)
         return lambda: whole.result()[0]
-    head = submit(booster_predict, twin, x, pred_contrib=True, num_iteration=cut)
+    # a twin for the other thread, made only here: with the whole row there, this thread
+    # predicts nothing from this booster
+    head = submit(booster_predict, _twin(booster), x, pred_contrib=True, num_iteration=cut)
 
     def finish() -> np.ndarray:
         tail = booster_predict(booster, x, pred_contrib=True, start_iteration=cut,
@@ -125,7 +126,7 @@ def _twin(booster):
     """A second booster with the same trees (made once per booster, then kept as long as it).
 
     Two threads predicting different tree ranges of one LightGBM handle at once gave a wrong
-    row now and then (2 of 14 test processes; 0 of 22 with a twin). Our reading, not proven: the
+    row now and then (2 of 14 test processes; 0 of 28 with a twin). Our reading, not proven: the
     range to predict is set on the handle's shared state (``InitPredict``) before each predict.
     """
     import lightgbm as lgb
