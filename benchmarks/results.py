@@ -25,12 +25,12 @@ people as entities, the label audit: issue #16) and names it. The poster through
 the Lite0 embedding pass read posters only and hold earlier runs. The anime table is the same in
 both corpora (`anime.parquet` compared equal), so the anime section stands for v2 too.
 
-Forecaster versions: the forecaster, report and interval sections are on the current default,
-whose field-set copies also hold every named set with one more field (issue #15's near sets) and
-whose per-set regressors also serve films that give up to two fields beyond their set. The other
-sections that fit or load the forecaster (stack, the poster and multimodal rows built on it,
-latency, serving) were run before both changes, on named-set copies only (`full` R² 0.743 against
-0.736 in the forecaster section, which scores the designs side by side).
+Forecaster versions: the forecaster, report, interval, latency, serving and load sections are on
+the current default, whose field-set copies also hold every named set with one more field (issue
+#15's near sets) and whose per-set regressors also serve films that give up to two fields beyond
+their set. The other sections that fit the forecaster (stack, the poster and multimodal rows built
+on it) were run before both changes, on named-set copies only (`full` R² 0.743 against 0.736 in
+the forecaster section, which scores the designs side by side).
 
 Published reference points (from `../shared/RESEARCH.md`):
 
