@@ -11,7 +11,9 @@ films as the sources give them (``none``), on one extra copy with each field lef
 (``field_sets``, also under every named set with one more field, the films themselves weighted
 up), with a regressor per named set besides, which serves the films inside its set only (the
 design before) or also those that give up to two fields beyond it, learnt from copies of every
-film under the set plus those fields (the default). Every score is given under the field sets
+film under the set plus those fields (the previous default), and the same with the regressor of
+every field also trained on random subsets of each film's fields (``subset_copies``, the
+default; ``benchmarks.beyond`` scores the films it serves). Every score is given under the field sets
 users supply (``full``, ``form``, ``core``, ``minimal``) with the shift of the forecast against
 ``full``. Temporal split train < 2014, test 2014–2017; rolling-origin by year; a random split
 shown beside for comparison only. Fit times are medians of ``--repeats`` runs. A last section
@@ -56,24 +58,28 @@ from reelcast.forecast import BoxOfficeForecaster
 RESULTS = Path(__file__).parent / "results"
 
 
-DEFAULT = "reelcast forecaster (field_sets + near sets + set regressors 2 fields beyond, default)"
+DEFAULT = ("reelcast forecaster (field_sets + near sets + set regressors 2 fields beyond "
+           "+ random subsets, default)")
+PREVIOUS = "reelcast forecaster (field_sets + near sets + set regressors 2 fields beyond)"
 FULL_SERVES_NEAR = "reelcast forecaster (field_sets + near sets + set regressors)"
 # how the forecaster learns that a field left out means "unknown" (issue #15), side by side
 DESIGNS = {
     "reelcast forecaster (none)": {"field_dropout": "none", "set_models": ()},
     "reelcast forecaster (random)": {"field_dropout": "random", "set_models": ()},
     "reelcast forecaster (field_sets, one regressor)": {"field_dropout": "field_sets",
-                                                        "set_models": ()},
-    FULL_SERVES_NEAR: {"set_models_near": 0},
+                                                        "set_models": (), "subset_copies": 0},
+    PREVIOUS: {"subset_copies": 0},
     DEFAULT: {},
 }
 # scored only in the section on fields beyond a named set (one fit each, no rolling origin): the
-# design before the near-set copies, and set regressors that learn one field beyond their set
+# design before the near-set copies, set regressors that serve no field beyond their set, and
+# set regressors that learn one field beyond their set
 NEAR_DESIGNS = {
     "reelcast forecaster (field_sets + set regressors, named sets only)": {
-        "one_more_field": False, "own_weight": 1.0, "set_models_near": 0},
+        "one_more_field": False, "own_weight": 1.0, "set_models_near": 0, "subset_copies": 0},
+    FULL_SERVES_NEAR: {"set_models_near": 0, "subset_copies": 0},
     "reelcast forecaster (field_sets + near sets + set regressors 1 field beyond)": {
-        "set_models_near": 1},
+        "set_models_near": 1, "subset_copies": 0},
 }
 
 

@@ -19,6 +19,7 @@ from reelcast.data import (
     fields_present,
     make_market,
     more_fields_copies,
+    random_field_copies,
 )
 
 
@@ -209,3 +210,32 @@ def test_up_to_n_more_fields_give_every_combination_a_film_has_once(market):
     want = sorted((o, c) for o in range(len(market)) for k in (1, 2)
                   for c in combinations(range(3), k) if has[o, list(c)].all())
     assert got == want
+
+
+def test_random_field_copies_only_leave_out_fields_a_film_gives(market):
+    copies, origin = random_field_copies(market, 3, 0.5, random_state=0)
+    np.testing.assert_array_equal(origin, np.tile(np.arange(len(market)), 3))
+    own = fields_present(market).to_numpy(bool)[origin]
+    shown = fields_present(copies).to_numpy(bool)
+    assert not (shown & ~own).any()  # nothing appears that the film lacks
+    assert 0.4 < shown.sum() / own.sum() < 0.6  # each given field kept with probability 1/2
+    for column in ("title", "release_date", "revenue"):  # never touched
+        pd.testing.assert_series_equal(copies[column], market[column].iloc[origin]
+                                       .reset_index(drop=True))
+    # a field left out is blanked in every column it fills, with the column's own "missing"
+    for field, columns in FIELD_COLUMNS.items():
+        out = own[:, list(FIELD_COLUMNS).index(field)] & ~shown[:, list(FIELD_COLUMNS).index(field)]
+        for column in columns:
+            if column in copies.columns and out.any():
+                assert _blank(copies[column], column)[out].all(), (field, column)
+
+
+def test_random_field_copies_are_reproducible_and_keep_all_or_nothing(market):
+    a, _ = random_field_copies(market, 1, 0.5, random_state=4)
+    b, _ = random_field_copies(market, 1, 0.5, random_state=4)
+    pd.testing.assert_frame_equal(a, b)
+    everything, _ = random_field_copies(market, 1, 1.0)
+    assert fields_present(everything).equals(fields_present(market).reset_index(drop=True))
+    nothing, _ = random_field_copies(market, 1, 0.0)
+    assert not fields_present(nothing).to_numpy().any()
+    assert market.equals(make_market(200, seed=3))  # the input is left alone

@@ -92,6 +92,24 @@ def test_set_models_save_and_load(tmp_path, fitted, market):
     assert list(loaded.routes(films)) == list(fitted.routes(films))
 
 
+def test_a_directory_saved_before_the_subset_copies_says_it_had_none(tmp_path, fitted):
+    import hashlib
+    import json
+
+    save_forecaster(fitted, tmp_path / "m")
+    config_path, manifest_path = tmp_path / "m" / "config.json", tmp_path / "m" / "manifest.json"
+    config = json.loads(config_path.read_text())
+    assert config["params"]["subset_copies"] == 2
+    for key in ("subset_copies", "set_models_near"):  # what an older release wrote
+        del config["params"][key]
+    config_path.write_text(json.dumps(config))
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"]["config.json"] = hashlib.sha256(config_path.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    params = load_forecaster(tmp_path / "m").get_params()
+    assert params["subset_copies"] == 0 and params["set_models_near"] == 0
+
+
 def test_one_regressor_when_asked(market):
     model = BoxOfficeForecaster(n_estimators=30, set_models=()).fit(market)
     films = blank_fields(market.head(10), "minimal")
@@ -103,6 +121,22 @@ def test_one_regressor_when_asked(market):
 def test_set_models_near_must_be_a_count(market, near):
     with pytest.raises(InputError, match=f"set_models_near.*{near!r}"):
         BoxOfficeForecaster(n_estimators=10, set_models_near=near).fit(market)
+
+
+@pytest.mark.parametrize("copies", [-1, 0.5, False])
+def test_subset_copies_must_be_a_count(market, copies):
+    with pytest.raises(InputError, match=f"subset_copies.*{copies!r}"):
+        BoxOfficeForecaster(n_estimators=10, subset_copies=copies).fit(market)
+
+
+def test_subset_copies_change_only_the_regressor_of_every_field(market):
+    kw = {"n_estimators": 30, "n_jobs": 1}
+    with_copies = BoxOfficeForecaster(**kw).fit(market)
+    without = BoxOfficeForecaster(**kw, subset_copies=0).fit(market)
+    minimal = blank_fields(market.head(20), "minimal")
+    np.testing.assert_array_equal(with_copies.predict(minimal), without.predict(minimal))
+    assert not np.array_equal(with_copies.predict(market.head(20)),
+                              without.predict(market.head(20)))
 
 
 def test_unknown_set_is_refused(market):

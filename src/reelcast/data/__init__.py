@@ -22,6 +22,7 @@ from ._fields import (
     field_set_copies,
     fields_present,
     more_fields_copies,
+    random_field_copies,
 )
 from ._market import MarketTruth, make_anime_market, make_market
 from ._schema import (
@@ -76,6 +77,7 @@ __all__ = [
     "blank_fields",
     "field_set_copies",
     "more_fields_copies",
+    "random_field_copies",
     "field_set",
     "fields_present",
     "ANIME_COLUMNS",

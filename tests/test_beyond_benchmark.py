@@ -1,0 +1,49 @@
+"""The benchmark of films given three or more fields beyond every named set (issue #15)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks.beyond import PRODUCER_SETS, beyond_scores, markdown, random_subsets
+from reelcast.data import FIELD_SETS, OPTIONAL_FIELDS, fields_present, make_market
+from reelcast.forecast import BoxOfficeForecaster
+
+
+@pytest.fixture(scope="module")
+def split():
+    films = make_market(900, seed=2)
+    films = films[films["revenue"] > 0]
+    past = films["release_date"] < pd.Timestamp("2012-01-01")
+    return films[past], films[~past]
+
+
+def test_random_subsets_keep_the_films_in_order_and_only_leave_fields_out(split):
+    _, test = split
+    rows = random_subsets(test)
+    assert rows.index.equals(test.index)
+    given, kept = fields_present(test).to_numpy(bool), fields_present(rows).to_numpy(bool)
+    assert not (kept & ~given).any()
+    assert 0.5 < kept.sum() / given.sum() < 0.7  # each field kept with probability 0.6
+    pd.testing.assert_frame_equal(random_subsets(test), rows)  # a fixed sample
+
+
+def test_producer_sets_lie_three_or_more_fields_beyond_every_named_set_but_one():
+    for name, fields in PRODUCER_SETS.items():
+        assert set(fields) <= set(OPTIONAL_FIELDS), name
+        beyond = [len(set(fields) - set(FIELD_SETS[s])) for s in ("form", "core", "minimal")]
+        # the last one is two fields beyond form: it shows a set regressor's near copies
+        assert min(beyond) >= (2 if name.startswith("minimal") else 3), (name, beyond)
+
+
+def test_scores_and_table_name_every_set_and_design(split):
+    train, test = split
+    scores = {"default": beyond_scores(
+        BoxOfficeForecaster(n_estimators=30, n_jobs=1).fit(train), test)}
+    rows = scores["default"]
+    assert rows["full"]["mean_shift"] == 0.0 and rows["full"]["n"] == len(test)
+    assert set(PRODUCER_SETS) < set(rows)
+    for name, s in rows.items():
+        assert np.isfinite([s["r2"], s["rmse"], s["mean_shift"], s["mean_residual"]]).all(), name
+        assert 0.0 <= s["to_full"] <= 1.0
+    table = markdown(scores, "python -m benchmarks.beyond")
+    assert all(f"| {name} | default |" in table for name in rows)
