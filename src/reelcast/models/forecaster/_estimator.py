@@ -99,7 +99,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         more fields beyond each set, thousands of patterns the named and near sets do not copy;
         without these copies it read the fields left out as "a film the release tables did not
         list". On the 2014–2017 test (``python -m benchmarks.beyond``), random subsets of each
-        film's fields routed to it moved forecasts by −0.41 log with 0 and −0.11 with 2, at the
+        film's fields routed to it moved forecasts by −0.41 log with 0 and −0.12 with 2, at the
         same full-field R². ``0`` for none.
     random_state, n_jobs : int
 
