@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import load_or_build_corpus
-from reelcast.data import OPTIONAL_FIELDS, blank_fields, fields_present, log_revenue
+from reelcast.data import OPTIONAL_FIELDS, blank_fields, log_revenue, random_field_copies
 from reelcast.evaluation import revenue_films, temporal_split
 from reelcast.forecast import BoxOfficeForecaster
 
@@ -58,18 +58,9 @@ DESIGNS = {"default": {}, "without random-subset copies": {"subset_copies": 0}}
 
 
 def random_subsets(films: pd.DataFrame, keep: float = KEEP, seed: int = SEED) -> pd.DataFrame:
-    """Each film with every field it gives kept with probability ``keep`` (same row order)."""
-    present = fields_present(films).to_numpy(bool)
-    kept = present & (np.random.default_rng(seed).random(present.shape) < keep)
-    codes = kept @ (1 << np.arange(len(OPTIONAL_FIELDS)))
-    parts, order = [], []
-    for code in np.unique(codes):
-        at = np.flatnonzero(codes == code)
-        fields = [f for i, f in enumerate(OPTIONAL_FIELDS) if (code >> i) & 1]
-        parts.append(blank_fields(films.iloc[at], fields))
-        order.append(at)
-    out = pd.concat(parts)
-    return out.iloc[np.argsort(np.concatenate(order), kind="stable")]
+    """Each film with every field it gives kept with probability ``keep`` (same rows, same
+    order, same index)."""
+    return random_field_copies(films, 1, keep, random_state=seed)[0].set_axis(films.index)
 
 
 def _scores(y, full, pred, big, at=None) -> dict:

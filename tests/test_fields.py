@@ -223,8 +223,8 @@ def test_random_field_copies_only_leave_out_fields_a_film_gives(market):
         pd.testing.assert_series_equal(copies[column], market[column].iloc[origin]
                                        .reset_index(drop=True))
     # a field left out is blanked in every column it fills, with the column's own "missing"
-    for field, columns in FIELD_COLUMNS.items():
-        out = own[:, list(FIELD_COLUMNS).index(field)] & ~shown[:, list(FIELD_COLUMNS).index(field)]
+    for i, (field, columns) in enumerate(FIELD_COLUMNS.items()):
+        out = own[:, i] & ~shown[:, i]
         for column in columns:
             if column in copies.columns and out.any():
                 assert _blank(copies[column], column)[out].all(), (field, column)

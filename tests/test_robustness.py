@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reelcast.data import NEAR_FIELD_SETS, OPTIONAL_FIELDS, blank_fields, make_market
+from reelcast.data import (
+    NEAR_FIELD_SETS,
+    OPTIONAL_FIELDS,
+    blank_fields,
+    make_market,
+    random_field_copies,
+)
 from reelcast.evaluation import log_revenue
 from reelcast.forecast import BoxOfficeForecaster
 
@@ -169,18 +175,12 @@ def test_one_field_more_never_lowers_the_forecast_below_its_set(drops_below_own_
 # left out as "small" unless it also trained on random subsets of each film's fields
 # (``subset_copies``). Measured on this market, mean shift of the films a random 60% of their
 # fields sends to that regressor (92% of them): −0.33 without, −0.21 with the default's two
-# copies (on the real 2014–2017 test: −0.41 and −0.11, ``python -m benchmarks.beyond``). The
+# copies (on the real 2014–2017 test: −0.41 and −0.12, ``python -m benchmarks.beyond``). The
 # presence of a field here tracks revenue beyond what a model sees, so no design reaches 0.
-def _random_subsets(films: pd.DataFrame, seed: int = 3) -> pd.DataFrame:
-    from reelcast.data import random_field_copies
-
-    return random_field_copies(films, 1, 0.6, random_state=seed)[0]
-
-
 @pytest.fixture(scope="module")
 def beyond_shifts():
     train, test = _market_split(_planted_each_alone)
-    rows = _random_subsets(test.reset_index(drop=True))
+    rows = random_field_copies(test, 1, 0.6, random_state=3)[0]  # a random 60% of fields
     out = {}
     for design, params in {"no subset copies": {"subset_copies": 0}, "default": {}}.items():
         model = BoxOfficeForecaster(n_estimators=200, learning_rate=0.06, n_jobs=1,

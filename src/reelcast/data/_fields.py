@@ -102,18 +102,27 @@ def blank_fields(films: pd.DataFrame, keep: str | Iterable[str]) -> pd.DataFrame
     """
     kept = set(field_set(keep))
     out = films.copy()
+    every = np.ones(len(out), bool)
     for field, columns in FIELD_COLUMNS.items():
         if field in kept:
             continue
         for column in columns:
-            if column not in out.columns:
-                continue
-            if column in LIST_COLUMNS:
-                out[column] = [[] for _ in range(len(out))]
-            else:
-                # ``mask`` keeps the dtype: NaN for floats, NA for strings and booleans
-                out[column] = out[column].mask(pd.Series(True, index=out.index))
+            if column in out.columns:
+                _blank_rows(out, column, every)
     return out
+
+
+def _blank_rows(frame: pd.DataFrame, column: str, rows: np.ndarray) -> None:
+    """Write ``column``'s own "missing" into the ``rows`` (a boolean mask) of ``frame``, in
+    place: an empty list in a list column, NA for the rest."""
+    if column in LIST_COLUMNS:
+        values = frame[column].to_numpy(object).copy()
+        for i in np.flatnonzero(rows):
+            values[i] = []
+        frame[column] = values
+    else:
+        # ``mask`` keeps the dtype: NaN for floats, NA for strings and booleans
+        frame[column] = frame[column].mask(pd.Series(rows, index=frame.index))
 
 
 def _has(values: pd.Series, column: str) -> np.ndarray:
@@ -264,18 +273,10 @@ def random_field_copies(films: pd.DataFrame, n_copies: int = 1, keep: float = 0.
     rng = np.random.default_rng(random_state)
     drop = fields_present(copies).to_numpy(bool) & (rng.random((len(copies),
                                                                 len(FIELD_COLUMNS))) >= keep)
-    for field, columns in zip(FIELD_COLUMNS, FIELD_COLUMNS.values(), strict=True):
-        rows = drop[:, list(FIELD_COLUMNS).index(field)]
+    for rows, columns in zip(drop.T, FIELD_COLUMNS.values(), strict=True):
         for column in columns:
-            if column not in copies.columns or not rows.any():
-                continue
-            if column in LIST_COLUMNS:
-                values = copies[column].to_numpy(object).copy()
-                for i in np.flatnonzero(rows):
-                    values[i] = []
-                copies[column] = values
-            else:
-                copies[column] = copies[column].mask(pd.Series(rows, index=copies.index))
+            if column in copies.columns and rows.any():
+                _blank_rows(copies, column, rows)
     return copies, origin
 
 
