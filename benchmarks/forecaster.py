@@ -9,17 +9,19 @@ collection history) under three designs for fields a user leaves out (issue #15)
 films as the sources give them (``none``), on one extra copy with each field left out at random
 (``random``), and on every film once under each distinct set of fields a user may give
 (``field_sets``, also under every named set with one more field, the films themselves weighted
-up), with a regressor per named set besides, which serves the films inside its set only (the
-design before) or also those that give up to two fields beyond it, learnt from copies of every
-film under the set plus those fields (the previous default), and the same with the regressor of
-every field also trained on random subsets of each film's fields (``subset_copies``, the
-default; ``benchmarks.beyond`` scores the films it serves). Every score is given under the field sets
+up), with a regressor per named set besides that also serves the films giving up to two fields
+beyond it, learnt from copies of every film under the set plus those fields, and the regressor
+of every field also trained on random subsets of each film's fields (``subset_copies``: the
+previous default); the default adds a regressor for the ``producer`` set (every field but the
+distributor and The Numbers' taxonomy, which only the release tables give), which serves the
+films that give none of those fields or one or two (``benchmarks.beyond`` scores the films a
+producer types). Every score is given under the field sets
 users supply (``full``, ``form``, ``core``, ``minimal``) with the shift of the forecast against
 ``full``. Temporal split train < 2014, test 2014–2017; rolling-origin by year; a random split
 shown beside for comparison only. Fit times are medians of ``--repeats`` runs. A last section
 scores the same models on the population the issue quotes its reference from, the ilias1111
-table alone (see ``_forecaster_reference``); another scores every design, and two more fitted for it alone,
-with one or two fields more than a named set (see ``_forecaster_near``).
+table alone (see ``_forecaster_reference``); another scores every design, and four more fitted
+for it alone, with one or two fields more than a named set (see ``_forecaster_near``).
 """
 
 from __future__ import annotations
@@ -59,27 +61,33 @@ RESULTS = Path(__file__).parent / "results"
 
 
 DEFAULT = ("reelcast forecaster (field_sets + near sets + set regressors 2 fields beyond "
-           "+ random subsets, default)")
-PREVIOUS = "reelcast forecaster (field_sets + near sets + set regressors 2 fields beyond)"
+           "+ random subsets + producer set, default)")
+PREVIOUS = ("reelcast forecaster (field_sets + near sets + set regressors 2 fields beyond "
+            "+ random subsets)")
 FULL_SERVES_NEAR = "reelcast forecaster (field_sets + near sets + set regressors)"
+NAMED_SETS = ("form", "core", "minimal")  # the set regressors before the producer set's
 # how the forecaster learns that a field left out means "unknown" (issue #15), side by side
 DESIGNS = {
     "reelcast forecaster (none)": {"field_dropout": "none", "set_models": ()},
     "reelcast forecaster (random)": {"field_dropout": "random", "set_models": ()},
     "reelcast forecaster (field_sets, one regressor)": {"field_dropout": "field_sets",
                                                         "set_models": (), "subset_copies": 0},
-    PREVIOUS: {"subset_copies": 0},
+    PREVIOUS: {"set_models": NAMED_SETS},
     DEFAULT: {},
 }
 # scored only in the section on fields beyond a named set (one fit each, no rolling origin): the
-# design before the near-set copies, set regressors that serve no field beyond their set, and
-# set regressors that learn one field beyond their set
+# design before the near-set copies, set regressors that serve no field beyond their set, set
+# regressors that learn one or two fields beyond their set, all without the random-subset
+# copies and the producer set
 NEAR_DESIGNS = {
     "reelcast forecaster (field_sets + set regressors, named sets only)": {
-        "one_more_field": False, "own_weight": 1.0, "set_models_near": 0, "subset_copies": 0},
-    FULL_SERVES_NEAR: {"set_models_near": 0, "subset_copies": 0},
+        "one_more_field": False, "own_weight": 1.0, "set_models_near": 0, "subset_copies": 0,
+        "set_models": NAMED_SETS},
+    FULL_SERVES_NEAR: {"set_models_near": 0, "subset_copies": 0, "set_models": NAMED_SETS},
     "reelcast forecaster (field_sets + near sets + set regressors 1 field beyond)": {
-        "set_models_near": 1, "subset_copies": 0},
+        "set_models_near": 1, "subset_copies": 0, "set_models": NAMED_SETS},
+    "reelcast forecaster (field_sets + near sets + set regressors 2 fields beyond)": {
+        "subset_copies": 0, "set_models": NAMED_SETS},
 }
 
 

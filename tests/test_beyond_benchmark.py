@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks.beyond import PRODUCER_SETS, beyond_scores, markdown, random_subsets
+from benchmarks.beyond import (
+    PRODUCER_SETS,
+    beyond_named_sets,
+    beyond_scores,
+    markdown,
+    random_subsets,
+)
 from reelcast.data import FIELD_SETS, OPTIONAL_FIELDS, fields_present, make_market
 from reelcast.forecast import BoxOfficeForecaster
 
@@ -44,6 +50,16 @@ def test_scores_and_table_name_every_set_and_design(split):
     assert set(PRODUCER_SETS) < set(rows)
     for name, s in rows.items():
         assert np.isfinite([s["r2"], s["rmse"], s["mean_shift"], s["mean_residual"]]).all(), name
-        assert 0.0 <= s["to_full"] <= 1.0
+        assert 0.0 <= s["to_full"] + s["to_producer"] <= 1.0
     table = markdown(scores, "python -m benchmarks.beyond")
     assert all(f"| {name} | default |" in table for name in rows)
+
+
+def test_films_beyond_every_named_set_are_those_the_named_regressors_do_not_serve(split):
+    train, test = split
+    rows = random_subsets(test)
+    named = BoxOfficeForecaster(n_estimators=10, n_jobs=1,
+                                set_models=("form", "core", "minimal")).fit(train)
+    far = beyond_named_sets(rows, named.fields_read_, named.set_models_near)
+    np.testing.assert_array_equal(far, named.routes(rows) == "full")
+    assert 0 < far.sum() < len(rows)

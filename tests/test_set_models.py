@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from reelcast import InputError
-from reelcast.data import blank_fields, fields_present, make_market
+from reelcast.data import OPTIONAL_FIELDS, blank_fields, fields_present, make_market
 from reelcast.forecast import (
     BoxOfficeForecaster,
     explain_film,
@@ -13,6 +13,9 @@ from reelcast.forecast import (
     load_forecaster,
     save_forecaster,
 )
+
+_ALL_BUT_TAXONOMY = tuple(f for f in OPTIONAL_FIELDS
+                          if f not in ("story_source", "creative_type", "production_method"))
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +29,7 @@ def fitted(market):
 
 
 def test_each_named_set_gets_a_regressor_and_reads_no_unread_field(fitted):
-    assert set(fitted.set_models_) == {"form", "core", "minimal"}
+    assert set(fitted.set_models_) == {"form", "core", "minimal", "producer"}
     # the regressor reads talent and budget; the poster and overview feed other models only
     assert {"budget", "cast", "genres"} <= set(fitted.fields_read_)
     assert "poster" not in fitted.fields_read_ and "overview" not in fitted.fields_read_
@@ -46,9 +49,14 @@ def test_each_named_set_gets_a_regressor_and_reads_no_unread_field(fitted):
     ("form+collection", "form"),
     ("form+collection+certification", "form"),
     (("budget", "original_language", "cast", "companies"), "core"),
-    # three fields beyond every set: the regressor of all fields
-    ("form+collection+certification+companies", "full"),
-    (("budget", "original_language", "cast", "companies", "writers"), "full"),
+    # three fields beyond every named set, none from the release tables: the producer's
+    ("form+collection+certification+companies", "producer"),
+    (("budget", "original_language", "cast", "companies", "writers"), "producer"),
+    ("producer", "producer"),
+    (_ALL_BUT_TAXONOMY, "producer"),  # the distributor is one field beyond it
+    ("full", "full"),  # every field of the release tables too: the regressor of all fields
+    ("form+collection+certification+distributor", "producer"),  # one beyond it
+    ("form+distributor+story_source+creative_type", "full"),
 ])
 def test_a_film_goes_to_the_smallest_set_holding_its_fields(fitted, market, kept, route):
     has_all = fields_present(market).drop(columns=["poster"]).all(axis=1).to_numpy()
@@ -57,7 +65,8 @@ def test_a_film_goes_to_the_smallest_set_holding_its_fields(fitted, market, kept
 
 
 def test_without_set_models_near_one_field_more_goes_to_the_full_regressor(market):
-    model = BoxOfficeForecaster(n_estimators=30, set_models_near=0).fit(market)
+    named = ("form", "core", "minimal")  # the producer set would hold core+cast
+    model = BoxOfficeForecaster(n_estimators=30, set_models=named, set_models_near=0).fit(market)
     films = blank_fields(market.head(5), "core+cast")
     assert set(model.routes(films)) == {"full"}
     near = BoxOfficeForecaster(n_estimators=30).fit(market)
@@ -84,9 +93,11 @@ def test_explanations_sum_to_the_routed_forecast(fitted, market):
 
 def test_set_models_save_and_load(tmp_path, fitted, market):
     films = pd.concat([blank_fields(market.iloc[i:i + 20], s)
-                       for i, s in ((0, "minimal"), (20, "core"), (40, "full"))])
+                       for i, s in ((0, "minimal"), (20, "core"), (40, "full"),
+                                    (60, "producer"))])
     save_forecaster(fitted, tmp_path / "m")
     assert (tmp_path / "m" / "lgbm_model_core.txt").is_file()
+    assert (tmp_path / "m" / "lgbm_model_producer.txt").is_file()
     loaded = load_forecaster(tmp_path / "m")
     np.testing.assert_allclose(loaded.predict(films), fitted.predict(films))
     assert list(loaded.routes(films)) == list(fitted.routes(films))
@@ -142,3 +153,16 @@ def test_subset_copies_change_only_the_regressor_of_every_field(market):
 def test_unknown_set_is_refused(market):
     with pytest.raises(InputError, match="set_models.*'fancy'"):
         BoxOfficeForecaster(n_estimators=10, set_models=("fancy",)).fit(market)
+
+
+def test_the_producer_regressor_changes_only_the_films_it_serves(market):
+    kw = {"n_estimators": 30, "n_jobs": 1}
+    default = BoxOfficeForecaster(**kw).fit(market)
+    named_only = BoxOfficeForecaster(**kw, set_models=("form", "core", "minimal")).fit(market)
+    for kept in ("minimal", "form+collection", "full"):
+        films = blank_fields(market.head(20), kept)
+        np.testing.assert_array_equal(default.predict(films), named_only.predict(films))
+    films = blank_fields(market.head(20), "producer")
+    assert set(default.routes(films)) == {"producer"}
+    assert set(named_only.routes(films)) == {"full"}
+    assert not np.array_equal(default.predict(films), named_only.predict(films))

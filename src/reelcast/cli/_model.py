@@ -137,8 +137,9 @@ def evaluate(
     n_estimators: Annotated[int | None, typer.Option(
         help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
     fields: Annotated[list[str] | None, typer.Option(
-        "--fields", help="Also score test films given only these fields: a named set with "
-        "fields added, e.g. core+cast (repeatable); 'near' adds every named set with one more "
+        "--fields", help="Also score test films given only these fields: a named set or "
+        "'producer' (every field but the distributor and The Numbers' taxonomy), fields added "
+        "with +, e.g. core+cast (repeatable); 'near' adds every named set with one more "
         "field.")] = None,
     seed: Seed = 0,
     domain: Domain = "film",

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..._artifact import add_files, format_tag, verify, write_manifest
 from ..._errors import ArtifactError, InputError
 from ..._io import atomic_dir, write_json
-from ...data import FIELD_SETS
+from ...data import MODEL_FIELD_SETS
 from ...features import PreReleaseFeatures
 from ._estimator import BoxOfficeForecaster
 
@@ -98,7 +98,7 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
     booster = lgb.Booster(model_file=str(model_dir / "lgbm_model.txt"))
     model.model_ = _BoosterRegressor(booster)
     # directories saved before per-set regressors have none: every film takes the full one
-    unknown = [n for n in config.get("set_models", []) if n not in FIELD_SETS or n == "full"]
+    unknown = [n for n in config.get("set_models", []) if n not in MODEL_FIELD_SETS]
     if unknown:
         raise ArtifactError(f"{model_dir}: config.json names an unknown field set {unknown[0]!r}")
     model.set_models_ = {
