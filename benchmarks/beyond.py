@@ -45,7 +45,7 @@ from reelcast.data import (
     log_revenue,
     random_field_copies,
 )
-from reelcast.evaluation import revenue_films, temporal_split
+from reelcast.evaluation import regression_metrics, revenue_films, temporal_split
 from reelcast.forecast import BoxOfficeForecaster
 
 RESULTS = Path(__file__).parent / "results"
@@ -92,10 +92,11 @@ def _routed(model, rows) -> dict:
 def _scores(y, full, pred, big, at=None) -> dict:
     at = np.ones(len(y), bool) if at is None else at
     y, full, pred, big = y[at], full[at], pred[at], big[at]
+    scores = regression_metrics(y, pred)
     return {"n": int(at.sum()),
-            "r2": float(1 - np.mean((y - pred) ** 2) / np.var(y)),
-            "r2_full_rows": float(1 - np.mean((y - full) ** 2) / np.var(y)),
-            "rmse": float(np.sqrt(np.mean((y - pred) ** 2))),
+            "r2": scores["r2"],
+            "r2_full_rows": regression_metrics(y, full)["r2"],
+            "rmse": scores["rmse"],
             "mean_shift": float(np.mean(pred - full)),
             "mean_residual": float(np.mean(y - pred)),
             "shift_budget_60m": float(np.mean((pred - full)[big])) if big.any() else None}

@@ -83,6 +83,9 @@ MODEL_FIELD_SETS: dict[str, tuple[str, ...]] = {
     "producer": tuple(f for f in OPTIONAL_FIELDS if f not in RELEASE_TABLE_FIELDS),
 }
 
+# every set a name may stand for in :func:`field_set`
+_NAMED_SETS: dict[str, tuple[str, ...]] = {**FIELD_SETS, **MODEL_FIELD_SETS}
+
 # one field beyond a named set ("form+original_language"): what a user who knows a little more than
 # a named set gives. A model must not read the extra field's neighbours, still blank, as "small".
 NEAR_FIELD_SETS: dict[str, tuple[str, ...]] = {
@@ -100,14 +103,13 @@ def field_set(name_or_fields: str | Iterable[str]) -> tuple[str, ...]:
     """
     if isinstance(name_or_fields, str):
         name, *extra = name_or_fields.split("+")
-        named = {**FIELD_SETS, **MODEL_FIELD_SETS}
-        if name not in named:
-            raise InputError(f"field set {name!r} is not one of {', '.join(named)}")
+        if name not in _NAMED_SETS:
+            raise InputError(f"field set {name!r} is not one of {', '.join(_NAMED_SETS)}")
         unknown = [f for f in extra if f not in FIELD_COLUMNS]
         if unknown:
             raise InputError(f"field {unknown[0]!r} in field set {name_or_fields!r} is not one "
                              f"of {', '.join(OPTIONAL_FIELDS)}")
-        return tuple(dict.fromkeys((*named[name], *extra)))
+        return tuple(dict.fromkeys((*_NAMED_SETS[name], *extra)))
     fields = tuple(name_or_fields)
     unknown = [f for f in fields if f not in FIELD_COLUMNS]
     if unknown:
@@ -292,8 +294,9 @@ def random_field_copies(films: pd.DataFrame, n_copies: int = 1, keep: float = 0.
     origin = np.tile(np.arange(len(films)), n_copies)
     copies = films.iloc[origin].reset_index(drop=True)
     rng = np.random.default_rng(random_state)
-    drop = fields_present(copies).to_numpy(bool) & (rng.random((len(copies),
-                                                                len(FIELD_COLUMNS))) >= keep)
+    # each copy gives what its film gives: read the films once, not every copy
+    given = fields_present(films).to_numpy(bool)[origin]
+    drop = given & (rng.random((len(copies), len(FIELD_COLUMNS))) >= keep)
     for rows, columns in zip(drop.T, FIELD_COLUMNS.values(), strict=True):
         for column in columns:
             if column in copies.columns and rows.any():

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from ..._errors import InputError
 from ..._estimator import check_fitted, store_params
 from ...data import (
+    FIELD_SETS,
     MODEL_FIELD_SETS,
     OPTIONAL_FIELDS,
     blank_fields,
@@ -187,10 +188,10 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         if self.subset_copies and self.field_dropout == "field_sets":
             more, origin = random_field_copies(films.loc[keep], self.subset_copies,
                                                random_state=self.random_state)
+            weight = np.concatenate([np.ones(len(rows)) if weight is None else weight,
+                                     np.ones(len(origin))])
             rows = pd.concat([rows, more], ignore_index=True)
             y_rows = np.concatenate([y_rows, y[keep][origin]])
-            weight = np.concatenate([np.ones(len(y_rows) - len(origin)) if weight is None
-                                     else weight, np.ones(len(origin))])
         X = self.features_.transform(rows)
         self.model_ = self.make_regressor().fit(X, y_rows, sample_weight=weight)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
@@ -265,9 +266,9 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
 
         The smallest named set among ``set_models`` that holds every field the film gives and
         this model reads; else the smallest that holds all but ``set_models_near`` of them at
-        most; else ``"producer"`` (when among ``set_models``) on the same two rules; a film
-        beyond that goes to the full regressor. The producer set comes last so that a film near
-        the form stays with the form's regressor, which learned that pattern.
+        most; else the other sets of ``set_models`` (``"producer"``) on the same two rules; a
+        film beyond that goes to the full regressor. The named sets come first so that a film
+        near the form stays with the form's regressor, which learned that pattern.
         """
         self._check()
         sets = getattr(self, "set_models_", {})
@@ -276,7 +277,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
             return route
         read = getattr(self, "fields_read_", OPTIONAL_FIELDS)
         given = fields_present(films)[list(read)].to_numpy(bool)
-        for tier in ([s for s in sets if s != "producer"], [s for s in sets if s == "producer"]):
+        for tier in ([s for s in sets if s in FIELD_SETS], [s for s in sets if s not in FIELD_SETS]):
             rest = route == "full"
             route[rest] = self._smallest_set(given, read, tier)[rest]
         return route
