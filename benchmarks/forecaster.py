@@ -13,9 +13,9 @@ up), with a regressor per named set besides that also serves the films giving up
 beyond it, learnt from copies of every film under the set plus those fields, and the regressor
 of every field also trained on random subsets of each film's fields (``subset_copies``: the
 previous default); the default adds a regressor for the ``producer`` set (every field but the
-distributor and The Numbers' taxonomy, which only the release tables give), which serves the
-films that give none of those fields or one or two (``benchmarks.beyond`` scores the films a
-producer types). Every score is given under the field sets
+distributor and The Numbers' taxonomy, which only the release tables give), which also learns
+random subsets of its fields and serves the films that give none of those fields or one or two
+(``benchmarks.beyond`` scores the films a producer types). Every score is given under the field sets
 users supply (``full``, ``form``, ``core``, ``minimal``) with the shift of the forecast against
 ``full``. Temporal split train < 2014, test 2014–2017; rolling-origin by year; a random split
 shown beside for comparison only. Fit times are medians of ``--repeats`` runs. A last section

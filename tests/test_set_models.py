@@ -140,14 +140,17 @@ def test_subset_copies_must_be_a_count(market, copies):
         BoxOfficeForecaster(n_estimators=10, subset_copies=copies).fit(market)
 
 
-def test_subset_copies_change_only_the_regressor_of_every_field(market):
+def test_subset_copies_change_only_the_regressors_of_every_field_and_of_the_producer(market):
     kw = {"n_estimators": 30, "n_jobs": 1}
     with_copies = BoxOfficeForecaster(**kw).fit(market)
     without = BoxOfficeForecaster(**kw, subset_copies=0).fit(market)
-    minimal = blank_fields(market.head(20), "minimal")
-    np.testing.assert_array_equal(with_copies.predict(minimal), without.predict(minimal))
-    assert not np.array_equal(with_copies.predict(market.head(20)),
-                              without.predict(market.head(20)))
+    for kept in ("minimal", "form", "core+cast+directors"):  # the named sets' regressors
+        films = blank_fields(market.head(20), kept)
+        np.testing.assert_array_equal(with_copies.predict(films), without.predict(films))
+    for kept, route in (("full", "full"), ("producer", "producer")):
+        films = blank_fields(market.head(20), kept)
+        assert set(with_copies.routes(films)) == {route}
+        assert not np.array_equal(with_copies.predict(films), without.predict(films))
 
 
 def test_unknown_set_is_refused(market):
