@@ -10,12 +10,14 @@ small film. Such a film typed by a producer lies three or more fields beyond eve
 This benchmark scores, trained before 2014 with live as-of history, on the 2014–2017 test films:
 
 - the default: a regressor for the ``producer`` set (every field but the release tables'), which
-  serves the films that give none of those fields or one or two of them, and a regressor of every
-  field; both also learn random subsets of each film's fields (``subset_copies``);
+  serves the films that give none of those fields or one or two of them, one for the
+  ``metadata`` set (core plus certification, cast, directors, companies and collection: no
+  crowd lists or texts), which serves the films inside it, and a regressor of every field; all
+  three also learn random subsets of each film's fields (``subset_copies``);
+- without the metadata regressor (``set_models=("form", "core", "minimal", "producer")``);
 - the default without the random-subset copies (``subset_copies=0``);
-- without the producer regressor (``set_models=("form", "core", "minimal")``), where the
+- with the named sets' regressors only (``set_models=("form", "core", "minimal")``), where the
   regressor of every field serves those films;
-- without it and without the random-subset copies;
 
 under fixed producer sets (below), each the same fields for every film, and a random subset per
 film: each field the film gives kept with probability 0.6 (seed 7), scored on every film and on
@@ -23,8 +25,8 @@ those it leaves three or more fields beyond every named set.
 
 Per set: R², log-RMSE, the mean shift of the log forecast against the film's ``full``
 forecast, the mean residual (actual − forecast: an honest "unknown" keeps it near the full
-rows'), the shift of films with budget ≥ $60M, and the shares routed to the producer regressor
-and to the regressor of every field. Writes ``benchmarks/results/beyond.json`` and ``beyond.md``.
+rows'), the shift of films with budget ≥ $60M, and the shares routed to the producer, the
+metadata and the every-field regressor. Writes ``benchmarks/results/beyond.json`` and ``beyond.md``.
 """
 
 from __future__ import annotations
@@ -60,15 +62,22 @@ PRODUCER_SETS = {
          "original_language", "certification", "companies"),
     "minimal + cast, directors, companies, collection":
         ("budget", "genres", "cast", "directors", "companies", "collection"),
+    "core + certification, cast, directors, writers, companies, collection":
+        ("budget", "genres", "runtime", "original_language", "certification", "cast",
+         "directors", "writers", "companies", "collection"),
+    "core + cast, directors, collection":
+        ("budget", "genres", "runtime", "original_language", "cast", "directors", "collection"),
+    "core + cast, directors":
+        ("budget", "genres", "runtime", "original_language", "cast", "directors"),
 }
 KEEP = 0.6  # per-field probability of the random subsets
 SEED = 7
 BIG = 60e6
 NAMED = ("form", "core", "minimal")
 DESIGNS = {"default": {},
+           "without the metadata regressor": {"set_models": (*NAMED, "producer")},
            "without the random-subset copies": {"subset_copies": 0},
-           "without the producer regressor": {"set_models": NAMED},
-           "without it or the random-subset copies": {"set_models": NAMED, "subset_copies": 0}}
+           "named sets' regressors only": {"set_models": NAMED}}
 
 
 def random_subsets(films: pd.DataFrame, keep: float = KEEP, seed: int = SEED) -> pd.DataFrame:
@@ -88,7 +97,8 @@ def beyond_named_sets(films: pd.DataFrame, read, near: int = 2) -> np.ndarray:
 def _routed(model, rows) -> dict:
     routes = model.routes(rows)
     return {"to_full": float(np.mean(routes == "full")),
-            "to_producer": float(np.mean(routes == "producer"))}
+            "to_producer": float(np.mean(routes == "producer")),
+            "to_metadata": float(np.mean(routes == "metadata"))}
 
 
 def _scores(y, full, pred, big, at=None) -> dict:
@@ -131,12 +141,18 @@ def markdown(scores: dict, command: str) -> str:
              f"with probability {KEEP} (seed {SEED}), scored on every film and on the films it "
              "leaves three or more fields beyond every named set. The default has a regressor "
              "for the `producer` set (every field but the distributor and The Numbers' taxonomy, "
-             "which only the release tables give); both it and the regressor of every field also "
-             "learn random subsets of each film's fields; *without the random-subset copies* "
-             "neither does; *without the producer regressor* the regressor of every field serves "
-             "those films; *without it or the random-subset copies* is the design before "
-             "`subset_copies`.", "",
-             "| test fields | design | films | to the producer / every field's regressor | R² | "
+             "which only the release tables give) and one for the `metadata` set (core plus "
+             "certification, cast, directors, companies and collection: none of the crowd lists "
+             "and texts whose presence in the corpus says which source covered a film); these "
+             "two and the regressor of every field also learn random subsets of each film's "
+             "fields. A film goes to the smallest named set that holds it, or whose fields it "
+             "all gives plus one or two; else to the smallest other set that holds it; else to "
+             "a set it lies one or two fields beyond; else to the regressor of every field. "
+             "*Without the metadata regressor* the producer's serves its films; *without the "
+             "random-subset copies* no regressor learns them; with the *named sets' regressors "
+             "only* the regressor of every field serves every film beyond them.", "",
+             "| test fields | design | films | to the producer / metadata / every field's "
+             "regressor | R² | "
              "R² of their full rows | log-RMSE | mean shift | mean residual | "
              "shift, budget ≥ $60M |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -145,14 +161,16 @@ def markdown(scores: dict, command: str) -> str:
             s = per_set[name]
             big = "–" if s["shift_budget_60m"] is None else f"{s['shift_budget_60m']:+.2f}"
             lines.append(f"| {name} | {design} | {s['n']:,} | "
-                         f"{s['to_producer']:.0%} / {s['to_full']:.0%} | "
+                         f"{s['to_producer']:.0%} / {s['to_metadata']:.0%} / "
+                         f"{s['to_full']:.0%} | "
                          f"{s['r2']:.3f} | {s['r2_full_rows']:.3f} | {s['rmse']:.3f} | "
                          f"{s['mean_shift']:+.2f} | {s['mean_residual']:+.2f} | {big} |")
     lines += ["", "Mean shift: the log forecast under the set minus the same film's `full` "
               "forecast (each design's own). Mean residual: actual − forecast (log); a "
               "forecaster that reads a left-out field as unknown keeps it near the full rows' "
               "own. The full rows that give none of the release tables' fields, or one or two of "
-              "them, go to the producer regressor too (its share in the `full` row): the "
+              "them, go to the producer or metadata regressor too (their shares in the `full` "
+              "row): the "
               "corpus's coverage signal that the regressor of every field read from them, a "
               "film no release table listed, is gone from their forecasts.", ""]
     return "\n".join(lines)

@@ -29,10 +29,11 @@ Forecaster versions: the forecaster, report and interval sections and the one on
 more fields beyond every named set are on the current default: field-set copies that also hold
 every named set with one more field (issue #15's near sets), per-set regressors that also serve
 films giving up to two fields beyond their set, a regressor of every field that also learns random
-subsets of each film's fields (`subset_copies`), and a regressor for the `producer` set (every
+subsets of each film's fields (`subset_copies`), a regressor for the `producer` set (every
 field but the distributor and The Numbers' taxonomy), which also learns random subsets of its
-fields and serves the films that give none of those or one or two (the forecaster section scores
-the design before it beside). The latency,
+fields and serves the films that give none of those or one or two, and one for the `metadata` set
+(core plus certification, cast, directors, companies, collection), which serves the films inside
+it (the forecaster section scores the design before it beside). The latency,
 serving and load sections were run on a model of the same default trained on every film. The
 other sections that fit the forecaster (stack, the poster and multimodal rows built on it) were
 run before the near sets, on named-set copies only (`full` R² 0.743 against 0.729–0.737 in the

@@ -24,12 +24,19 @@ def market():
 
 
 @pytest.fixture(scope="module")
+def complete(market):
+    """The market's films that give every field (the poster aside): a blanked copy of one gives
+    exactly the fields kept, so its route is the set's own."""
+    return market[fields_present(market).drop(columns=["poster"]).all(axis=1).to_numpy()]
+
+
+@pytest.fixture(scope="module")
 def fitted(market):
     return BoxOfficeForecaster(n_estimators=80, learning_rate=0.1).fit(market)
 
 
 def test_each_named_set_gets_a_regressor_and_reads_no_unread_field(fitted):
-    assert set(fitted.set_models_) == {"form", "core", "minimal", "producer"}
+    assert set(fitted.set_models_) == {"form", "core", "minimal", "producer", "metadata"}
     # the regressor reads talent and budget; the poster and overview feed other models only
     assert {"budget", "cast", "genres"} <= set(fitted.fields_read_)
     assert "poster" not in fitted.fields_read_ and "overview" not in fitted.fields_read_
@@ -48,7 +55,11 @@ def test_each_named_set_gets_a_regressor_and_reads_no_unread_field(fitted):
     (("budget", "genres", "collection"), "minimal"),
     ("form+collection", "form"),
     ("form+collection+certification", "form"),
-    (("budget", "original_language", "cast", "companies"), "core"),
+    ("core+certification+companies", "core"),
+    # near a named set but short of some of its fields: the smallest wider set holding it
+    (("budget", "original_language", "cast", "companies"), "metadata"),
+    ("core+cast+directors+collection", "metadata"),  # near the form, without its keywords
+    ("metadata", "metadata"),
     # three fields beyond every named set, none from the release tables: the producer's
     ("form+collection+certification+companies", "producer"),
     (("budget", "original_language", "cast", "companies", "writers"), "producer"),
@@ -58,16 +69,15 @@ def test_each_named_set_gets_a_regressor_and_reads_no_unread_field(fitted):
     ("form+collection+certification+distributor", "producer"),  # one beyond it
     ("form+distributor+story_source+creative_type", "full"),
 ])
-def test_a_film_goes_to_the_smallest_set_holding_its_fields(fitted, market, kept, route):
-    has_all = fields_present(market).drop(columns=["poster"]).all(axis=1).to_numpy()
-    film = blank_fields(market.iloc[np.flatnonzero(has_all)[:1]], kept)
+def test_a_film_goes_to_the_smallest_set_holding_its_fields(fitted, complete, kept, route):
+    film = blank_fields(complete.head(1), kept)
     assert fitted.routes(film)[0] == route
 
 
-def test_without_set_models_near_one_field_more_goes_to_the_full_regressor(market):
-    named = ("form", "core", "minimal")  # the producer set would hold core+cast
+def test_without_set_models_near_one_field_more_goes_to_the_full_regressor(market, complete):
+    named = ("form", "core", "minimal")  # the producer and metadata sets would hold core+cast
     model = BoxOfficeForecaster(n_estimators=30, set_models=named, set_models_near=0).fit(market)
-    films = blank_fields(market.head(5), "core+cast")
+    films = blank_fields(complete.head(5), "core+cast")
     assert set(model.routes(films)) == {"full"}
     near = BoxOfficeForecaster(n_estimators=30).fit(market)
     assert set(near.routes(films)) == {"core"}
@@ -94,10 +104,11 @@ def test_explanations_sum_to_the_routed_forecast(fitted, market):
 def test_set_models_save_and_load(tmp_path, fitted, market):
     films = pd.concat([blank_fields(market.iloc[i:i + 20], s)
                        for i, s in ((0, "minimal"), (20, "core"), (40, "full"),
-                                    (60, "producer"))])
+                                    (60, "producer"), (80, "metadata"))])
     save_forecaster(fitted, tmp_path / "m")
     assert (tmp_path / "m" / "lgbm_model_core.txt").is_file()
     assert (tmp_path / "m" / "lgbm_model_producer.txt").is_file()
+    assert (tmp_path / "m" / "lgbm_model_metadata.txt").is_file()
     loaded = load_forecaster(tmp_path / "m")
     np.testing.assert_allclose(loaded.predict(films), fitted.predict(films))
     assert list(loaded.routes(films)) == list(fitted.routes(films))
@@ -140,15 +151,15 @@ def test_subset_copies_must_be_a_count(market, copies):
         BoxOfficeForecaster(n_estimators=10, subset_copies=copies).fit(market)
 
 
-def test_subset_copies_change_only_the_regressors_of_every_field_and_of_the_producer(market):
+def test_subset_copies_change_only_the_regressors_of_the_wide_sets(market, complete):
     kw = {"n_estimators": 30, "n_jobs": 1}
     with_copies = BoxOfficeForecaster(**kw).fit(market)
     without = BoxOfficeForecaster(**kw, subset_copies=0).fit(market)
     for kept in ("minimal", "form", "core+cast+directors"):  # the named sets' regressors
-        films = blank_fields(market.head(20), kept)
+        films = blank_fields(complete.head(20), kept)
         np.testing.assert_array_equal(with_copies.predict(films), without.predict(films))
-    for kept, route in (("full", "full"), ("producer", "producer")):
-        films = blank_fields(market.head(20), kept)
+    for kept, route in (("full", "full"), ("producer", "producer"), ("metadata", "metadata")):
+        films = blank_fields(complete.head(20), kept)
         assert set(with_copies.routes(films)) == {route}
         assert not np.array_equal(with_copies.predict(films), without.predict(films))
 
@@ -158,14 +169,15 @@ def test_unknown_set_is_refused(market):
         BoxOfficeForecaster(n_estimators=10, set_models=("fancy",)).fit(market)
 
 
-def test_the_producer_regressor_changes_only_the_films_it_serves(market):
+def test_the_producer_and_metadata_regressors_change_only_the_films_they_serve(complete):
     kw = {"n_estimators": 30, "n_jobs": 1}
-    default = BoxOfficeForecaster(**kw).fit(market)
-    named_only = BoxOfficeForecaster(**kw, set_models=("form", "core", "minimal")).fit(market)
+    default = BoxOfficeForecaster(**kw).fit(complete)
+    named_only = BoxOfficeForecaster(**kw, set_models=("form", "core", "minimal")).fit(complete)
     for kept in ("minimal", "form+collection", "full"):
-        films = blank_fields(market.head(20), kept)
+        films = blank_fields(complete.head(20), kept)
         np.testing.assert_array_equal(default.predict(films), named_only.predict(films))
-    films = blank_fields(market.head(20), "producer")
-    assert set(default.routes(films)) == {"producer"}
-    assert set(named_only.routes(films)) == {"full"}
-    assert not np.array_equal(default.predict(films), named_only.predict(films))
+    for kept in ("producer", "metadata"):
+        films = blank_fields(complete.head(20), kept)
+        assert set(default.routes(films)) == {kept}
+        assert set(named_only.routes(films)) == {"full"}
+        assert not np.array_equal(default.predict(films), named_only.predict(films))

@@ -81,6 +81,12 @@ RELEASE_TABLE_FIELDS: tuple[str, ...] = ("distributor", "story_source", "creativ
 MODEL_FIELD_SETS: dict[str, tuple[str, ...]] = {
     **{name: kept for name, kept in FIELD_SETS.items() if name != "full"},
     "producer": tuple(f for f in OPTIONAL_FIELDS if f not in RELEASE_TABLE_FIELDS),
+    # the structured fields a producer types, without the crowd lists and texts (keywords,
+    # writers, overview, tagline, poster): the TMDB 5000 and IMDB 5000 titles give those far
+    # more often than the smaller films (training films with keywords: mean log revenue 15.6,
+    # without 13.1), so a regressor that reads them took a film typed without them for small
+    "metadata": ("budget", "genres", "runtime", "original_language", "certification", "cast",
+                 "directors", "companies", "collection"),
 }
 
 # every set a name may stand for in :func:`field_set`

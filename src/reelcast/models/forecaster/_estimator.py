@@ -88,14 +88,19 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         listed" (mean log revenue 12.7 against 17.2 on 2014–2017). Films typed with every field
         but those moved −0.34 log below their full forecast without it and −0.09 with it (R²
         0.683 → 0.715); the corpus's own films without a distributor lose that signal, and
-        full-row R² goes from 0.737 to 0.729. ``()`` for one regressor.
+        full-row R² goes from 0.737 to 0.729. ``"metadata"`` (core plus certification, cast,
+        directors, companies and collection) serves the films typed without the crowd lists and
+        texts (keywords, writers, overview, tagline, poster), whose presence in the corpus mostly
+        says that a larger source covered the film: with the producer's regressor, which reads
+        them, such films moved −0.41 log below their full forecast; with their own −0.11
+        (2014–2017, R² 0.688 → 0.719, same run). ``()`` for one regressor.
     set_models_near : int
         How many fields beyond its set each set regressor also learns and serves. The regressor
         trains on copies of every film under its set plus one to ``set_models_near`` more fields
         the film has (``form+collection``, ``core+cast+directors``;
         :func:`reelcast.data.more_fields_copies`) and forecasts the films that give that many read
-        fields beyond the set (the smallest such set; a film inside a set still goes to that
-        set's regressor). Films beyond that go to the regressor of all fields, where the training
+        fields beyond the set (see :meth:`routes`; a film inside a set still goes to that set's
+        regressor). Films beyond that go to the regressor of all fields, where the training
         films with all their fields (weight ``own_weight``) teach a field still blank to mean
         "small": on the 2014–2017 test, with 0, ``form+collection`` moved forecasts by −0.29 log
         against −0.03 for the form alone. ``0`` for none.
@@ -107,8 +112,8 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         without these copies it read the fields left out as "a film the release tables did not
         list". On the 2014–2017 test (``python -m benchmarks.beyond``), random subsets of each
         film's fields routed to it moved forecasts by −0.41 log with 0 and −0.12 with 2, at the
-        same full-field R². The producer regressor (``set_models``) trains on as many random
-        subsets of every film blanked down to its set, for the same reason: films giving a
+        same full-field R². The producer and metadata regressors (``set_models``) train on as
+        many random subsets of every film blanked down to their set, for the same reason: films giving a
         random 60% of their fields, three or more beyond every named set, moved −0.39 log
         without these copies and −0.13 with them (R² 0.606 → 0.646); the named sets'
         regressors, whose few patterns their field-set copies cover, get none. ``0`` for none.
@@ -140,7 +145,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                  own_weight: float = 8.0, max_copies: int | None = 4,
                  flagged_labels: str = "keep",
                  dropout_rate: float = 0.5, extra_features: list | None = None,
-                 set_models: tuple[str, ...] = ("form", "core", "minimal", "producer"),
+                 set_models: tuple[str, ...] = ("form", "core", "minimal", "producer", "metadata"),
                  set_models_near: int = 2, subset_copies: int = 2, random_state: int = 0,
                  n_jobs: int = 2):
         store_params(self, locals())
@@ -277,11 +282,17 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
     def routes(self, films: pd.DataFrame) -> np.ndarray:
         """For each film, the field set whose regressor forecasts it (``"full"``: all fields).
 
-        The smallest named set among ``set_models`` that holds every field the film gives and
-        this model reads; else the smallest that holds all but ``set_models_near`` of them at
-        most; else the other sets of ``set_models`` (``"producer"``) on the same two rules; a
-        film beyond that goes to the full regressor. The named sets come first so that a film
-        near the form stays with the form's regressor, which learned that pattern.
+        Counting only the fields this model reads, in this order: the smallest named set among
+        ``set_models`` that holds every field the film gives; the named set whose fields the
+        film all gives, with one to ``set_models_near`` more; the smallest other set
+        (``"producer"``, ``"metadata"``) that holds the film; a named, then another set the film
+        lies one to ``set_models_near`` fields beyond; else the regressor of all fields. Among
+        near sets, the one the film lies fewest fields beyond wins, the smaller on a tie.
+        A film near a named set but short of some of its fields goes to a wider set that holds
+        it: the named set's regressor read those fields' absence as "small" (on 2014–2017, films
+        given core plus cast, directors and collection, near the form without its keywords: mean
+        residual +0.57 with the form's regressor, +0.33 with the metadata set's, R² 0.606 →
+        0.649; ``python -m benchmarks.beyond``).
         """
         self._check()
         sets = getattr(self, "set_models_", {})
@@ -290,20 +301,32 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
             return route
         read = getattr(self, "fields_read_", OPTIONAL_FIELDS)
         given = fields_present(films)[list(read)].to_numpy(bool)
-        for tier in ([s for s in sets if s in FIELD_SETS], [s for s in sets if s not in FIELD_SETS]):
+        named = self._fits(given, read, [s for s in sets if s in FIELD_SETS])
+        other = self._fits(given, read, [s for s in sets if s not in FIELD_SETS])
+        for choice in (named["inside"], named["whole_and_near"], other["inside"],
+                       named["near"], other["near"]):
             rest = route == "full"
-            route[rest] = self._smallest_set(given, read, tier)[rest]
+            route[rest] = choice[rest]
         return route
 
-    def _smallest_set(self, given: np.ndarray, read, names) -> np.ndarray:
-        route = np.full(len(given), "full", dtype=object)
-        near = route.copy()
-        # largest set first, so that a smaller set that also holds the film overrides it
-        for name in sorted(names, key=lambda s: -len(MODEL_FIELD_SETS[s])):
-            outside = given[:, np.array([f not in MODEL_FIELD_SETS[name] for f in read])].sum(axis=1)
-            route[outside == 0] = name
-            near[(outside >= 1) & (outside <= self.set_models_near)] = name
-        return np.where(route == "full", near, route)
+    def _fits(self, given: np.ndarray, read, names) -> dict:
+        """Per film, the smallest of ``names`` holding every given field (``inside``); and the
+        one it lies fewest fields beyond, at most ``set_models_near`` (the smaller on a tie),
+        among all of ``names`` (``near``) and among those whose fields it all gives
+        (``whole_and_near``); "full" where none."""
+        fits = {key: np.full(len(given), "full", dtype=object)
+                for key in ("inside", "whole_and_near", "near")}
+        best = {key: np.full(len(given), np.inf) for key in fits}
+        # smallest set first: a larger set must lie strictly fewer fields away to take a film
+        for name in sorted(names, key=lambda s: len(MODEL_FIELD_SETS[s])):
+            in_set = np.array([f in MODEL_FIELD_SETS[name] for f in read])
+            outside = given[:, ~in_set].sum(axis=1)
+            near = (outside >= 1) & (outside <= self.set_models_near)
+            for key, fit in (("inside", outside == 0), ("near", near),
+                             ("whole_and_near", near & given[:, in_set].all(axis=1))):
+                wins = fit & (outside < best[key])
+                fits[key][wins], best[key][wins] = name, outside[wins]
+        return fits
 
     def regressor(self, route: str = "full"):
         """The fitted LightGBM regressor of one route (see :meth:`routes`)."""
