@@ -39,16 +39,21 @@ _KEPT = ("budget", "genres", "runtime", "original_language", "certification", "d
          "tagline", "poster")  # every field but cast, directors, writers, keywords, companies
 
 
-def _planted_coverage(films: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Leave out the lists of 70% of the below-median films and 15% of the others."""
-    rng = np.random.default_rng(seed)
-    y = log_revenue(films)
-    small = y < np.nanmedian(y)
-    blank = rng.random(len(films)) < np.where(small, 0.70, 0.15)
-    out = films.copy()
-    at = out.index[blank]
-    out.loc[at] = blank_fields(out.loc[at], _KEPT)
-    return out
+def _planted(kept):
+    """A coverage plant for :func:`_market_split`: every field but ``kept`` left out of 70% of the
+    below-median films and 15% of the others."""
+    def plant(films: pd.DataFrame, seed: int) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        y = log_revenue(films)
+        small = y < np.nanmedian(y)
+        out = films.copy()
+        at = out.index[rng.random(len(out)) < np.where(small, 0.70, 0.15)]
+        out.loc[at] = blank_fields(out.loc[at], kept)
+        return out
+    return plant
+
+
+_planted_coverage = _planted(_KEPT)  # the lists: cast, directors, writers, keywords, companies
 
 
 def _market_split(plant) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -213,14 +218,7 @@ def test_fields_far_beyond_every_set_are_not_read_as_small(beyond_shifts):
 # of every field read their absence as "small": measured, mean shift −0.30 against the full rows;
 # the producer set's regressor, which never reads them, −0.14. The full rows without them lose
 # that signal too (R² 0.625 → 0.584 on this market, where it is planted on revenue itself).
-def _planted_release_tables(films: pd.DataFrame, seed: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    y = log_revenue(films)
-    small = y < np.nanmedian(y)
-    out = films.copy()
-    at = out.index[rng.random(len(out)) < np.where(small, 0.70, 0.15)]
-    out.loc[at] = blank_fields(out.loc[at], MODEL_FIELD_SETS["producer"])
-    return out
+_planted_release_tables = _planted(MODEL_FIELD_SETS["producer"])
 
 
 @pytest.fixture(scope="module")
@@ -274,14 +272,7 @@ def test_random_picks_of_the_producer_fields_are_not_read_as_small(producer_subs
 _CROWD_LISTS = ("keywords", "writers", "overview", "tagline", "poster")
 
 
-def _planted_crowd_lists(films: pd.DataFrame, seed: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    y = log_revenue(films)
-    small = y < np.nanmedian(y)
-    out = films.copy()
-    at = out.index[rng.random(len(out)) < np.where(small, 0.70, 0.15)]
-    out.loc[at] = blank_fields(out.loc[at], [f for f in OPTIONAL_FIELDS if f not in _CROWD_LISTS])
-    return out
+_planted_crowd_lists = _planted([f for f in OPTIONAL_FIELDS if f not in _CROWD_LISTS])
 
 
 @pytest.fixture(scope="module")
