@@ -147,7 +147,8 @@ def markdown(scores: dict, command: str) -> str:
              "two and the regressor of every field also learn random subsets of each film's "
              "fields. A film goes to the smallest named set that holds it, or whose fields it "
              "all gives plus one or two; else to the smallest other set that holds it; else to "
-             "a set it lies one or two fields beyond; else to the regressor of every field. "
+             "the set it lies fewest fields beyond (one or two); else to the regressor of every "
+             "field. "
              "*Without the metadata regressor* the producer's serves its films; *without the "
              "random-subset copies* no regressor learns them; with the *named sets' regressors "
              "only* the regressor of every field serves every film beyond them.", "",

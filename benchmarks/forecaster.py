@@ -19,8 +19,8 @@ random subsets of its fields and serves the films that give none of those fields
 cast, directors, companies, collection: none of the crowd lists and texts), which serves the
 films inside it (``benchmarks.beyond`` scores the films a producer types). Every score is given
 under the field sets users supply (``full``, ``form``, ``core``, ``minimal``) with the shift of
-the forecast against ``full``. Temporal split train < 2014, test 2014–2017; rolling-origin by year; a random split
-shown beside for comparison only. Fit times are medians of ``--repeats`` runs. A last section
+the forecast against ``full``. Temporal split train < 2014, test 2014–2017; rolling-origin by
+year; a random split shown beside for comparison only. Fit times are medians of ``--repeats`` runs. A last section
 scores the same models on the population the issue quotes its reference from, the ilias1111
 table alone (see ``_forecaster_reference``); another scores every design, and four more fitted
 for it alone, with one or two fields more than a named set (see ``_forecaster_near``).
