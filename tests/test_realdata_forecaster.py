@@ -57,7 +57,12 @@ def test_real_interval_coverage_is_within_three_points(films):
     from reelcast.forecast import BoxOfficeForecaster
     from reelcast.forecast._report import evaluation_report
 
-    rep = evaluation_report(films, BoxOfficeForecaster(n_jobs=1).get_params(), decades=False)
+    # 500 trees at three times the default learning rate: the conformal property under test
+    # does not hang on the tree count (R² 0.723 as the default's, gaps 1.5 / 0.7 points; the
+    # default's own coverage is in benchmarks/results/intervals.md), and the test's two fits
+    # take half the time (263 s against 527 s on one core)
+    model = BoxOfficeForecaster(n_jobs=1, n_estimators=500, learning_rate=0.06)
+    rep = evaluation_report(films, model.get_params(), decades=False)
     assert rep.windows["n_calibration"] > 1000 and rep.windows["n_test"] > 2000
     for level in ("80", "95"):
         assert abs(rep.coverage[level]["gap"]) <= 0.03, (level, rep.coverage[level])

@@ -217,8 +217,8 @@ def test_missing_column_names_the_column_and_file(data, relpath):
 
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "empty"),
-    (gzip.compress(b""), "no header"),
-    (gzip.compress(b"budget,genres,id,keywords\n"), "missing|no rows"),
+    (gzip.compress(b"", mtime=0), "no header"),
+    (gzip.compress(b"budget,genres,id,keywords\n", mtime=0), "missing|no rows"),
     (b"\x00\x01 not gzip at all", "cannot read"),
 ])
 def test_empty_or_broken_files_raise_data_file_error(data, content, message):
