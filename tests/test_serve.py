@@ -264,3 +264,45 @@ def test_non_finite_budget_in_a_raw_body_is_422(client, value):
     body = '{"title": "X", "release_date": "2026-05-01", "budget": ' + value + "}"
     res = client.post("/forecast", content=body, headers={"content-type": "application/json"})
     assert res.status_code == 422
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_forecasts_take_a_slot_and_health_never_waits(model_dir, monkeypatch, slots):
+    """A server process computes at most FORECAST_SLOTS forecasts at once (the rest wait for a
+    slot); /health answers while every slot is busy."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import reelcast.forecast
+    from reelcast.serve import _app
+
+    real, lock, running, peak = reelcast.forecast.forecast_film, threading.Lock(), [0], [0]
+    release = threading.Event()
+
+    def counted(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        release.wait(30)  # held until /health has answered with the slots taken
+        time.sleep(0.05)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(reelcast.forecast, "forecast_film", counted)
+    monkeypatch.setattr(_app, "FORECAST_SLOTS", slots)
+    client = TestClient(create_app(model_dir))
+    with ThreadPoolExecutor(6) as pool:
+        answers = [pool.submit(client.post, "/forecast", json=FILM | {"title": f"Film {i}"})
+                   for i in range(6)]
+        deadline = time.monotonic() + 30
+        while running[0] < slots and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert running[0] == slots  # every slot is busy, the other requests wait
+        assert client.get("/health").status_code == 200
+        release.set()
+        assert [a.result(timeout=60).status_code for a in answers] == [200] * 6
+    assert peak[0] == slots
