@@ -3,6 +3,7 @@
 # no `from __future__ import annotations`: FastAPI resolves the endpoint annotations at runtime,
 # and they name classes imported inside create_app
 
+import functools
 import hashlib
 import os
 import threading
@@ -21,8 +22,10 @@ LIMITS = {
 }
 
 # forecasts one server process computes at once (each already uses a second thread for TreeSHAP).
-# Load test, 50 clients x 30 s, the same 2-core machine, three rounds side by side with no slot:
-# 2 workers 30.7 -> 39.4 req/s (medians), p95 4.1 -> 1.9 s; 1 worker 26.7 -> 26.8 req/s
+# FastAPI runs every request on one of 40 pool threads; 40 threads running the model's Python at
+# once spent their time trading the GIL. Load test, 50 clients x 30 s, 2 cores, three rounds side
+# by side without a slot: 2 workers 30.7 -> 39.4 req/s (medians), p95 4.1 -> 1.9 s; 1 worker
+# 26.7 -> 26.8 req/s
 FORECAST_SLOTS = 1
 
 _MAGIC = ((b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF87a", "gif"),
@@ -66,6 +69,15 @@ def decode_poster(data: bytes, max_pixels: int):
     return info, img
 
 
+def _in_slot(fn, slot):
+    """``fn`` run only while holding ``slot`` (a semaphore); callers wait for it."""
+    @functools.wraps(fn)
+    def held(*args, **kwargs):
+        with slot:
+            return fn(*args, **kwargs)
+    return held
+
+
 def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
     """Build the app for ``model_dir``; raises ``ArtifactError`` if its hashes do not verify.
 
@@ -83,10 +95,9 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
     from ._schemas import FilmRequest
 
     lim = {**LIMITS, **(limits or {})}
-    # one forecast at a time per process: FastAPI runs each request on one of 40 pool threads,
-    # and 40 threads running the model's Python at once spent their time trading the GIL.
-    # Requests wait for the slot instead; /health and /model never do
+    # every model call of every endpoint waits for a slot; /health and /model never do
     slot = threading.BoundedSemaphore(FORECAST_SLOTS)
+    forecast_film, forecast_batch = (_in_slot(f, slot) for f in (forecast_film, forecast_batch))
     product = load_product_model(model_dir)  # verify() first: a tampered model never serves
     app = fastapi.FastAPI(
         title="reelcast", version=str(product.manifest.get("versions", {}).get("reelcast", "")),
@@ -145,8 +156,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
     def forecast(film: FilmRequest) -> dict:
         """Forecast one film: point, 80%/95% intervals, comparables, explanation, predicted
         rating, genre probabilities (with an overview) and the nearest recent hits."""
-        with slot:
-            return forecast_film(product, film.model_dump(exclude_none=True)).to_dict()
+        return forecast_film(product, film.model_dump(exclude_none=True)).to_dict()
 
     @app.post("/forecast/batch")
     def batch(file: UploadFile = File(..., description="CSV in the new-film format")) -> dict:
@@ -155,8 +165,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
         films, warnings = read_new_films(data, max_rows=lim["max_batch_rows"],
                                          max_bytes=lim["max_csv_bytes"])
         # a CSV's poster column is a path on the client's machine: never opened here
-        with slot:
-            return {"forecasts": forecast_batch(product, films), "warnings": warnings}
+        return {"forecasts": forecast_batch(product, films), "warnings": warnings}
 
     @app.post("/forecast/poster")
     def with_poster(
@@ -187,9 +196,8 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
                   "story_source": story_source, "creative_type": creative_type,
                   "production_method": production_method, "opening_theaters": opening_theaters,
                   "poster": f"upload:{info['sha256'][:16]}"}
-        with slot:
-            out = forecast_film(product, {k: v for k, v in record.items() if v not in (None, "")},
-                                poster_image=image).to_dict()
+        out = forecast_film(product, {k: v for k, v in record.items() if v not in (None, "")},
+                            poster_image=image).to_dict()
         return {**out, "poster": info}
 
     posters = PosterStore()
@@ -212,8 +220,7 @@ def create_app(model_dir: str | Path, *, limits: dict | None = None, tmdb=None):
             info, data = kept
             _, image = decode_poster(data, lim["max_poster_pixels"])
             record["poster"] = f"upload:{info['id']}"
-        with slot:
-            return forecast_film(product, record, poster_image=image), info
+        return forecast_film(product, record, poster_image=image), info
 
     async def _render(values: dict, upload) -> HTMLResponse:
         try:
