@@ -23,7 +23,7 @@ demo: setup
 	$(BIN)/python -m reelcast.demo
 
 # the suite on TEST_WORKERS processes (pytest-xdist; idle workers take queued tests from busy
-# ones): on 2 cores 18.5 min against 30.3 min on one. Each worker builds its own real corpus.
+# ones): on 2 cores 13-16 min against 30.3 min on one. Each worker builds its own real corpus.
 TEST_WORKERS ?= 2
 
 test: setup
