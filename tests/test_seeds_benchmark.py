@@ -38,6 +38,18 @@ def test_scenario_scores_shift_against_full_and_residual_per_tier():
     assert scores["core"]["mean_residual"] == pytest.approx(1.5)
     assert scores["tier residual"] == pytest.approx({"< $5M": 1.0, "$5–20M": 1.0,
                                                       "$20–60M": 1.0, "≥ $150M": 1.0})
+    assert "tier residual, unflagged labels" not in scores
+
+
+def test_unflagged_tier_residuals_leave_the_flagged_labels_out():
+    y = np.array([10.0, 6.0, 12.0, 18.0])
+    tier = budget_tiers(pd.DataFrame({"budget": [1e6, 2e6, 10e6, 200e6]}))
+    # the second film's label is a domestic-only figure: far below its forecast
+    scores = scenario_scores(y, {"full": np.array([9.5, 9.5, 11.5, 17.5])}, tier,
+                             flagged=np.array([False, True, False, False]))
+    assert scores["tier residual"]["< $5M"] == pytest.approx((0.5 - 3.5) / 2)
+    assert scores["tier residual, unflagged labels"] == pytest.approx(
+        {"< $5M": 0.5, "$5–20M": 0.5, "≥ $150M": 0.5})
 
 
 def test_seeds_move_the_fit_and_the_table_names_every_scenario(split):
@@ -52,5 +64,10 @@ def test_seeds_move_the_fit_and_the_table_names_every_scenario(split):
     for name in ("full", "form", "core", "minimal"):
         assert np.isfinite(result["averaged"][name]["r2"])
     table = markdown(result, "python -m benchmarks.seeds --seeds 2")
-    assert all(f"| {name} |" in table for name in result["averaged"] if name != "tier residual")
+    assert all(f"| {name} |" in table for name in result["averaged"]
+               if not name.startswith("tier residual"))
     assert "| ≥ $150M |" in table or "| < $5M |" in table
+    # the synthetic market flags no label: both tier columns are the same films
+    assert result["n_flagged"] == 0
+    assert result["averaged"]["tier residual, unflagged labels"] == pytest.approx(
+        result["averaged"]["tier residual"])
