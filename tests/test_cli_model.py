@@ -35,6 +35,21 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path, capsys):
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_train_can_leave_the_flagged_labels_out(tmp_path, capsys):
+    model = tmp_path / "model"
+    assert main(["train", "--market", "300", "--out", str(model), "--n-estimators", "20",
+                 "--no-intervals", "--flagged-labels", "drop"]) == 0
+    # the synthetic market flags no label: none left out, and the choice is in the model
+    assert "(0 with flagged labels left out)" in capsys.readouterr().out
+    assert json.loads((model / "config.json").read_text())["params"]["flagged_labels"] == "drop"
+    for args, message in ((["--flagged-labels", "maybe"], "--flagged-labels must be keep or drop"),
+                          (["--flagged-labels", "drop", "--model", "stack"], "not to --model stack")):
+        code = main(["train", "--market", "300", "--out", str(tmp_path / "bad"), *args])
+        err = capsys.readouterr().err
+        assert code == 1 and message in err and len(err.strip().splitlines()) == 1, err
+        assert not (tmp_path / "bad").exists()
+
+
 def test_missing_model_dir(tmp_path, capsys):
     (tmp_path / "new.csv").write_text(NEW)
     code = main(["predict", "--model", str(tmp_path / "none"), "--input",

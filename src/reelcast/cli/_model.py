@@ -62,16 +62,29 @@ def train(
     text: TextEncoder = "auto",
     head: Head = "lgbm",
     text_cache: TextCache = None,
+    flagged_labels: Annotated[str, typer.Option(
+        "--flagged-labels", help="keep, or drop: the forecaster trains without the films whose "
+        "labels the corpus audit flagged (revenue that disagrees across sources, equals a "
+        "domestic-only figure or is under $22k; budgets typed in millions). The as-of history "
+        "still counts them.")] = "keep",
 ) -> None:
     """Train the box-office forecaster (or, with --domain anime, the anime score model)."""
     import pandas as pd
 
-    if _is_anime(domain):  # the same as reelcast anime train
+    if flagged_labels not in ("keep", "drop"):
+        raise InputError(f"--flagged-labels must be keep or drop, got {flagged_labels!r}")
+    anime = _is_anime(domain)
+    if flagged_labels == "drop" and (anime or kind != "forecaster"):
+        raise InputError("--flagged-labels drop applies to the film forecaster (--model "
+                         f"forecaster), not to {'--domain anime' if anime else '--model ' + kind}")
+    if anime:  # the same as reelcast anime train
         return train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
     model = _film_model(kind, preset, n_estimators, seed)
+    if kind == "forecaster":
+        model.set_params(flagged_labels=flagged_labels)
 
     from .._io import frame_sha256
-    from ..data import revenue_films
+    from ..data import has_label_flags, revenue_films
     from ..evaluation import cutoff_date
     from ..models.forecaster import save_any
 
@@ -82,11 +95,15 @@ def train(
         scored = scored[pd.to_datetime(scored["release_date"]) < cutoff]
         films = films[pd.to_datetime(films["release_date"]) < cutoff]
     model.fit(scored, history=films)
+    # the regressor's own count: the forecaster leaves the flagged labels out itself
+    n_left_out = int(has_label_flags(scored).sum()) if flagged_labels == "drop" else 0
     save_any(model, out, training_data_hash=frame_sha256(
         scored[["film_id", "release_date", "budget", "revenue"]]),
-        extra={"n_train": len(scored)})
+        extra={"n_train": len(scored) - n_left_out})
     what = "the forecaster" if kind == "forecaster" else f"the {model.preset} stack"
-    typer.echo(f"trained {what} on {len(scored):,} films with budget and revenue; saved to {out}")
+    left_out = f" ({n_left_out:,} with flagged labels left out)" if flagged_labels == "drop" else ""
+    typer.echo(f"trained {what} on {len(scored) - n_left_out:,} films with budget and "
+               f"revenue{left_out}; saved to {out}")
     if intervals:
         from ..forecast import attach_product_files
 
