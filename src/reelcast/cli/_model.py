@@ -79,9 +79,7 @@ def train(
                          f"forecaster), not to {'--domain anime' if anime else '--model ' + kind}")
     if anime:  # the same as reelcast anime train
         return train_anime(out, corpus, market, until, n_estimators, seed, text, head, text_cache)
-    model = _film_model(kind, preset, n_estimators, seed)
-    if kind == "forecaster":
-        model.set_params(flagged_labels=flagged_labels)
+    model = _film_model(kind, preset, n_estimators, seed, flagged_labels)
 
     from .._io import frame_sha256
     from ..data import has_label_flags, revenue_films
@@ -123,8 +121,9 @@ def _is_anime(domain: str) -> bool:
     return domain == "anime"
 
 
-def _film_model(kind: str, preset: str | None, n_estimators: int | None, seed: int):
-    """The unfitted film model ``--model`` and ``--preset`` name."""
+def _film_model(kind: str, preset: str | None, n_estimators: int | None, seed: int,
+                flagged_labels: str = "keep"):
+    """The unfitted film model ``--model``, ``--preset`` and ``--flagged-labels`` name."""
     from ..forecast import BoxOfficeForecaster
     from ..models.forecaster import MODEL_KINDS, ForecasterStack
     from ..models.stack import PRESETS
@@ -136,7 +135,8 @@ def _film_model(kind: str, preset: str | None, n_estimators: int | None, seed: i
         if preset not in (None, "default"):
             raise InputError(f"--preset {preset!r} applies to --model stack; the forecaster has "
                              "one configuration (tune it with --n-estimators)")
-        return BoxOfficeForecaster(n_estimators=n_estimators, random_state=seed)
+        return BoxOfficeForecaster(n_estimators=n_estimators, random_state=seed,
+                                   flagged_labels=flagged_labels)
     preset = preset or "fast"
     if preset not in PRESETS:
         raise InputError(f"--preset must be one of {', '.join(sorted(PRESETS))}, got {preset!r}")
