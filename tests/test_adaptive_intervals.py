@@ -138,6 +138,15 @@ def test_unknown_budget_is_its_own_tier():
     assert list(budget_tier(X)) == ["unknown budget", "< $5M", "≥ $150M"]
 
 
+def test_a_budget_on_a_tier_bound_belongs_to_the_tier_above():
+    # the features hold log(budget); exp(log(20e6)) is a hair under 20e6
+    bounds = [5e6, 20e6, 60e6, 150e6]
+    X = pd.DataFrame({"log_budget": np.log(bounds)})
+    assert list(budget_tier(X)) == ["$5–20M", "$20–60M", "$60–150M", "≥ $150M"]
+    below = pd.DataFrame({"log_budget": np.log(np.array(bounds) - 1)})
+    assert list(budget_tier(below)) == ["< $5M", "$5–20M", "$20–60M", "$60–150M"]
+
+
 def test_bad_parameters_and_unfitted_use_raise():
     X = pd.DataFrame({"log_budget": [1.0] * 20, "log_budget_adj": 1.0, "is_english": 1.0})
     with pytest.raises(InputError, match="scale"):

@@ -84,9 +84,11 @@ def budget_tier(features: pd.DataFrame) -> np.ndarray:
     log_budget = _column(features, "log_budget")
     out = np.full(len(log_budget), _UNKNOWN, dtype=object)
     known = np.isfinite(log_budget)
-    budget = np.exp(np.where(known, log_budget, 0.0))
     for name, low in BUDGET_TIERS:
-        out[known & (budget >= low)] = name
+        # compared in logs: exp(log(20e6)) falls just below 20e6 and would drop a budget of
+        # exactly $20M a tier
+        bound = math.log(low) if low > 0 else -math.inf
+        out[known & (log_budget >= bound)] = name
     return out
 
 
