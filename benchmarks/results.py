@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ("forecaster", "beyond", "seeds", "report", "intervals", "stack", "posters", "multimodal",
-         "anime", "copycat", "serve", "latency", "load", "scaling", "fuzz")
+ORDER = ("forecaster", "beyond", "seeds", "report", "intervals", "calibration_window", "stack",
+         "posters", "multimodal", "anime", "copycat", "serve", "latency", "load", "scaling", "fuzz")
 
 HEADER = """# reelcast results
 

@@ -5,6 +5,8 @@ import json
 import pandas as pd
 
 from reelcast.cli import main
+from reelcast.data import make_market
+from reelcast.forecast import calibration_window
 
 NEW = ("title,release_date,budget,genres,cast\n"
        "Sequel Two,2018-06-01,120000000,Action|Adventure,\n"
@@ -74,3 +76,23 @@ def test_evaluate_refuses_an_unknown_field_before_reading_anything(tmp_path, cap
     code = main(["evaluate", "--corpus", str(tmp_path / "none"), "--fields", "core+castt"])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "field 'castt'" in err
+
+
+def test_train_calibrates_on_the_data_s_last_two_years_or_the_window_given(tmp_path, capsys):
+    model = tmp_path / "model"
+    assert main(["train", "--market", "600", "--out", str(model), "--n-estimators", "20"]) == 0
+    out = capsys.readouterr().out
+    info = json.loads((model / "intervals.json").read_text())["calibration"]
+    start, end = calibration_window(make_market(600, seed=0))
+    assert (info["calib_start"], info["calib_end"]) == (start, end) and end > "2017-12"
+    assert f"films released in [{start}, {end})" in out
+    assert main(["train", "--market", "600", "--out", str(tmp_path / "m2"), "--n-estimators",
+                 "20", "--calib-start", "2012-01-01", "--calib-end", "2014-01-01"]) == 0
+    info = json.loads((tmp_path / "m2" / "intervals.json").read_text())["calibration"]
+    assert (info["calib_start"], info["calib_end"]) == ("2012-01-01", "2014-01-01")
+    capsys.readouterr()
+    code = main(["train", "--market", "600", "--out", str(tmp_path / "bad"), "--calib-end",
+                 "2014-02-30"])
+    err = capsys.readouterr().err
+    assert code == 1 and "calib_end must be a date like 2016-01-01, got '2014-02-30'" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "bad").exists()

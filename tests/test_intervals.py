@@ -6,6 +6,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from _tiny_product import tiny_films, tiny_forecaster
 
@@ -15,6 +16,7 @@ from reelcast.forecast import load_forecaster, save_forecaster
 from reelcast.forecast._intervals import (
     ConformalIntervals,
     calibrate_intervals,
+    calibration_window,
     interval_coverage,
     load_intervals,
     save_intervals,
@@ -149,3 +151,38 @@ def test_add_missing_file_to_manifest_raises(films, tmp_path):
     out = save_forecaster(_tiny().fit(revenue_films(films).head(300)), tmp_path / "m")
     with pytest.raises(ArtifactError, match="'nope.json' to the manifest, it was not written"):
         add_forecaster_files(out, {"nope.json": lambda path: None})
+
+
+def test_the_default_window_is_the_last_two_years_of_the_scored_films(films):
+    last = pd.to_datetime(revenue_films(films)["release_date"]).max()
+    end = last + pd.Timedelta(days=1)
+    assert calibration_window(films) == (
+        (end - pd.DateOffset(years=2)).strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"))
+    # a film without revenue after the last scored one does not move the window
+    later = films.iloc[:1].assign(release_date=last + pd.Timedelta(days=300), revenue=np.nan)
+    assert calibration_window(pd.concat([films, later])) == calibration_window(films)
+    assert calibration_window(films, "2011-03-01", "2012-03-01") == ("2011-03-01", "2012-03-01")
+    assert calibration_window(films, calib_end="2012-03-01") == ("2010-03-01", "2012-03-01")
+    assert calibration_window(films, calib_start="2015-01-01")[1] == end.strftime("%Y-%m-%d")
+
+
+@pytest.mark.parametrize("start, end, match", [
+    ("2015-13-01", None, "calib_start must be a date like 2016-01-01, got '2015-13-01'"),
+    (None, "soon", "calib_end must be a date like 2016-01-01, got 'soon'"),
+    ("2014-01-01", "2014-01-01", "calib_end must be after calib_start"),
+])
+def test_a_bad_window_is_one_line_naming_the_value(films, start, end, match):
+    with pytest.raises(InputError, match=match):
+        calibration_window(films, start, end)
+
+
+def test_calibration_follows_the_data_it_is_given(films):
+    # the old fixed 2012-2013 window would hold no film of a catalogue that ends in 2009
+    dates = pd.to_datetime(films["release_date"])
+    early = films[dates < "2010-01-01"]
+    _, info = calibrate_intervals(early, _tiny)
+    window = calibration_window(early)
+    assert (info["calib_start"], info["calib_end"]) == window
+    assert window[1] <= "2010-01-01" and info["n_calibration"] >= 10
+    _, info = calibrate_intervals(films, _tiny)
+    assert (info["calib_start"], info["calib_end"]) == calibration_window(films)

@@ -90,7 +90,8 @@ def main() -> int:
                                 poster_cache=work / "poster_cache" if real else None)
     product = load_product_model(work / "model")
     console.print(f"saved and reloaded {work / 'model'} ({len(scored):,} films); conformal "
-                  f"intervals calibrated on {info.get('n_calibration', '?')} films of 2012–2013")
+                  f"intervals calibrated on {info['n_films']:,} films released in "
+                  f"[{info['calib_start']}, {info['calib_end']}) (the data's last two years)")
 
     console.rule("[bold]4. forecasts for three upcoming films (2018: the future of this data)")
     examples = resources.files("reelcast.resources") / "example_films.csv"

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .._errors import InputError
+from ._calibration import CalibEnd, CalibStart
 from ._render import render_forecast
 
 __all__ = ["register", "render_forecast"]
@@ -138,8 +139,8 @@ def calibrate(
     corpus: Annotated[Path | None, typer.Option(help="Corpus directory the model was trained on.")] = None,
     market: Annotated[int | None, typer.Option(help="Synthetic market of N films.")] = None,
     seed: Annotated[int, typer.Option(help="Synthetic market seed.")] = 0,
-    calib_start: Annotated[str, typer.Option(help="First day of the calibration window.")] = "2012-01-01",
-    calib_end: Annotated[str, typer.Option(help="Day after the calibration window.")] = "2014-01-01",
+    calib_start: CalibStart = None,
+    calib_end: CalibEnd = None,
 ) -> None:
     """Add conformal intervals and the comparables table to a trained model directory."""
     from ..forecast import attach_product_files
@@ -147,8 +148,10 @@ def calibrate(
 
     films = _load_films(corpus, market, seed)
     info = attach_product_files(model, films, calib_start=calib_start, calib_end=calib_end)
-    typer.echo(f"calibrated on {info['n_calibration']} films in [{calib_start}, {calib_end}) "
-               f"(model trained on {info['n_train']} earlier films); half-widths (log): "
+    typer.echo(f"calibrated on {info['n_films']:,} films released in "
+               f"[{info['calib_start']}, {info['calib_end']}), each under "
+               f"{len(info['field_sets'])} field sets (model trained on {info['n_train']:,} "
+               "earlier films); half-widths (log): "
                + ", ".join(f"{k}: {v:.3f}" for k, v in info["quantiles_log"].items()))
 
 

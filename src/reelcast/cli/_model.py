@@ -23,6 +23,7 @@ from ._anime import (
     train_anime,
 )
 from ._backend import RayAddress, executor_for
+from ._calibration import CalibEnd, CalibStart
 
 __all__ = ["register"]
 
@@ -51,7 +52,10 @@ def train(
     n_estimators: Annotated[int | None, typer.Option(
         help="Boosting rounds (default 1500 for films, 600 for anime).")] = None,
     intervals: Annotated[bool, typer.Option(
-        help="Calibrate 80%/95% intervals on 2012–2013 and store comparables.")] = True,
+        help="Calibrate 80%/95% intervals (on the training films' last two years unless "
+             "--calib-start/--calib-end say otherwise) and store comparables.")] = True,
+    calib_start: CalibStart = None,
+    calib_end: CalibEnd = None,
     seed: Seed = 0,
     domain: Domain = "film",
     kind: Annotated[str, typer.Option(
@@ -92,6 +96,10 @@ def train(
     if cutoff is not None:
         scored = scored[pd.to_datetime(scored["release_date"]) < cutoff]
         films = films[pd.to_datetime(films["release_date"]) < cutoff]
+    if intervals:  # a bad window fails here, before anything is trained or written
+        from ..forecast import calibration_window
+
+        calib_start, calib_end = calibration_window(films, calib_start, calib_end)
     model.fit(scored, history=films)
     # the regressor's own count: the forecaster leaves the flagged labels out itself
     n_left_out = int(has_label_flags(scored).sum()) if flagged_labels == "drop" else 0
@@ -106,12 +114,14 @@ def train(
         from ..forecast import attach_product_files
 
         try:
-            info = attach_product_files(out, films)
+            info = attach_product_files(out, films, calib_start=calib_start,
+                                        calib_end=calib_end)
         except ReelcastError as exc:  # too few calibration films (e.g. a tiny market)
             typer.echo(f"warning: no intervals: {exc}", err=True)
         else:
-            typer.echo(f"intervals calibrated on {info.get('n_calibration', '?')} films; "
-                       "comparables stored")
+            typer.echo(f"intervals calibrated on {info['n_films']:,} films released in "
+                       f"[{info['calib_start']}, {info['calib_end']}), each under "
+                       f"{len(info['field_sets'])} field sets; comparables stored")
 
 
 def _is_anime(domain: str) -> bool:

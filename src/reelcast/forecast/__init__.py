@@ -13,6 +13,7 @@ from ._genres import poster_vector
 from ._input import INPUT_COLUMNS, films_from_records, read_new_films
 from ._intervals import (
     ConformalIntervals,
+    calibration_window,
     interval_coverage,
     load_intervals,
     temporal_interval_coverage,
@@ -37,6 +38,7 @@ __all__ = [
     "ConformalIntervals",
     "FilmForecast",
     "attach_product_files",
+    "calibration_window",
     "describe_left_out",
     "evaluation_report",
     "explain_film",

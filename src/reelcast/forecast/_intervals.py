@@ -3,9 +3,12 @@
 Method (documented once, used everywhere):
 
 1. Train a *calibration model* with the forecaster's own parameters on films released before
-   ``calib_start`` (e.g. 2012-01-01).
-2. Score it on the films released in ``[calib_start, calib_end)`` (e.g. 2012–2013): the
-   nonconformity score is the absolute log-revenue residual ``|y - ŷ|``.
+   ``calib_start``.
+2. Score it on the films released in ``[calib_start, calib_end)``: the nonconformity score is
+   the absolute log-revenue residual ``|y - ŷ|``. A trained model's window is by default the
+   last two years of its training films (:func:`calibration_window`: 2016–2017 on the shared
+   data), re-enacting how it is used, on the films after its data; the evaluation protocol
+   calibrates on 2012–2013 for its test of 2014–2017.
 3. For each level ``1 - α`` the half-width is the ``⌈(n + 1)(1 - α)⌉``-th smallest score
    (the finite-sample split-conformal quantile).
 4. Around the *final* model's log forecast ``ŷ`` the interval is ``[ŷ - q, ŷ + q]`` in log
@@ -14,7 +17,7 @@ Method (documented once, used everywhere):
 That is the ``"constant"`` method (:class:`ConformalIntervals`, one width for every film). The
 trained model directory's default (:data:`DEFAULT_METHOD`) is locally adaptive
 (:class:`~reelcast.forecast._adaptive.AdaptiveIntervals`): residuals normalized by a difficulty
-model and quantiles taken per budget tier (Mondrian), calibrated on the 2012–2013 films under
+model and quantiles taken per budget tier (Mondrian), calibrated on the window's films under
 every named field set (:data:`DEFAULT_FIELD_SETS`) so that a forecast from fewer fields gets the
 wider band it deserves. ``benchmarks/intervals.py`` compares the methods (and CQR).
 
@@ -52,7 +55,9 @@ __all__ = [
     "INTERVAL_METHODS",
     "AdaptiveIntervals",
     "ConformalIntervals",
+    "CALIBRATION_YEARS",
     "calibrate_intervals",
+    "calibration_window",
     "calibration_rows",
     "field_set_fields",
     "fit_intervals",
@@ -64,6 +69,7 @@ __all__ = [
 ]
 
 DEFAULT_LEVELS = (0.8, 0.95)
+CALIBRATION_YEARS = 2  # the default calibration window: the training films' last two years
 INTERVALS_FILE = "intervals.json"
 _FORMAT = format_tag("intervals", 1)
 
@@ -224,11 +230,50 @@ def fit_intervals(intervals, y, pred, features: pd.DataFrame):
     return intervals.fit(y, pred, features)
 
 
+def _date(option: str, value) -> pd.Timestamp:
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        day = pd.NaT
+    if pd.isna(day):
+        raise InputError(f"{option} must be a date like 2016-01-01, got {value!r}")
+    return day
+
+
+def calibration_window(films: pd.DataFrame, calib_start: str | None = None,
+                       calib_end: str | None = None,
+                       years: int = CALIBRATION_YEARS) -> tuple[str, str]:
+    """The calibration window ``[calib_start, calib_end)`` as ISO dates; by default the last
+    ``years`` years of the films with budget and revenue (``calib_end`` the day after the latest
+    release, ``calib_start`` ``years`` before ``calib_end``).
+
+    A model forecasts the films after its training data, so its band is calibrated where that
+    use is re-enacted most closely: on the most recent films, forecast by a model trained before
+    them. A fixed window would go stale as the data grows (and be empty for a catalogue of
+    other years).
+    """
+    if calib_end is None:
+        dates = pd.to_datetime(revenue_films(films)["release_date"], errors="coerce").dropna()
+        if dates.empty:
+            raise InputError("no films with budget, revenue and a release date to calibrate "
+                             "intervals on")
+        end = dates.max().normalize() + pd.Timedelta(days=1)
+    else:
+        end = _date("calib_end", calib_end)
+    start = (end - pd.DateOffset(years=years) if calib_start is None
+             else _date("calib_start", calib_start))
+    if end <= start:
+        raise InputError(f"calib_end must be after calib_start, got {start:%Y-%m-%d} and "
+                         f"{end:%Y-%m-%d}")
+    return start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")
+
+
 def calibrate_intervals(films: pd.DataFrame, make_model: Callable[[], object], *,
-                        calib_start: str = "2012-01-01", calib_end: str = "2014-01-01",
+                        calib_start: str | None = None, calib_end: str | None = None,
                         levels: tuple[float, ...] = DEFAULT_LEVELS, method: str = "constant",
                         field_sets: tuple[str, ...] = ("full",)):
-    """Fit intervals of ``method`` (see :data:`INTERVAL_METHODS`) on ``[calib_start, calib_end)``.
+    """Fit intervals of ``method`` (see :data:`INTERVAL_METHODS`) on ``[calib_start, calib_end)``
+    (``None``: as :func:`calibration_window` chooses, the last two years of ``films``).
 
     ``make_model()`` returns an unfitted forecaster (``fit(films, history=...)``, ``transform``,
     ``predict_features``: a :class:`BoxOfficeForecaster` or a stack); it is trained on the
@@ -237,9 +282,7 @@ def calibrate_intervals(films: pd.DataFrame, make_model: Callable[[], object], *
     :func:`calibration_rows`). Returns ``(intervals, info)`` where ``info`` records the windows
     and film counts.
     """
-    if pd.Timestamp(calib_end) <= pd.Timestamp(calib_start):
-        raise InputError(f"calib_end must be after calib_start, got {calib_start!r} and "
-                         f"{calib_end!r}")
+    calib_start, calib_end = calibration_window(films, calib_start, calib_end)
     intervals = make_intervals(method, levels)
     history = _window(films, None, calib_start)
     scored = revenue_films(films)
@@ -249,8 +292,9 @@ def calibrate_intervals(films: pd.DataFrame, make_model: Callable[[], object], *
                          "films with budget and revenue; need at least 10")
     model = make_model().fit(train, history=history)
     fit_intervals(intervals, *calibration_rows(model, calib, tuple(field_sets)))
+    # n_calibration counts residuals: one per film and field set
     info = {"calib_start": calib_start, "calib_end": calib_end, "n_train": len(train),
-            "n_calibration": intervals.n_calibration_, "method": method,
+            "n_films": len(calib), "n_calibration": intervals.n_calibration_, "method": method,
             "field_sets": list(field_sets)}
     return intervals, info
 

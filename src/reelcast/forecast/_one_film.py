@@ -78,7 +78,7 @@ def _split_model(model) -> tuple[BoxOfficeForecaster, object | None]:
 
 
 def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
-                         calib_start: str = "2012-01-01", calib_end: str = "2014-01-01",
+                         calib_start: str | None = None, calib_end: str | None = None,
                          interval_method: str = DEFAULT_METHOD,
                          field_sets: tuple[str, ...] = DEFAULT_FIELD_SETS,
                          posters: bool = True, poster_root=None, poster_cache=None) -> dict:
@@ -86,6 +86,7 @@ def attach_product_files(model_dir: str | Path, films: pd.DataFrame, *,
 
     Everything is learned from ``films`` only (the training data): the conformal intervals (a
     calibration model with the saved forecaster's parameters, trained before ``calib_start``;
+    by default on the last two years of ``films``, see :func:`calibration_window`;
     ``interval_method`` and ``field_sets`` as in :func:`calibrate_intervals`),
     the comparables pool, the rating model (films with >= 10 votes), the genre model (overview
     and, when ``posters`` and the poster files can be read from ``poster_root``, poster
