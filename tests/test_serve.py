@@ -99,7 +99,11 @@ def test_batch_csv(client):
     assert res.status_code == 200
     rows = res.json()["forecasts"]
     assert [r["title"] for r in rows] == ["Alpha", "Beta", "Gamma"]
-    assert all(r["intervals"]["80"]["low"] < r["revenue_usd"] for r in rows)
+    # the band holds the forecast; an end can touch it when every calibration film of the tier
+    # grossed more than its forecast (the band is then shifted up, not widened both ways)
+    assert all(r["intervals"]["80"]["low"] <= r["revenue_usd"] <= r["intervals"]["80"]["high"]
+               for r in rows)
+    assert all(r["intervals"]["80"]["high"] > r["intervals"]["80"]["low"] for r in rows)
 
 
 @pytest.mark.parametrize("content, needle", [

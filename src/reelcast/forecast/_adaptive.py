@@ -13,8 +13,8 @@ conformal's finite-sample rule but makes the score local in two ways, each optio
   use.
 * **Mondrian** (``groups="budget_tier"``): the conformal quantile is taken separately in each
   budget tier (< $5M, $5–20M, $20–60M, $60–150M, ≥ $150M, unknown), so coverage holds per tier,
-  not only on average. A tier with fewer than ``min_group`` calibration films uses the pooled
-  quantile.
+  not only on average. A tier with fewer than ``min_group`` calibration rows uses the pooled
+  quantile (a film scored under several field sets gives one row per set).
 
 Bounds are asymmetric (``symmetric=False``, the default): the upper offset is the conformal
 quantile of the signed score, the lower one of its negation, each at ``1 − α/2``; a tier the
@@ -167,7 +167,8 @@ class AdaptiveIntervals(BaseEstimator):
         ``True``: one quantile of ``|score|`` for both ends; ``False``: the lower and upper ends
         from the signed score's tails (a group's bias moves its band).
     min_group : int
-        Fewer calibration films than this in a group: the group uses the pooled quantiles.
+        Fewer calibration rows than this in a group: the group uses the pooled quantiles (rows,
+        not films: a film calibrated under five field sets counts five times).
     n_folds : int
         Cross-fitting folds of the difficulty model.
 
