@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from _bench_path import TINY_FRAME_PARAMS as PARAMS
 
+from benchmarks.calibration_window import CASES, METHODS, frame, main
 from reelcast.data import make_market
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the benchmark lives with the benchmarks
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.calibration_window import CASES, METHODS, frame, main  # noqa: E402
-
-PARAMS = {"n_estimators": 30, "num_leaves": 8, "field_dropout": "none", "keyword_topics": 0,
-          "n_jobs": 1}
 
 
 @pytest.fixture(scope="module")

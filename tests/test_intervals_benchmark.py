@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
+from _bench_path import TINY_FRAME_PARAMS as PARAMS
 
+from benchmarks._interval_frames import EARLY_WINDOWS, build_frames
+from benchmarks._interval_transfer import DESIGNS, transfer_table
+from benchmarks.intervals import METHODS, main
 from reelcast.data import make_market
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the benchmark lives with the benchmarks
-    sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from benchmarks._interval_frames import EARLY_WINDOWS, build_frames  # noqa: E402
-from benchmarks._interval_transfer import DESIGNS, transfer_table  # noqa: E402
-from benchmarks.intervals import METHODS, main  # noqa: E402
-
-PARAMS = {"n_estimators": 30, "num_leaves": 8, "field_dropout": "none", "keyword_topics": 0,
-          "n_jobs": 1}
 
 
 @pytest.fixture(scope="module")
