@@ -29,13 +29,17 @@ def _by(result: dict, key: str, groups, methods, width: bool = True) -> list[str
     return lines
 
 
+def worst_gap(rows) -> float:
+    """The largest distance of 80% or 95% coverage from nominal over ``rows`` (a fraction)."""
+    return max(max(abs(r["cover80"] - 0.8), abs(r["cover95"] - 0.95)) for r in rows)
+
+
 def goals(result: dict, method: str) -> list[tuple[str, bool, str]]:
     """The issue's goals for ``method`` (full fields, 2014–2017): (goal, met, measured)."""
     m = result["methods"][method]
     overall = m["overall"][0]
     tiers, years = _rows(m["tier"]), _rows(m["year"])
     known = [t for t in TIERS if t in tiers]
-    worst = lambda rows, lv: max(abs(r[f"cover{lv}"] - int(lv) / 100) for r in rows)  # noqa: E731
     big = [tiers[t]["median_x80"] for t in ("$60–150M", "≥ $150M") if t in tiers]
     bias = result["bias"]["frozen + recalibration"]
     before = result["bias"]["frozen history (today)"]
@@ -43,10 +47,10 @@ def goals(result: dict, method: str) -> list[tuple[str, bool, str]]:
     gap = max(abs(overall["cover80"] - 0.8), abs(overall["cover95"] - 0.95))
     out.append(("coverage within ±3 points overall (80% and 95%)", gap <= 0.03,
                 f"{overall['cover80']:.1%} / {overall['cover95']:.1%}"))
-    g_t = max(worst([tiers[t] for t in known], "80"), worst([tiers[t] for t in known], "95"))
+    g_t = worst_gap([tiers[t] for t in known])
     out.append(("coverage within ±5 points in every budget tier", g_t <= 0.05,
                 f"worst gap {100 * g_t:.1f} points"))
-    g_y = max(worst(years.values(), "80"), worst(years.values(), "95"))
+    g_y = worst_gap(years.values())
     out.append(("coverage within ±5 points in every year", g_y <= 0.05,
                 f"worst gap {100 * g_y:.1f} points"))
     out.append(("median 80% width ≤ ×25 overall", overall["median_x80"] <= 25,

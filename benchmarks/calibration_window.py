@@ -25,6 +25,7 @@ import pandas as pd
 
 from benchmarks import load_or_build_corpus
 from benchmarks._interval_frames import window_frame
+from benchmarks._interval_report import worst_gap
 from benchmarks.intervals import score_method
 from reelcast.forecast._adaptive import BUDGET_TIERS
 from reelcast.forecast._intervals import DEFAULT_METHOD
@@ -58,17 +59,12 @@ def frame(films: pd.DataFrame | None, window: tuple, params: dict, folder: Path 
     return out
 
 
-def _worst_gap(rows: list[dict]) -> float:
-    """The largest distance of coverage from nominal (80% or 95%), in points, over groups."""
-    return 100 * max(max(abs(r["cover80"] - 0.8), abs(r["cover95"] - 0.95)) for r in rows)
-
-
 def summary(tables: dict) -> dict:
     """One row of the comparison from ``score_method``'s tables."""
     overall = tables["overall"][0]
     return {key: overall[key] for key in ("n", "cover80", "cover95", "winkler80", "winkler95",
                                           "median_x80", "mean_residual")} | {
-        "tier_gap": _worst_gap(tables["tier"]), "year_gap": _worst_gap(tables["year"]),
+        "tier_gap": 100 * worst_gap(tables["tier"]), "year_gap": 100 * worst_gap(tables["year"]),
         "tiers": tables["tier"], "years": tables["year"]}
 
 

@@ -44,7 +44,7 @@ def test_every_window_and_band_is_scored_from_cached_forecasts(frames_dir, tmp_p
 
 
 def test_the_worst_gap_is_the_largest_distance_from_nominal():
-    from benchmarks.calibration_window import _worst_gap
+    from benchmarks._interval_report import worst_gap
 
     rows = [{"cover80": 0.78, "cover95": 0.95}, {"cover80": 0.80, "cover95": 0.88}]
-    assert _worst_gap(rows) == pytest.approx(7.0)
+    assert worst_gap(rows) == pytest.approx(0.07)

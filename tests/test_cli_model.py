@@ -94,5 +94,5 @@ def test_train_calibrates_on_the_data_s_last_two_years_or_the_window_given(tmp_p
     code = main(["train", "--market", "600", "--out", str(tmp_path / "bad"), "--calib-end",
                  "2014-02-30"])
     err = capsys.readouterr().err
-    assert code == 1 and "calib_end must be a date like 2016-01-01, got '2014-02-30'" in err
+    assert code == 1 and "calib_end '2014-02-30' is not a date (YYYY-MM-DD)" in err
     assert len(err.strip().splitlines()) == 1 and not (tmp_path / "bad").exists()

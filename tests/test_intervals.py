@@ -167,8 +167,8 @@ def test_the_default_window_is_the_last_two_years_of_the_scored_films(films):
 
 
 @pytest.mark.parametrize("start, end, match", [
-    ("2015-13-01", None, "calib_start must be a date like 2016-01-01, got '2015-13-01'"),
-    (None, "soon", "calib_end must be a date like 2016-01-01, got 'soon'"),
+    ("2015-13-01", None, r"calib_start '2015-13-01' is not a date \(YYYY-MM-DD\)"),
+    (None, "soon", r"calib_end 'soon' is not a date \(YYYY-MM-DD\)"),
     ("2014-01-01", "2014-01-01", "calib_end must be after calib_start"),
 ])
 def test_a_bad_window_is_one_line_naming_the_value(films, start, end, match):

@@ -3,6 +3,7 @@ import pytest
 
 from reelcast import InputError
 from reelcast.evaluation import (
+    cutoff_date,
     random_split,
     revenue_films,
     rolling_origin_splits,
@@ -46,3 +47,10 @@ def test_random_split_partitions():
     train, test = random_split(_films(), seed=1)
     assert len(train) + len(test) == len(_films())
     assert set(train.index).isdisjoint(test.index)
+
+
+@pytest.mark.parametrize("value", ["soon", "2014-02-30", "", ["2014-01-01"]])
+def test_a_date_option_that_is_no_date_is_one_line_naming_it(value):
+    with pytest.raises(InputError, match=r"^--until .* is not a date \(YYYY-MM-DD\)$"):
+        cutoff_date(value)
+    assert cutoff_date(None) is None and cutoff_date("2014-01-01") == pd.Timestamp("2014-01-01")

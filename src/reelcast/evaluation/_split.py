@@ -13,13 +13,17 @@ __all__ = ["cutoff_date", "temporal_split", "rolling_origin_splits", "random_spl
 
 
 def cutoff_date(until: str | None, option: str = "--until") -> pd.Timestamp | None:
-    """The date before which films train (``None``: no cutoff), or a one-line ``InputError``."""
+    """The date an option names (``--until``: before which films train; ``None``: none given),
+    or a one-line ``InputError`` naming ``option`` and the value."""
     if until is None:
         return None
     try:
-        return pd.Timestamp(until)
-    except ValueError:
-        raise InputError(f"{option} {until!r} is not a date (YYYY-MM-DD)") from None
+        day = pd.Timestamp(until)
+    except (ValueError, TypeError):
+        day = pd.NaT
+    if pd.isna(day):  # "" parses to NaT: a cutoff before which no film falls
+        raise InputError(f"{option} {until!r} is not a date (YYYY-MM-DD)")
+    return day
 
 
 def _dates(films: pd.DataFrame) -> pd.Series:

@@ -43,6 +43,7 @@ from .._errors import ArtifactError, InputError
 from .._estimator import check_fitted
 from .._io import write_json
 from ..data import log_revenue, revenue_films, without_attrs
+from ..evaluation import cutoff_date
 from ..models.forecaster import add_forecaster_files
 from ._adaptive import ADAPTIVE_FORMAT, AdaptiveIntervals, calibrated_level
 
@@ -230,16 +231,6 @@ def fit_intervals(intervals, y, pred, features: pd.DataFrame):
     return intervals.fit(y, pred, features)
 
 
-def _date(option: str, value) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        day = pd.NaT
-    if pd.isna(day):
-        raise InputError(f"{option} must be a date like 2016-01-01, got {value!r}")
-    return day
-
-
 def calibration_window(films: pd.DataFrame, calib_start: str | None = None,
                        calib_end: str | None = None,
                        years: int = CALIBRATION_YEARS) -> tuple[str, str]:
@@ -259,9 +250,9 @@ def calibration_window(films: pd.DataFrame, calib_start: str | None = None,
                              "intervals on")
         end = dates.max().normalize() + pd.Timedelta(days=1)
     else:
-        end = _date("calib_end", calib_end)
+        end = cutoff_date(calib_end, "calib_end")
     start = (end - pd.DateOffset(years=years) if calib_start is None
-             else _date("calib_start", calib_start))
+             else cutoff_date(calib_start, "calib_start"))
     if end <= start:
         raise InputError(f"calib_end must be after calib_start, got {start:%Y-%m-%d} and "
                          f"{end:%Y-%m-%d}")
