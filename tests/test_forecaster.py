@@ -136,3 +136,55 @@ def test_metrics_agree_with_protocol(market, fitted):
     m = regression_metrics(np.log(scored["revenue"]), fitted.predict(scored),
                            train_median=fitted.train_median_)
     assert m["r2"] > 0.6  # in-sample sanity
+
+
+def _budget_sweep(model, films, factors=(0.25, 0.5, 0.71, 1.0, 1.41, 2.0, 4.0, 16.0)):
+    """Each film's log forecast at its budget times each factor (one row per factor)."""
+    budget = pd.to_numeric(films["budget"])
+    return np.array([model.predict(films.assign(budget=budget * f)) for f in factors])
+
+
+def test_a_larger_budget_never_lowers_the_forecast(fitted, market):
+    films = market[pd.to_numeric(market["budget"]) > 0].head(300)
+    steps = np.diff(_budget_sweep(fitted, films), axis=0)
+    assert steps.min() >= -1e-9
+    assert steps.sum(axis=0).mean() > 0.5  # and the budget still counts
+    # every set regressor too: the same films blanked down to the minimal fields
+    from reelcast.data import FIELD_SETS, blank_fields
+
+    minimal = blank_fields(films, FIELD_SETS["minimal"])
+    assert set(fitted.routes(minimal)) == {"minimal"}
+    assert np.diff(_budget_sweep(fitted, minimal), axis=0).min() >= -1e-9
+
+
+def test_without_the_constraint_the_trees_can_lower_it(market):
+    films = market[pd.to_numeric(market["budget"]) > 0].head(300)
+    free = BoxOfficeForecaster(n_estimators=150, learning_rate=0.08,
+                               monotone_budget=False).fit(market)
+    assert np.diff(_budget_sweep(free, films), axis=0).min() < -0.01
+
+
+def test_budget_constraints_follow_each_feature_direction(fitted):
+    from reelcast.features import BUDGET_DIRECTIONS
+
+    columns = list(fitted.feature_names_in_)
+    regressor = fitted.make_regressor(columns)
+    expected = [BUDGET_DIRECTIONS.get(c, 0) for c in columns]
+    assert regressor.get_params()["monotone_constraints"] == expected
+    assert expected[columns.index("log_budget")] == 1 and expected[columns.index("cast_lift")] == -1
+    assert "monotone_constraints" not in fitted.make_regressor().get_params()
+    free = BoxOfficeForecaster(monotone_budget=False).make_regressor(columns)
+    assert "monotone_constraints" not in free.get_params()
+
+
+def test_a_directory_saved_before_the_budget_constraints_says_so(tmp_path, fitted, market):
+    from reelcast.models.forecaster import add_forecaster_files
+
+    out = save_forecaster(fitted, tmp_path / "m")
+    assert load_forecaster(out).get_params()["monotone_budget"] is True
+    config = json.loads((out / "config.json").read_text())
+    del config["params"]["monotone_budget"]
+    add_forecaster_files(out, {"config.json": lambda path: path.write_text(json.dumps(config))})
+    loaded = load_forecaster(out)
+    assert loaded.get_params()["monotone_budget"] is False
+    np.testing.assert_allclose(loaded.predict(market.head(20)), fitted.predict(market.head(20)))

@@ -142,6 +142,19 @@ def test_sanity_notes(product):
                for w in big.warnings)
 
 
+def test_budget_outside_what_the_model_learned_is_noted(product):
+    budgets = pd.to_numeric(product.comparables["budget"])
+    largest, smallest = budgets.max(), budgets[budgets > 0].min()
+    inside = forecast_film(product, FILM | {"budget": str(int(largest))})
+    assert not any("every budget the model learned from" in w for w in inside.warnings)
+    above = forecast_film(product, FILM | {"budget": str(int(largest * 3))})
+    assert any(w.startswith("the budget ($") and "above every budget the model learned from"
+               in w for w in above.warnings), above.warnings
+    if smallest > 2:
+        below = forecast_film(product, FILM | {"budget": str(int(smallest // 2))})
+        assert any("below every budget the model learned from" in w for w in below.warnings)
+
+
 def test_comparables_have_credible_grosses_and_a_similar_budget(product):
     fc = forecast_film(product, FILM | {"budget": "17000000"})
     assert len(fc.comparables) == 5

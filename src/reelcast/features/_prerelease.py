@@ -15,7 +15,7 @@ from ._history import EntityHistory, TalentHistory
 from ._keywords import KeywordTopics
 from ._metadata import STUDIO_LEVELS, MetadataFeatures
 
-__all__ = ["PreReleaseFeatures", "FORBIDDEN_INPUTS", "HORIZONS"]
+__all__ = ["BUDGET_DIRECTIONS", "PreReleaseFeatures", "FORBIDDEN_INPUTS", "HORIZONS"]
 
 # when the forecast is made: at greenlight (the default) or in the week before release, when the
 # release plan (opening theaters) is known
@@ -25,6 +25,12 @@ HORIZONS = ("greenlight", "release_week")
 # The schema owns the list (features may import data, never the reverse), so a post-release
 # column added to the corpus is forbidden here too.
 FORBIDDEN_INPUTS = POST_RELEASE_COLUMNS
+
+# How each feature computed from the budget moves when the budget grows, everything else held:
+# +1 rises with it, -1 falls (``cast_lift`` is the cast's record minus the budget). A model that
+# constrains each feature in its direction forecasts no less for a larger budget.
+BUDGET_DIRECTIONS = {"log_budget": 1, "log_budget_adj": 1, "budget_x_director": 1,
+                     "cast_lift": -1}
 
 
 def _columns_of(block, films: pd.DataFrame) -> dict:

@@ -274,7 +274,8 @@ def forecast_film(model, film: dict | pd.DataFrame, *, top: int = 10, k: int = 5
     fields = field_report(supplied_fields(row), getattr(forecaster, "field_effects_", None))
     warnings.extend(sanity_notes(forecast_usd=float(np.exp(log_pred[0])), budget=budget,
                                  release_date=row["release_date"], comparables=comparables,
-                                 training_end=training_end(product)))
+                                 training_end=training_end(product),
+                                 budget_range=training_budgets(product)))
     return FilmForecast(
         title=str(row["title"]),
         release_date=pd.Timestamp(row["release_date"]).strftime("%Y-%m-%d"),
@@ -307,6 +308,20 @@ def training_end(product: ProductModel):
         return None
     # the pool never changes while it is served: its dates are parsed once, not per forecast
     return _per_object(pool, "training_end", lambda p: pd.to_datetime(p["release_date"]).max())
+
+
+def training_budgets(product: ProductModel) -> tuple[float, float] | None:
+    """The smallest and largest budget in the model's pool (``None`` without comparables)."""
+    pool = product.comparables
+    if pool is None or not len(pool) or "budget" not in pool:
+        return None
+
+    def extent(p):
+        budget = pd.to_numeric(p["budget"], errors="coerce")
+        budget = budget[budget > 0]
+        return None if budget.empty else (float(budget.min()), float(budget.max()))
+
+    return _per_object(pool, "training_budgets", extent)
 
 
 _PER_OBJECT: dict[tuple[int, str], tuple[object, object]] = {}

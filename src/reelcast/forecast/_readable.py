@@ -162,15 +162,30 @@ def grouped_explanation(phi: np.ndarray, columns, baseline_log: float, row: pd.S
 
 
 def sanity_notes(*, forecast_usd: float, budget, release_date, comparables: list[dict],
-                 training_end=None) -> list[str]:
-    """Plain warnings a person should read before trusting the number."""
+                 training_end=None, budget_range=None) -> list[str]:
+    """Plain warnings a person should read before trusting the number.
+
+    ``budget_range`` is the (smallest, largest) budget of the films the model learned from; a
+    budget outside it is forecast as the nearest budget the model knows (trees do not
+    extrapolate), which a person should be told.
+    """
     notes = []
     if budget is None or (isinstance(budget, float) and not math.isfinite(budget)):
         notes.append("no budget given: budget is the strongest single input, and without it the "
                      "forecast is much less certain (it is often far too low for a large film)")
-    elif forecast_usd < budget:
-        notes.append(f"the forecast ({money(forecast_usd)}) is below the film's own budget "
-                     f"({money(budget)}): the model expects a loss at the worldwide box office")
+    else:
+        if budget_range is not None and budget > budget_range[1]:
+            notes.append(f"the budget ({money(budget)}) is above every budget the model learned "
+                         f"from (largest {money(budget_range[1])}): it forecasts the film as if "
+                         "it cost about that much")
+        elif budget_range is not None and budget < budget_range[0]:
+            notes.append(f"the budget ({money(budget)}) is below every budget the model learned "
+                         f"from (smallest {money(budget_range[0])}): it forecasts the film as "
+                         "if it cost about that much")
+        if forecast_usd < budget:
+            notes.append(f"the forecast ({money(forecast_usd)}) is below the film's own budget "
+                         f"({money(budget)}): the model expects a loss at the worldwide box "
+                         "office")
     grosses = [c["revenue"] for c in comparables if c.get("revenue") is not None]
     if len(grosses) >= 2:
         if forecast_usd < min(grosses):

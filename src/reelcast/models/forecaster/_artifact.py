@@ -87,11 +87,12 @@ def load_forecaster(model_dir: str | Path) -> BoxOfficeForecaster:
     manifest = verify_forecaster(model_dir)
     config = json.loads((model_dir / "config.json").read_text())
     # directories saved before the near-set copies, before the set regressors learned fields
-    # beyond their set, or before the random-subset copies were trained without them: say so in
+    # beyond their set, before the random-subset copies or before the budget's monotone
+    # constraints were trained without them: say so in
     # get_params (and route as they did)
     model = BoxOfficeForecaster(**{"one_more_field": False, "own_weight": 1.0,
                                    "set_models_near": 0, "subset_copies": 0,
-                                   **config["params"]})
+                                   "monotone_budget": False, **config["params"]})
     model.features_ = PreReleaseFeatures.load_state(
         model_dir, config, horizon=config["params"].get("horizon", "greenlight"),
         feature_names=manifest["features"])

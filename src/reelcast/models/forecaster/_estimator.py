@@ -21,7 +21,7 @@ from ...data import (
     random_field_copies,
     without_attrs,
 )
-from ...features import PreReleaseFeatures
+from ...features import BUDGET_DIRECTIONS, PreReleaseFeatures
 from .._lgbm_input import booster_predict
 
 __all__ = ["BoxOfficeForecaster"]
@@ -117,6 +117,16 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         random 60% of their fields, three or more beyond every named set, moved −0.39 log
         without these copies and −0.13 with them (R² 0.606 → 0.646); the named sets'
         regressors, whose few patterns their field-set copies cover, get none. ``0`` for none.
+    monotone_budget : bool
+        Constrain every regressor so that a larger budget, everything else the same, never
+        lowers the forecast (LightGBM monotone constraints on the features computed from the
+        budget, in the directions of :data:`reelcast.features.BUDGET_DIRECTIONS`). Unconstrained,
+        the trees' budget splits crossed other fields': on the 2014–2017 test, raising a film's
+        budget step by step from ×0.5 to ×4 lowered the forecast somewhere for 56% of the films
+        (by up to ×0.42 on full rows, ×0.24 with the minimal fields), and the forecasts of
+        larger films were pulled toward the middle (mean residual −0.24 under $5M, +0.22 at
+        ≥ $150M). Constrained, no forecast falls with the budget, the tiers' mean residuals
+        stay within −0.13…+0.11 and the shifts of the named sets shrink at the same R² (seed 0).
     random_state, n_jobs : int
 
     Notes
@@ -146,23 +156,33 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
                  flagged_labels: str = "keep",
                  dropout_rate: float = 0.5, extra_features: list | None = None,
                  set_models: tuple[str, ...] = ("form", "core", "minimal", "producer", "metadata"),
-                 set_models_near: int = 2, subset_copies: int = 2, random_state: int = 0,
-                 n_jobs: int = 2):
+                 set_models_near: int = 2, subset_copies: int = 2,
+                 monotone_budget: bool = True, random_state: int = 0, n_jobs: int = 2):
         store_params(self, locals())
 
-    def make_regressor(self):
+    def make_regressor(self, columns=None):
         """An unfitted LightGBM regressor with this forecaster's settings.
 
-        A stacker that adds its own columns to :meth:`transform`'s table refits this on them.
+        ``columns``, the names of the table it will be fit on, places the budget's monotone
+        constraints (``monotone_budget``); without them the regressor has none. A stacker that
+        adds its own columns to :meth:`transform`'s table refits this on them.
         """
         import lightgbm as lgb
 
+        constraints = {}
+        if self.monotone_budget and columns is not None:
+            directions = [BUDGET_DIRECTIONS.get(str(c), 0) for c in columns]
+            if any(directions):
+                # "intermediate" keeps more of each tree's fit than LightGBM's "basic" method
+                constraints = {"monotone_constraints": directions,
+                               "monotone_constraints_method": "intermediate"}
         return lgb.LGBMRegressor(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate,
             num_leaves=self.num_leaves, min_child_samples=self.min_child_samples,
             subsample=self.subsample, subsample_freq=1, colsample_bytree=self.colsample_bytree,
             reg_lambda=self.reg_lambda, objective=self.objective, random_state=self.random_state,
             n_jobs=self.n_jobs, deterministic=True, force_row_wise=True, verbose=-1,
+            **constraints,
         )
 
     def fit(self, films: pd.DataFrame, y=None, history: pd.DataFrame | None = None):
@@ -197,7 +217,7 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         rows, y_rows, weight = _stacked([self._training_rows(films, y),
                                          *self._subset_copies(films, y)])
         X = self.features_.transform(rows)
-        self.model_ = self.make_regressor().fit(X, y_rows, sample_weight=weight)
+        self.model_ = self.make_regressor(X.columns).fit(X, y_rows, sample_weight=weight)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.n_features_in_ = X.shape[1]
         self.fields_read_ = self._fields_read(films)
@@ -205,7 +225,8 @@ class BoxOfficeForecaster(RegressorMixin, BaseEstimator):
         for name in self.set_models:
             rows, y_rows, weight = self._set_training_rows(films, y, name)
             X = self.features_.transform(rows)[list(self.feature_names_in_)]
-            self.set_models_[name] = self.make_regressor().fit(X, y_rows, sample_weight=weight)
+            self.set_models_[name] = self.make_regressor(X.columns).fit(X, y_rows,
+                                                                        sample_weight=weight)
         self.train_median_ = float(np.median(y))
         self.field_effects_ = self._field_effects(films)
         return self
