@@ -10,7 +10,10 @@ its random subsets: R², log-RMSE, the mean shift of the log forecast against th
 ``full`` forecast, the mean residual, and on full rows the mean residual per budget tier. Each
 is given as the mean and standard deviation over the seeds with the lowest and highest, beside
 the score of the seeds' averaged log forecast (what bagging the S fits would give, at S times
-the fit and forecast cost).
+the fit and forecast cost). A budget sweep raises every test film's budget step by step
+(×0.5 … ×4) and counts the films whose forecast falls somewhere, for each seed's fit and for the
+same default fit once without the budget's monotone constraints (``monotone_budget=False``),
+whose scores are given beside.
 
 Why: the other benchmarks fit each design once, with seed 0. A difference between two designs
 smaller than the seed's own spread is not a finding. Writes ``benchmarks/results/seeds.json``
@@ -38,6 +41,9 @@ RESULTS = Path(__file__).parent / "results"
 # the issue's goals, where it names one for a scenario
 GOALS = {"full": 0.74, "form": 0.71, "core": 0.68, "minimal": 0.65}
 SHIFT_GOAL = 0.10
+# each test film's budget times these, in turn: does the forecast ever fall as the budget grows?
+SWEEP = (0.5, 0.71, 1.0, 1.41, 2.0, 4.0)
+SWEEP_SETS = ("full", "form", "core", "minimal")
 
 
 def scenarios(test: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -76,6 +82,24 @@ def scenario_scores(y: np.ndarray, preds: dict[str, np.ndarray], tier: np.ndarra
     return out
 
 
+def budget_sweep(model, rows: dict[str, pd.DataFrame]) -> dict:
+    """Per named set: the share of films whose log forecast falls somewhere as their budget is
+    raised step by step through ``SWEEP``, the share of steps that fall, the worst step (log)
+    and the mean rise of the log forecast per doubling of the budget."""
+    out = {}
+    for name in SWEEP_SETS:
+        films = rows[name]
+        budget = pd.to_numeric(films["budget"], errors="coerce")
+        forecasts = np.array([model.predict(films.assign(budget=budget * f)) for f in SWEEP])
+        steps = np.diff(forecasts, axis=0)
+        falls = steps < -1e-9
+        out[name] = {"films_falling": float(falls.any(axis=0).mean()),
+                     "steps_falling": float(falls.mean()), "worst_step": float(steps.min()),
+                     "per_doubling": float(np.mean(forecasts[-1] - forecasts[0])
+                                           / np.log2(SWEEP[-1] / SWEEP[0]))}
+    return out
+
+
 def _tier_residuals(residual: np.ndarray, tier: np.ndarray) -> dict:
     return {name: float(np.mean(residual[tier == name])) for name, _ in BUDGET_TIERS
             if (tier == name).any()}
@@ -103,18 +127,27 @@ def run(train: pd.DataFrame, test: pd.DataFrame, history: pd.DataFrame, seeds: i
     tier = budget_tiers(test)
     flagged = np.asarray(has_label_flags(test), bool)
     rows = scenarios(test)
-    per_seed, summed = [], None
+    per_seed, sweeps, summed = [], [], None
     for seed in range(seeds):
         model = BoxOfficeForecaster(**params, random_state=seed, n_jobs=n_jobs)
         model.fit(train, history=history)
         preds = {name: np.asarray(model.predict(frame), float) for name, frame in rows.items()}
         per_seed.append(scenario_scores(y, preds, tier, flagged))
+        sweeps.append(budget_sweep(model, rows))
         summed = preds if summed is None else {k: summed[k] + preds[k] for k in preds}
         print(f"seed {seed}: full R² {per_seed[-1]['full']['r2']:.4f}", flush=True)
     averaged = scenario_scores(y, {k: v / seeds for k, v in summed.items()}, tier, flagged)
-    return {"seeds": seeds, "n_test": len(test), "n_flagged": int(flagged.sum()),
-            "per_seed": per_seed,
-            "spread": spread(per_seed), "averaged": averaged}
+    result = {"seeds": seeds, "n_test": len(test), "n_flagged": int(flagged.sum()),
+              "per_seed": per_seed, "spread": spread(per_seed), "averaged": averaged,
+              "budget_sweep": spread(sweeps)}
+    if params.get("monotone_budget", True):
+        # the same default, seed 0, without the budget's monotone constraints: what they change
+        free = BoxOfficeForecaster(**params | {"monotone_budget": False}, random_state=0,
+                                   n_jobs=n_jobs).fit(train, history=history)
+        preds = {name: np.asarray(free.predict(frame), float) for name, frame in rows.items()}
+        result["unconstrained"] = {"scores": scenario_scores(y, preds, tier, flagged),
+                                   "budget_sweep": budget_sweep(free, rows)}
+    return result
 
 
 def _cell(stat: dict, fmt: str) -> str:
@@ -161,6 +194,7 @@ def markdown(result: dict, command: str) -> str:
                      if name in s[clean] else "– | –")
         lines.append(f"| {name} | {_cell(stat, '+.2f')} | {avg['tier residual'][name]:+.2f} | "
                      f"{unflagged} |")
+    lines += _sweep_markdown(result)
     full = s["full"]["r2"]
     lines += ["", f"Reading: a design that moves full-row R² by less than about "
               f"{2 * full['sd']:.3f} (two sds here) or a mean shift by less than about "
@@ -168,6 +202,40 @@ def markdown(result: dict, command: str) -> str:
               "(two of the largest shift sds) is within what the seed alone moves, when each "
               "design is fit once.", ""]
     return "\n".join(lines)
+
+
+def _sweep_markdown(result: dict) -> list[str]:
+    """The budget sweep of the default over the seeds beside the unconstrained fit's."""
+    sweep, free = result["budget_sweep"], result.get("unconstrained")
+    steps = " → ".join(f"×{f:g}" for f in SWEEP)
+    lines = ["", f"Budget monotonicity: each test film's budget raised step by step ({steps}), "
+             "everything else as given. *Falls*: the share of films whose forecast is lower "
+             "at some step than at the step before; *worst step*: the largest such fall (log); "
+             "*per doubling*: the mean rise of the log forecast per doubling of the budget. "
+             "The default constrains every regressor to forecast no less for a larger budget "
+             "(`monotone_budget`)" + (", shown beside the same default fit without the "
+                                      "constraints (seed 0)" if free else "") + ":", ""]
+    head = "| test fields | default: falls | worst step | per doubling |"
+    rule = "|---|---|---|---|"
+    if free:
+        head += (" unconstrained: falls | worst step | per doubling | R² | mean shift |")
+        rule += "---|---|---|---|---|"
+    lines += [head, rule]
+    for name in SWEEP_SETS:
+        stats = sweep[name]
+        row = (f"| {name} | {stats['films_falling']['mean']:.1%} | "
+               f"{stats['worst_step']['min']:+.2f} | {stats['per_doubling']['mean']:+.2f} |")
+        if free:
+            other, score = free["budget_sweep"][name], free["scores"][name]
+            row += (f" {other['films_falling']:.1%} | {other['worst_step']:+.2f} | "
+                    f"{other['per_doubling']:+.2f} | {score['r2']:.3f} | "
+                    f"{score['mean_shift']:+.2f} |")
+        lines.append(row)
+    if free:
+        tiers = free["scores"]["tier residual"]
+        lines += ["", "Unconstrained, full rows' mean residual per budget tier: "
+                  + ", ".join(f"{k} {v:+.2f}" for k, v in tiers.items()) + "."]
+    return lines
 
 
 def main(argv=None) -> int:

@@ -67,6 +67,14 @@ def test_seeds_move_the_fit_and_the_table_names_every_scenario(split):
     assert all(f"| {name} |" in table for name in result["averaged"]
                if not name.startswith("tier residual"))
     assert "| ≥ $150M |" in table or "| < $5M |" in table
+    # the default never forecasts less for a larger budget; the unconstrained fit is scored too
+    sweep = result["budget_sweep"]
+    assert set(sweep) == {"full", "form", "core", "minimal"}
+    assert all(sweep[name]["films_falling"]["max"] == 0.0 for name in sweep)
+    assert all(sweep[name]["per_doubling"]["mean"] > 0 for name in sweep)
+    free = result["unconstrained"]
+    assert np.isfinite(free["scores"]["full"]["r2"]) and set(free["budget_sweep"]) == set(sweep)
+    assert "Budget monotonicity" in table and "unconstrained: falls" in table
     # the synthetic market flags no label: both tier columns are the same films
     assert result["n_flagged"] == 0
     assert result["averaged"]["tier residual, unflagged labels"] == pytest.approx(
