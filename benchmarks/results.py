@@ -25,19 +25,19 @@ people as entities, the label audit: issue #16) and names it. The poster through
 the Lite0 embedding pass read posters only and hold earlier runs. The anime table is the same in
 both corpora (`anime.parquet` compared equal), so the anime section stands for v2 too.
 
-Forecaster versions: the forecaster, report and interval sections and the one on films three or more
-fields beyond every named set, and the one refitting it under several seeds, are on the current
-default: field-set copies that also hold every named set with one more field (issue #15's near
-sets), per-set regressors that also serve films giving up to two fields beyond their set, a
-regressor of every field that also learns random subsets of each film's fields (`subset_copies`), a
-regressor for the `producer` set (every field but the distributor and The Numbers' taxonomy), which
-also learns random subsets of its fields and serves the films that give none of those or one or two,
-and one for the `metadata` set (core plus certification, cast, directors, companies, collection),
-which serves the films inside it (the forecaster section scores the design before it beside). The
-latency, serving and load sections were run on a model of the same default trained on every film.
-The other sections that fit the forecaster (stack, the poster and multimodal rows built on it) were
-run before the near sets, on named-set copies only (`full` R² 0.743 against 0.729–0.737 in the
-forecaster section).
+Forecaster versions: the current default trains on field-set copies that also hold every named
+set with one more field (issue #15's near sets), per-set regressors that also serve films giving up
+to two fields beyond their set, a regressor of every field that also learns random subsets of each
+film's fields (`subset_copies`), regressors for the `producer` set (every field but the distributor
+and The Numbers' taxonomy) and the `metadata` set (core plus certification, cast, directors,
+companies, collection), and constrains every regressor so that a larger budget never lowers the
+forecast (`monotone_budget`). The forecaster, seeds and interval sections were run on it (the
+forecaster and seeds sections score the default without the budget constraint beside it). The
+report, the section on films three or more fields beyond every named set and the calibration-window
+section were run on the same default before the budget constraint; the latency, serving and load
+sections on a model of that default trained on every film. The other sections that fit the
+forecaster (stack, the poster and multimodal rows built on it) were run before the near sets, on
+named-set copies only (`full` R² 0.743 against 0.729–0.737 in the forecaster section).
 
 Published reference points (from `../shared/RESEARCH.md`):
 

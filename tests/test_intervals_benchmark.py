@@ -40,6 +40,7 @@ def test_benchmark_writes_every_table(frames, tmp_path):
     assert {"frozen history (today)", "frozen + recalibration"} <= set(bias)
     text = (tmp_path / "intervals.md").read_text()
     assert "### The issue's goals" in text and text.count("| coverage within") == 3
+    assert "as shipped: met" in text and "nothing applied: R²" in text
     assert result["transfer"] is None and "transfer table" in text  # no early forecasts given
 
 
