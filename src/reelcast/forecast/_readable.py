@@ -174,14 +174,12 @@ def sanity_notes(*, forecast_usd: float, budget, release_date, comparables: list
         notes.append("no budget given: budget is the strongest single input, and without it the "
                      "forecast is much less certain (it is often far too low for a large film)")
     else:
-        if budget_range is not None and budget > budget_range[1]:
-            notes.append(f"the budget ({money(budget)}) is above every budget the model learned "
-                         f"from (largest {money(budget_range[1])}): it forecasts the film as if "
-                         "it cost about that much")
-        elif budget_range is not None and budget < budget_range[0]:
-            notes.append(f"the budget ({money(budget)}) is below every budget the model learned "
-                         f"from (smallest {money(budget_range[0])}): it forecasts the film as "
-                         "if it cost about that much")
+        if budget_range is not None and not budget_range[0] <= budget <= budget_range[1]:
+            side, end, bound = (("above", "largest", budget_range[1]) if budget > budget_range[1]
+                                else ("below", "smallest", budget_range[0]))
+            notes.append(f"the budget ({money(budget)}) is {side} every budget the model learned "
+                         f"from ({end} {money(bound)}): it forecasts the film as if it cost "
+                         "about that much")
         if forecast_usd < budget:
             notes.append(f"the forecast ({money(forecast_usd)}) is below the film's own budget "
                          f"({money(budget)}): the model expects a loss at the worldwide box "
