@@ -35,6 +35,44 @@ def ray_skip_reason() -> str | None:
     return None
 
 
+# Estimators whose LightGBM / XGBoost / CatBoost / torch threads default to two (``n_jobs=2``).
+_THREADED = ("reelcast.forecast:BoxOfficeForecaster", "reelcast.models.forecaster:ForecasterStack",
+             "reelcast.models.tabular:LGBMModel", "reelcast.models.tabular:XGBModel",
+             "reelcast.models.tabular:CatBoostModel", "reelcast.models.tabular:RandomForestModel",
+             "reelcast.models.tabular:ExtraTreesModel", "reelcast.models.tabular:TabularNetModel")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_thread_per_xdist_worker():
+    """On several xdist workers, an estimator built without ``n_jobs`` uses one thread.
+
+    Two workers on two cores each running LightGBM on two threads spin against each other: the
+    synthetic 600-film ``reelcast train`` of ``test_cli_model`` took 264 s beside a busy core
+    against 6 s on one thread (fit alone: 101 s on two threads, 6.0 s on one). Tests that pass
+    ``n_jobs`` keep it; a single-process run keeps the library's default.
+    """
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) < 2:
+        yield
+        return
+    import importlib
+    import inspect
+
+    with pytest.MonkeyPatch.context() as patch:
+        for spec in _THREADED:
+            module, name = spec.split(":")
+            init = getattr(importlib.import_module(module), name).__init__
+            params = [p for p in inspect.signature(init).parameters.values()
+                      if p.default is not inspect.Parameter.empty]
+            if init.__kwdefaults__ and "n_jobs" in init.__kwdefaults__:
+                patch.setitem(init.__kwdefaults__, "n_jobs", 1)
+            elif "n_jobs" in [p.name for p in params] and init.__defaults__:
+                positional = [p.name for p in params if p.kind is not p.KEYWORD_ONLY]
+                defaults = list(init.__defaults__)
+                defaults[positional.index("n_jobs")] = 1
+                patch.setattr(init, "__defaults__", tuple(defaults))
+        yield
+
+
 def real_data_dir() -> Path | None:
     path = Path(os.environ.get("REELCAST_DATA") or _DEFAULT)
     return path if (path / "README.md").exists() else None
