@@ -31,11 +31,10 @@ to two fields beyond their set, a regressor of every field that also learns rand
 film's fields (`subset_copies`), regressors for the `producer` set (every field but the distributor
 and The Numbers' taxonomy) and the `metadata` set (core plus certification, cast, directors,
 companies, collection), and constrains every regressor so that a larger budget never lowers the
-forecast (`monotone_budget`). The forecaster, seeds and interval sections were run on it (the
-forecaster and seeds sections score the default without the budget constraint beside it). The
-report, the section on films three or more fields beyond every named set and the calibration-window
-section were run on the same default before the budget constraint; the latency, serving and load
-sections on a model of that default trained on every film. The other sections that fit the
+forecast (`monotone_budget`). The forecaster, beyond-the-named-sets, seeds, report, interval and
+calibration-window sections were run on it (the forecaster and seeds sections score the default
+without the budget constraint beside it); the latency, serving and load sections on a model of the
+same default before the budget constraint, trained on every film. The other sections that fit the
 forecaster (stack, the poster and multimodal rows built on it) were run before the near sets, on
 named-set copies only (`full` R² 0.743 against 0.729–0.737 in the forecaster section).
 
