@@ -55,21 +55,20 @@ def one_thread_per_xdist_worker():
         yield
         return
     import importlib
-    import inspect
 
+    # RandomForestModel and ExtraTreesModel share one __init__: patch each function once
+    inits = dict.fromkeys(getattr(importlib.import_module(module), name).__init__
+                          for module, name in (spec.split(":") for spec in _THREADED))
     with pytest.MonkeyPatch.context() as patch:
-        for spec in _THREADED:
-            module, name = spec.split(":")
-            init = getattr(importlib.import_module(module), name).__init__
-            params = [p for p in inspect.signature(init).parameters.values()
-                      if p.default is not inspect.Parameter.empty]
-            if init.__kwdefaults__ and "n_jobs" in init.__kwdefaults__:
+        for init in inits:
+            if "n_jobs" in (init.__kwdefaults__ or {}):
                 patch.setitem(init.__kwdefaults__, "n_jobs", 1)
-            elif "n_jobs" in [p.name for p in params] and init.__defaults__:
-                positional = [p.name for p in params if p.kind is not p.KEYWORD_ONLY]
-                defaults = list(init.__defaults__)
-                defaults[positional.index("n_jobs")] = 1
-                patch.setattr(init, "__defaults__", tuple(defaults))
+                continue
+            # positional defaults belong to the last len(__defaults__) positional parameters
+            code, defaults = init.__code__, list(init.__defaults__)
+            names = code.co_varnames[:code.co_argcount][-len(defaults):]
+            defaults[names.index("n_jobs")] = 1
+            patch.setattr(init, "__defaults__", tuple(defaults))
         yield
 
 
